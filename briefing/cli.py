@@ -1,0 +1,370 @@
+"""The `briefing` command line: a thin click layer over the library.
+
+Each command parses its options, builds the library's options once, calls the library, and turns
+library exceptions (`BriefingError`) into one-line messages with a non-zero exit code.
+Nothing else in the package imports click.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import IO, Any, Iterator
+
+import click
+
+from briefing import __version__
+from briefing.errors import BadInput, BriefingError
+from briefing.records import Article
+
+EXIT_OK, EXIT_SOME_SKIPPED, EXIT_NOTHING = 0, 1, 2
+
+
+class _ClickHandler(logging.Handler):
+    """Sends library log records to stderr, one line each."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        prefix = {"WARNING": "warning: ", "ERROR": "error: "}.get(record.levelname, "")
+        click.echo(prefix + record.getMessage(), err=True)
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    logger = logging.getLogger("briefing")
+    logger.handlers[:] = [_ClickHandler()]
+    logger.propagate = False
+    level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    logger.setLevel(level)
+
+
+def _fail(exc: BriefingError) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+def _read_jsonl(stream: IO[str], source: str) -> Iterator[dict[str, Any]]:
+    """JSON objects, one per non-empty line; a bad line raises BadInput naming the line."""
+    for number, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"{source}, line {number}: not valid JSON ({exc.msg})") from None
+        if not isinstance(obj, dict):
+            raise BadInput(f"{source}, line {number}: expected a JSON object, got {type(obj).__name__}")
+        yield obj
+
+
+def _write_jsonl(objs: Any) -> None:
+    for obj in objs:
+        click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="briefing")
+@click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors on stderr.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Config file with defaults for every option (default: ./briefing.toml when present).",
+)
+@click.pass_context
+def main(ctx: click.Context, verbose: int, quiet: bool, config_path: Path | None) -> None:
+    """Turn a folder of foreign-language news articles into an English briefing.
+
+    \b
+    Typical use:
+      briefing build seeds/            PDF, email HTML, text and JSON in out/
+      briefing build --week last       only last week's articles
+      briefing email --week last --to team@example.org
+    """
+    _setup_logging(verbose, quiet)
+    from briefing import config
+
+    try:
+        ctx.default_map = config.load_default_map(config_path)
+    except BriefingError as exc:
+        raise _fail(exc) from None
+
+
+# --- build ------------------------------------------------------------------------------
+
+
+def build_options(func: Any) -> Any:
+    """The options `build` and `email` share (the digest's inputs and look)."""
+    from briefing.summarize import SUMMARIZERS
+    from briefing.translate import ENGINES
+
+    options = [
+        click.argument("sources", nargs=-1),
+        click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+                     default="out", show_default=True, help="Folder for the generated files."),
+        click.option("--week", default=None, metavar="YYYY-Www|last|this",
+                     help="Keep only articles dated in this ISO week ('last' = the last complete week)."),
+        click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
+                     help="Translation engine: argos when a model is installed, else apertium."),
+        click.option("--no-translate", is_flag=True, help="Keep the original language (the cover says so)."),
+        click.option("--sentences", type=click.IntRange(1, 20), default=3, show_default=True,
+                     help="Summary length in sentences."),
+        click.option("--method", type=click.Choice(sorted(SUMMARIZERS)), default="default",
+                     show_default=True, help="Summarizer."),
+        click.option("--themes", "themes_file", type=click.Path(dir_okay=False, path_type=Path),
+                     default=None, help="Themes file (TOML, [[theme]] name/description/keywords); "
+                     "default: the taxonomy that ships with briefing."),
+        click.option("--auto-themes", is_flag=True, help="Discover the week's themes instead of using a taxonomy."),
+        click.option("--k", type=click.IntRange(1, 50), default=None, help="With --auto-themes: number of themes."),
+        click.option("--glossary", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="Glossary TOML (source term = \"English term\") applied to translations."),
+        click.option("--no-cache", is_flag=True, help="Do not read or write the translation cache."),
+        click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
+                     default=None, help="Folder of your own templates (same names as templates/)."),
+        click.option("--title", default="Weekly briefing", show_default=True, help="Briefing title."),
+        click.option("--paper", type=click.Choice(["A4", "Letter"]), default="A4", show_default=True,
+                     help="PDF page size."),
+        click.option("--bilingual", is_flag=True, help="Show the original-language summary under each article."),
+        click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                     help="Run as if today were this date (for --week last/this and date checks)."),
+        click.option("--creation-date", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
+                     default=None, help="Fixed generation date, for reproducible output."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _build_settings(kwargs: dict[str, Any]) -> Any:
+    """The one adapter from click's keyword arguments to the library's BuildOptions."""
+    from briefing.settings import DEFAULT_SOURCES, BuildOptions
+
+    today = kwargs.pop("today", None)
+    return BuildOptions(
+        sources=tuple(kwargs.pop("sources", ()) or DEFAULT_SOURCES),
+        out_dir=kwargs.pop("out_dir"),
+        week=kwargs.pop("week"),
+        engine=kwargs.pop("engine"),
+        translate=not kwargs.pop("no_translate"),
+        sentences=kwargs.pop("sentences"),
+        method=kwargs.pop("method"),
+        themes_file=kwargs.pop("themes_file"),
+        auto_themes=kwargs.pop("auto_themes"),
+        k=kwargs.pop("k"),
+        glossary=kwargs.pop("glossary"),
+        use_cache=not kwargs.pop("no_cache"),
+        templates_dir=kwargs.pop("templates_dir"),
+        title=kwargs.pop("title"),
+        paper=kwargs.pop("paper"),
+        bilingual=kwargs.pop("bilingual"),
+        today=today.date() if today else None,
+        creation_date=kwargs.pop("creation_date"),
+    )
+
+
+def _report_line(report: Any) -> str:
+    parts = [f"{report.read} article(s) read", f"{report.kept} in the briefing"]
+    if report.skipped:
+        reasons = "; ".join(f"{s.source}: {s.reason}" for s in report.skipped)
+        parts.append(f"{len(report.skipped)} skipped ({reasons})")
+    if report.merged:
+        parts.append(f"{len(report.merged)} duplicate(s) merged")
+    parts.append(f"{report.translated} translated")
+    line = ", ".join(parts)
+    if report.outputs:
+        line += f". Files in {report.outputs.pdf.parent}/: " + ", ".join(p.name for p in report.outputs.all())
+    return line
+
+
+@main.command()
+@build_options
+def build(**kwargs: Any) -> None:
+    """Build the briefing: PDF, email HTML, plain text and JSON.
+
+    SOURCES are files, folders (walked recursively), globs or http(s) URLs; default: seeds/.
+    Files are named briefing-<label>.* where <label> is the ISO week (with --week) or the
+    first and last dates covered.
+    """
+    from briefing import pipeline
+
+    options = _build_settings(kwargs)
+    try:
+        report = pipeline.build(options)
+    except BriefingError as exc:
+        raise _fail(exc) from None
+    if report.message:
+        click.echo(report.message, err=True)
+    click.echo(_report_line(report))
+
+
+# --- stage commands ---------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("sources", nargs=-1)
+@click.option("--jsonl", is_flag=True, help="One JSON object per article on stdout (the stage contract).")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Run date: no article may be dated after it (default: today).")
+@click.option("--max-size", "max_mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
+              help="Skip files larger than this many MB.")
+def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float) -> None:
+    """Read and clean articles from files, folders, globs or URLs.
+
+    Prints each article (with --jsonl: id, path, title, date, url, publisher, lang, text); reports
+    skipped sources and merged duplicates on stderr. Exit code: 0 all read, 1 some skipped,
+    2 nothing usable found.
+    """
+    from briefing import ingest as ingest_mod
+    from briefing.settings import DEFAULT_SOURCES
+
+    try:
+        result = ingest_mod.ingest(
+            sources or DEFAULT_SOURCES,
+            today=today.date() if today else None,
+            max_bytes=int(max_mb * 1024 * 1024),
+        )
+    except BriefingError as exc:
+        raise _fail(exc) from None
+    for article in result.articles:
+        if jsonl:
+            click.echo(json.dumps(ingest_mod.contract_json(article), ensure_ascii=False))
+        else:
+            date = article.date.isoformat() if article.date else "no date"
+            click.echo(f"{article.id}  {date}  {article.lang}  {article.title}")
+    for skipped in result.skipped:
+        click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
+    for merged in result.merged:
+        click.echo(f"merged {merged.dropped} into {merged.kept_id}: {merged.reason}", err=True)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not result.articles:
+        click.echo("error: no usable article found", err=True)
+        sys.exit(EXIT_NOTHING)
+    sys.exit(EXIT_SOME_SKIPPED if result.skipped else EXIT_OK)
+
+
+def _input_option(func: Any) -> Any:
+    return click.option("--input", "input_file", type=click.File("r", encoding="utf-8"), default="-",
+                        show_default=True, help="JSONL file to read ('-' for stdin).")(func)
+
+
+@main.command()
+@_input_option
+@click.option("--field", default="text", show_default=True, help="The field holding the text.")
+@click.option("--lang", default="auto", show_default=True,
+              help="Language of the texts ('auto': each record's 'lang' field, else detected).")
+@click.option("--sentences", type=click.IntRange(1, 100), default=3, show_default=True,
+              help="Summary length in sentences.")
+@click.option("--method", default="default", show_default=True,
+              help="Summarizer: " + "see `briefing summarize --list`.")
+@click.option("--title-field", default=None, help="Field holding the title, which the ranker may use.")
+def summarize(input_file: IO[str], field: str, lang: str, sentences: int, method: str,
+              title_field: str | None) -> None:
+    """Add an extractive "summary" to each JSONL record (sentences in original order)."""
+    from briefing import summarize as summarize_mod
+
+    try:
+        for obj in summarize_mod.summarize_records(
+            _read_jsonl(input_file, input_file.name), field=field, lang=lang, sentences=sentences,
+            method=method, title_field=title_field,
+        ):
+            click.echo(json.dumps(obj, ensure_ascii=False))
+    except BriefingError as exc:
+        raise _fail(exc) from None
+
+
+@main.command()
+@click.option("--source", "source_lang", required=True, help="Source language code, e.g. fr.")
+@click.option("--target", "target_lang", default="en", show_default=True, help="Target language code.")
+@click.option("--engine", type=click.Choice(["auto", "argos", "apertium"]), default="auto", show_default=True,
+              help="Translation engine.")
+@click.option("--glossary", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Glossary TOML applied on top of the default one.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the translation cache.")
+def translate(source_lang: str, target_lang: str, engine: str, glossary: Path | None, no_cache: bool) -> None:
+    """Translate plain text lines from stdin: exactly one line out per line in, same order."""
+    from briefing import translate as translate_mod
+
+    lines = sys.stdin.read().splitlines()
+    try:
+        translator = translate_mod.open_translator(
+            source_lang, target_lang, engine=engine, glossary=glossary, use_cache=not no_cache
+        )
+        with translator:
+            out = translator.translate_lines(lines)
+    except BriefingError as exc:
+        raise _fail(exc) from None
+    for line in out:
+        click.echo(line)
+
+
+@main.command()
+@_input_option
+@click.option("--field", default="text", show_default=True, help="The field holding the text.")
+@click.option("--themes", "themes_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Themes file (TOML with [[theme]] name, description, keywords).")
+@click.option("--auto", "auto", is_flag=True, help="Discover themes by clustering.")
+@click.option("--k", type=click.IntRange(1, 50), default=None, help="With --auto: number of themes.")
+def themes(input_file: IO[str], field: str, themes_file: Path | None, auto: bool, k: int | None) -> None:
+    """Add a "theme" to each JSONL record, from a taxonomy file or discovered clusters."""
+    from briefing import themes as themes_mod
+
+    if bool(themes_file) == bool(auto):
+        raise click.UsageError("give exactly one of --themes FILE or --auto")
+    if k is not None and not auto:
+        raise click.UsageError("--k goes with --auto")
+    try:
+        records = list(_read_jsonl(input_file, input_file.name))
+        _write_jsonl(themes_mod.theme_records(records, field=field, themes_file=themes_file, auto=auto, k=k))
+    except BriefingError as exc:
+        raise _fail(exc) from None
+
+
+@main.group()
+def models() -> None:
+    """Manage Argos translation models (argostranslate packages)."""
+
+
+@models.command("list")
+@click.option("--available", is_flag=True, help="Also list packages in the Argos index (needs internet).")
+def models_list(available: bool) -> None:
+    """List installed Argos models (and, with --available, those in the index)."""
+    from briefing import translate as translate_mod
+
+    try:
+        installed = translate_mod.installed_models()
+        for info in installed:
+            click.echo(f"{info.source}->{info.target}  {info.version}  installed  {info.name}")
+        if not installed:
+            click.echo("no Argos model installed (apertium is used where its modes exist)")
+        if available:
+            for info in translate_mod.available_models():
+                click.echo(f"{info.source}->{info.target}  {info.version}  available  {info.name}")
+    except BriefingError as exc:
+        raise _fail(exc) from None
+
+
+@models.command("install")
+@click.argument("source", required=False)
+@click.argument("target", required=False)
+@click.option("--file", "model_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Install from a local .argosmodel file (offline).")
+def models_install(source: str | None, target: str | None, model_file: Path | None) -> None:
+    """Install the Argos model SOURCE TARGET from the index, or one from --file."""
+    from briefing import translate as translate_mod
+
+    if model_file is None and not (source and target):
+        raise click.UsageError("give SOURCE TARGET (e.g. 'fr en') or --file PATH.argosmodel")
+    try:
+        if model_file is not None:
+            info = translate_mod.install_model_file(model_file)
+        else:
+            assert source and target
+            info = translate_mod.install_model(source, target)
+    except BriefingError as exc:
+        raise _fail(exc) from None
+    click.echo(f"installed {info.source}->{info.target} {info.version} ({info.name})")
+
+
+# --- delivery (email, init) lives below ---------------------------------------------------

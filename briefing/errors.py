@@ -1,0 +1,53 @@
+"""The library's exceptions. The CLI turns each into a one-line message and an exit code."""
+
+
+class BriefingError(Exception):
+    """Base class: a problem the user can act on; the message says what and how."""
+
+
+class IngestError(BriefingError):
+    """A source could not be read as an article."""
+
+
+class NoArticles(BriefingError):
+    """Nothing usable was found in the sources."""
+
+
+class SummarizeError(BriefingError):
+    """A summary could not be made (bad input record, unknown method)."""
+
+
+class TranslationError(BriefingError):
+    """Translation failed while running."""
+
+
+class ModelMissing(TranslationError):
+    """No installed engine or model can translate this language pair."""
+
+
+class BadGlossary(BriefingError):
+    """The glossary file is missing or not valid TOML of term = translation."""
+
+
+class BadThemesFile(BriefingError):
+    """The themes file is missing or does not follow the [[theme]] format."""
+
+
+class TemplateProblem(BriefingError):
+    """A template is missing or broken."""
+
+
+class RenderError(BriefingError):
+    """The PDF or HTML could not be written."""
+
+
+class DeliveryError(BriefingError):
+    """The email could not be built or sent."""
+
+
+class BadConfig(BriefingError):
+    """The configuration file is missing or invalid."""
+
+
+class BadInput(BriefingError):
+    """A stage command got input it cannot use (bad JSONL, missing field)."""

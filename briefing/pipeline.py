@@ -1,0 +1,124 @@
+"""The build, stage by stage:
+
+1. ingest     read sources, clean them, find metadata, drop duplicates   (ingest.py, clean.py)
+2. select     keep the articles of the chosen ISO week                   (here)
+3. summarize  extractive summary in each article's own language          (summarize.py)
+4. translate  titles and summaries to English                            (translate.py)
+5. themes     group articles into named sections                         (themes.py)
+6. render     PDF, email HTML, plain text and JSON                       (render.py)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from typing import Sequence
+
+from briefing import ingest, render, summarize, themes, translate
+from briefing.errors import BriefingError, NoArticles
+from briefing.log import get_logger
+from briefing.records import Article, Briefing, BuildReport, Period
+from briefing.settings import BuildOptions
+
+log = get_logger(__name__)
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+class BadWeek(BriefingError):
+    """The --week value is not YYYY-Www, 'last' or 'this'."""
+
+
+def parse_week(value: str, today: dt.date) -> tuple[str, dt.date, dt.date]:
+    """The ISO week label and its Monday and Sunday for 'YYYY-Www', 'this' or 'last'.
+
+    'last' is the last complete week before today: the week before the current one.
+    """
+    value = value.strip()
+    if value in ("this", "last"):
+        monday = today - dt.timedelta(days=today.weekday())
+        if value == "last":
+            monday -= dt.timedelta(days=7)
+    else:
+        match = _WEEK.match(value)
+        if not match:
+            raise BadWeek(f"--week {value!r}: use YYYY-Www (e.g. 2025-W40), 'last' or 'this'")
+        year, week = int(match.group(1)), int(match.group(2))
+        try:
+            monday = dt.date.fromisocalendar(year, week, 1)
+        except ValueError:
+            raise BadWeek(f"--week {value!r}: {year} has no ISO week {week}") from None
+    iso = monday.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}", monday, monday + dt.timedelta(days=6)
+
+
+def select_period(articles: Sequence[Article], week: str | None, today: dt.date) -> tuple[list[Article], Period]:
+    """The articles of the chosen week (all of them without one) and the period they cover."""
+    if week is None:
+        dates = sorted(a.date for a in articles if a.date)
+        return list(articles), Period(dates[0] if dates else None, dates[-1] if dates else None)
+    label, monday, sunday = parse_week(week, today)
+    kept = [a for a in articles if a.date and monday <= a.date <= sunday]
+    return kept, Period(monday, sunday, label)
+
+
+def build(options: BuildOptions) -> BuildReport:
+    """Run every stage on `options.sources` and write the briefing files to `options.out_dir`."""
+    today = options.today or dt.date.today()
+
+    # 1. ingest
+    result = ingest.ingest(options.sources, today=today)
+    if not result.articles:
+        reasons = "; ".join(f"{s.source}: {s.reason}" for s in result.skipped) or "no files matched"
+        raise NoArticles(f"no usable article found in {', '.join(options.sources)} ({reasons})")
+
+    # 2. select
+    articles, period = select_period(result.articles, options.week, today)
+    report = BuildReport(
+        outputs=None, read=len(result.articles), kept=len(articles), translated=0,
+        skipped=result.skipped, merged=result.merged, warnings=result.warnings,
+    )
+    if not articles:
+        return dataclasses.replace(report, message=f"no articles dated in {period.week}: nothing to build")
+
+    # 3. summarize
+    log.info("summarizing %d article(s)", len(articles))
+    articles = [summarize.summarize_article(a, options.sentences, method=options.method) for a in articles]
+
+    # 4. translate
+    engine: str | None = None
+    if options.translate:
+        log.info("translating %d article(s) to %s", len(articles), options.target_lang)
+        articles, engine = translate.translate_articles(
+            articles, target=options.target_lang, engine=options.engine,
+            glossary=options.glossary, use_cache=options.use_cache, cache_path=options.cache_path,
+        )
+    else:
+        articles = [dataclasses.replace(a, title_en=a.title, summary_en=a.summary) for a in articles]
+    translated = sum(1 for a in articles if "untranslated" not in a.flags and a.lang != options.target_lang)
+
+    # 5. themes
+    log.info("grouping %d article(s) by theme", len(articles))
+    sections = themes.group_articles(
+        articles, themes_file=options.themes_file, auto=options.auto_themes, k=options.k
+    )
+
+    # 6. render
+    grouped = [a for s in sections for a in s.articles]
+    briefing = Briefing(
+        title=options.title,
+        period=period,
+        sections=tuple(sections),
+        generated=options.creation_date or dt.datetime.now().replace(microsecond=0),
+        languages=tuple(sorted({a.lang for a in grouped})),
+        publishers=tuple(sorted({a.publisher for a in grouped if a.publisher})),
+        translated=options.translate,
+        engine=engine,
+        undated=sum(1 for a in grouped if a.date is None),
+    )
+    outputs = render.render(
+        briefing, options.out_dir, templates_dir=options.templates_dir,
+        paper=options.paper, bilingual=options.bilingual,
+    )
+    return dataclasses.replace(report, outputs=outputs, translated=translated)

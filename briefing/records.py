@@ -1,0 +1,172 @@
+"""Typed, immutable records that flow between the stages.
+
+A stage never mutates a record: it returns a new one with `dataclasses.replace`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article, from ingestion to rendering.
+
+    Ingestion fills the first block; later stages fill the rest with `dataclasses.replace`.
+    """
+
+    id: str
+    path: str  # the file or URL it came from
+    title: str
+    text: str
+    lang: str
+    date: dt.date | None = None
+    url: str | None = None
+    publisher: str | None = None
+    title_derived: bool = False  # True when the title was made from the lead, not found
+    # filled by later stages
+    summary: str = ""  # extractive summary in the article's own language
+    title_en: str = ""
+    summary_en: str = ""
+    theme: str = ""
+    theme_score: float | None = None
+    flags: tuple[str, ...] = ()  # e.g. "untranslated", "translation-suspect"
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as a JSON-ready dict (dates as ISO strings)."""
+        data = dataclasses.asdict(self)
+        data["date"] = self.date.isoformat() if self.date else None
+        data["flags"] = list(self.flags)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Article":
+        """Build an Article from a dict such as `to_json` gives; unknown keys are ignored."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        kwargs = {k: v for k, v in data.items() if k in names}
+        raw_date = kwargs.get("date")
+        kwargs["date"] = dt.date.fromisoformat(raw_date) if raw_date else None
+        kwargs["flags"] = tuple(kwargs.get("flags") or ())
+        kwargs.setdefault("id", "")
+        kwargs.setdefault("path", "")
+        kwargs.setdefault("title", "")
+        kwargs.setdefault("text", "")
+        kwargs.setdefault("lang", "")
+        return cls(**kwargs)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A source that gave no article, and why (one line, for the user)."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    """A duplicate that ingestion dropped in favour of the article it kept."""
+
+    kept_id: str
+    dropped: str  # the dropped copy's path
+    reason: str  # "exact duplicate" or "near duplicate (similarity 0.93)"
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What ingestion found: articles, skipped sources, merged duplicates, warnings."""
+
+    articles: tuple[Article, ...]
+    skipped: tuple[Skipped, ...] = ()
+    merged: tuple[Merged, ...] = ()
+    warnings: tuple[str, ...] = ()  # e.g. "002.txt: no date found"
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """A named section of the briefing, from a taxonomy file or discovered."""
+
+    name: str
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A theme with its articles, in the order the briefing shows them."""
+
+    theme: str
+    articles: tuple[Article, ...]
+    keywords: tuple[str, ...] = ()  # top keywords or entities, for the overview
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """The dates a briefing covers; `week` is set when one ISO week was selected."""
+
+    start: dt.date | None
+    end: dt.date | None
+    week: str | None = None  # "2025-W40"
+
+    @property
+    def label(self) -> str:
+        """File-name label: the ISO week, else first_last dates, else 'undated'."""
+        if self.week:
+            return self.week
+        if self.start and self.end:
+            if self.start == self.end:
+                return self.start.isoformat()
+            return f"{self.start.isoformat()}_{self.end.isoformat()}"
+        return "undated"
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    """Everything the templates need to render one briefing."""
+
+    title: str
+    period: Period
+    sections: tuple[Section, ...]
+    generated: dt.datetime
+    languages: tuple[str, ...]
+    publishers: tuple[str, ...]
+    translated: bool
+    engine: str | None  # "argos", "apertium" or None when not translated
+    undated: int = 0  # how many articles have no known date
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        """All articles in section order."""
+        return tuple(a for s in self.sections for a in s.articles)
+
+
+@dataclass(frozen=True, slots=True)
+class Outputs:
+    """The files one build wrote."""
+
+    pdf: Path
+    html: Path
+    txt: Path
+    json: Path
+
+    def all(self) -> tuple[Path, ...]:
+        """Every written path."""
+        return (self.pdf, self.html, self.txt, self.json)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build did, for the final line the CLI prints."""
+
+    outputs: Outputs | None
+    read: int
+    kept: int
+    translated: int
+    skipped: tuple[Skipped, ...] = ()
+    merged: tuple[Merged, ...] = ()
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+    message: str = ""  # e.g. "no articles dated 2025-W40"

@@ -1,0 +1,66 @@
+"""Tuned numbers and defaults, each with the reason it has this value.
+
+Every stage reads its constants from here so that tuning happens in one place.
+Options a user sets per run live in `BuildOptions` (built once by the CLI's adapter).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# templates/ sits beside the package in a checkout; an installed wheel carries a copy in briefing/_data.
+TEMPLATES_DIR = (
+    PACKAGE_DIR.parent / "templates"
+    if (PACKAGE_DIR.parent / "templates").is_dir()
+    else PACKAGE_DIR / "_data" / "templates"
+)
+
+# --- pipeline ---------------------------------------------------------------------------
+DEFAULT_SOURCES = ("seeds/",)
+DEFAULT_OUT_DIR = Path("out")
+DEFAULT_TITLE = "Weekly briefing"
+DEFAULT_SENTENCES = 3  # three sentences read in under a minute and carry who, what and why
+TARGET_LANG = "en"
+
+# --- ingest / clean ---------------------------------------------------------------------
+MAX_FILE_BYTES = 20 * 1024 * 1024  # 20 MB: far above any article; above it is a dump, not a page
+MIN_TEXT_CHARS = 200  # shorter than two sentences of news is a widget or a stub, not an article
+
+# --- summarize --------------------------------------------------------------------------
+
+# --- translate --------------------------------------------------------------------------
+
+# --- themes -----------------------------------------------------------------------------
+
+# --- render -----------------------------------------------------------------------------
+
+# --- deliver ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """Every option of one `briefing build` run, built once by the CLI."""
+
+    sources: tuple[str, ...] = DEFAULT_SOURCES
+    out_dir: Path = DEFAULT_OUT_DIR
+    week: str | None = None  # "2025-W40", "last", "this" or None for every article
+    engine: str = "auto"
+    translate: bool = True
+    sentences: int = DEFAULT_SENTENCES
+    method: str = "default"  # summarizer name in summarize.SUMMARIZERS
+    themes_file: Path | None = None  # None: the default taxonomy that ships with the project
+    auto_themes: bool = False
+    k: int | None = None
+    glossary: Path | None = None
+    use_cache: bool = True
+    cache_path: Path | None = None  # None: the user's cache folder
+    templates_dir: Path | None = None
+    title: str = DEFAULT_TITLE
+    paper: str = "A4"
+    bilingual: bool = False
+    today: dt.date | None = None  # None: the real date; tests fix it
+    creation_date: dt.datetime | None = None  # fixed PDF creation date for reproducible output
+    target_lang: str = TARGET_LANG

@@ -1,0 +1,52 @@
+"""Shared fixtures: a CliRunner, article builders and the paths of the sample data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from briefing.records import Article
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A click test runner (stderr is kept apart from stdout)."""
+    return CliRunner()
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    """The five sample articles."""
+    return SEEDS
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """../shared (eval data); tests that need it skip when it is absent."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not beside the checkout")
+    return SHARED
+
+
+def make_article(**overrides: Any) -> Article:
+    """An Article with plausible defaults; override any field."""
+    fields: dict[str, Any] = {
+        "id": "a1",
+        "path": "a1.txt",
+        "title": "Le Vietnam lance un programme pour les start-up en IA",
+        "text": "Le Vietnam lance un programme. Il soutient les start-up en IA. Le Japon participe.",
+        "lang": "fr",
+        "date": dt.date(2025, 10, 2),
+        "url": "https://example.org/a1",
+        "publisher": "VNA",
+    }
+    fields.update(overrides)
+    return Article(**fields)
