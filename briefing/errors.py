@@ -9,6 +9,10 @@ class IngestError(BriefingError):
     """A source could not be read as an article."""
 
 
+class BadWeek(BriefingError):
+    """The --week value is not YYYY-Www, 'last' or 'this'."""
+
+
 class NoArticles(BriefingError):
     """Nothing usable was found in the sources."""
 

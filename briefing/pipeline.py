@@ -16,7 +16,7 @@ import re
 from typing import Sequence
 
 from briefing import ingest, render, summarize, themes, translate
-from briefing.errors import BriefingError, NoArticles
+from briefing.errors import BadWeek, NoArticles
 from briefing.log import get_logger
 from briefing.records import Article, Briefing, BuildReport, Period
 from briefing.settings import BuildOptions
@@ -24,10 +24,6 @@ from briefing.settings import BuildOptions
 log = get_logger(__name__)
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-class BadWeek(BriefingError):
-    """The --week value is not YYYY-Www, 'last' or 'this'."""
 
 
 def parse_week(value: str, today: dt.date) -> tuple[str, dt.date, dt.date]:
@@ -66,6 +62,8 @@ def select_period(articles: Sequence[Article], week: str | None, today: dt.date)
 def build(options: BuildOptions) -> BuildReport:
     """Run every stage on `options.sources` and write the briefing files to `options.out_dir`."""
     today = options.today or dt.date.today()
+    if options.week is not None:
+        parse_week(options.week, today)  # a bad --week fails before any work is done
 
     # 1. ingest
     result = ingest.ingest(options.sources, today=today)

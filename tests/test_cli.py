@@ -1,0 +1,168 @@
+"""The command line as a user meets it: help on every command, the end-to-end build on seeds/,
+and clear errors with non-zero exit codes for user mistakes."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from briefing.cli import main
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for name, command in group.commands.items():
+        path = (*prefix, name)
+        found.append(path)
+        if isinstance(command, click.Group):
+            found.extend(_commands(command, path))
+    return found
+
+
+ALL_COMMANDS = _commands(main)
+
+
+def test_every_stage_command_exists() -> None:
+    names = {" ".join(c) for c in ALL_COMMANDS}
+    expected = {"build", "ingest", "summarize", "translate", "themes", "models", "models list",
+                "models install", "email", "init"}
+    assert expected <= names
+
+
+@pytest.mark.parametrize("command", ALL_COMMANDS, ids=" ".join)
+def test_every_command_has_useful_help(runner: CliRunner, command: tuple[str, ...]) -> None:
+    result = runner.invoke(main, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Usage: ")
+    # a one-line summary of at least a few words, and every option documented
+    summary = result.output.split("\n\n")[1].strip()
+    assert len(summary.split()) >= 4, summary
+    options = re.findall(r"^  (-\S+.*?)(?:\s{2,}(.*))?$", result.output, re.M)
+    for flag, text in options:
+        assert text, f"option {flag!r} of {' '.join(command)} has no help text"
+
+
+def test_main_help_lists_the_commands(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for name in ("build", "ingest", "summarize", "translate", "themes", "models", "email"):
+        assert re.search(rf"^  {name}\s+\S", result.output, re.M), name
+
+
+@pytest.fixture(scope="module")
+def seeds_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """One real `briefing build seeds/` with the apertium engine, shared by the tests below."""
+    if shutil.which("apertium") is None:
+        pytest.fail("apertium is not installed: run the README's set-up command")
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path_factory.mktemp("out")
+    cache = tmp_path_factory.mktemp("cache")
+    result = CliRunner().invoke(
+        main,
+        [*["build", str(root / "seeds"), "--out", str(out), "--engine", "apertium"],
+         *["--today", "2026-11-22", "--creation-date", "2026-11-22T07:00:00"]],
+        env={"XDG_CACHE_HOME": str(cache)},
+    )
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_build_writes_all_four_files_named_by_the_dates_covered(seeds_build: tuple[Path, str]) -> None:
+    out, output = seeds_build
+    names = sorted(p.name for p in out.iterdir() if p.is_file())
+    label = "2025-01-15_2025-10-25"
+    assert [n for n in names if n.startswith("briefing-")] == [
+        f"briefing-{label}.html", f"briefing-{label}.json", f"briefing-{label}.pdf", f"briefing-{label}.txt"]
+    assert "5 article(s) read" in output
+    assert "5 translated" in output
+    assert str(out) in output
+
+
+def test_build_json_has_every_article_in_english_with_metadata(seeds_build: tuple[Path, str]) -> None:
+    out, _ = seeds_build
+    data = json.loads(next(out.glob("briefing-*.json")).read_text(encoding="utf-8"))
+    articles = data["articles"]
+    assert len(articles) == 5
+    for article in articles:
+        assert article["lang"] == "fr"
+        assert article["summary"] and article["summary_en"] and article["title_en"] and article["theme"]
+        assert article["summary_en"] != article["summary"]
+        # English function words, not French ones, dominate the translated summary
+        words = re.findall(r"\w+", article["summary_en"].lower())
+        english = sum(w in {"the", "of", "and", "to", "in", "is"} for w in words)
+        french = sum(w in {"le", "la", "les", "des", "et", "est"} for w in words)
+        assert english > 2 * french, article["summary_en"]
+    assert {a["date"] for a in articles} >= {"2025-10-04", "2025-01-15"}
+    assert any(a["url"] and a["url"].startswith("https://mst.gov.vn/") for a in articles)
+
+
+def test_build_pdf_reads_back_in_english_grouped_by_theme(seeds_build: tuple[Path, str]) -> None:
+    out, _ = seeds_build
+    data = json.loads(next(out.glob("briefing-*.json")).read_text(encoding="utf-8"))
+    reader = PdfReader(next(out.glob("briefing-*.pdf")))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    flat = re.sub(r"\s+", " ", text)
+    assert "5 articles" in flat or "5 article" in flat
+    assert "French" in flat or "fr" in flat
+    for article in data["articles"]:
+        assert article["theme"] in flat
+        first_words = " ".join(article["title_en"].split()[:3])
+        assert first_words in flat, first_words
+    html = next(out.glob("briefing-*.html")).read_text(encoding="utf-8")
+    assert "<script" not in html.lower()
+    assert "mst.gov.vn" in html
+
+
+def test_no_translate_keeps_french_and_says_so(runner: CliRunner, seeds_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["build", str(seeds_dir), "--out", str(tmp_path), "--no-translate",
+                                  "--today", "2026-11-22"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(p.extract_text() for p in PdfReader(next(tmp_path.glob("*.pdf"))).pages)
+    assert "not translated" in re.sub(r"\s+", " ", text).lower()
+    assert "0 translated" in result.output
+
+
+def test_build_one_week_names_files_by_iso_week(runner: CliRunner, seeds_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["build", str(seeds_dir), "--out", str(tmp_path), "--no-translate",
+                                  "--week", "2025-W40", "--today", "2026-11-22"])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "briefing-2025-W40.json").read_text(encoding="utf-8"))
+    assert [a["date"] for a in data["articles"]] == ["2025-10-04"]
+
+
+def test_build_week_without_articles_is_not_an_error(runner: CliRunner, seeds_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["build", str(seeds_dir), "--out", str(tmp_path), "--no-translate",
+                                  "--week", "2024-W10", "--today", "2026-11-22"])
+    assert result.exit_code == 0
+    assert "no articles dated in 2024-W10" in result.output
+    assert not list(tmp_path.glob("briefing-*"))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["build", "does-not-exist/", "--no-translate"], "no usable article found"),
+        (["build", "--week", "2025-40"], "use YYYY-Www"),
+        (["themes", "--auto", "--themes", "x.toml"], "exactly one of"),
+    ],
+)
+def test_user_mistakes_get_one_clear_line_and_a_non_zero_exit(
+    runner: CliRunner, tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = runner.invoke(main, [*args, "--out", str(tmp_path)] if args[0] == "build" else args)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_summarize_rejects_bad_jsonl_naming_the_line(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["summarize"], input='{"text": "Une phrase."}\nnot json\n')
+    assert result.exit_code == 1
+    assert "line 2: not valid JSON" in result.output
