@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from briefing import ingest, render, summarize, themes, translate
 from briefing.errors import BadWeek, NoArticles

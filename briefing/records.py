@@ -44,7 +44,7 @@ class Article:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Article":
+    def from_json(cls, data: dict[str, Any]) -> Article:
         """Build an Article from a dict such as `to_json` gives; unknown keys are ignored."""
         names = {f.name for f in dataclasses.fields(cls)}
         kwargs = {k: v for k, v in data.items() if k in names}
