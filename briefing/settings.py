@@ -28,6 +28,18 @@ TARGET_LANG = "en"
 # --- ingest / clean ---------------------------------------------------------------------
 MAX_FILE_BYTES = 20 * 1024 * 1024  # 20 MB: far above any article; above it is a dump, not a page
 MIN_TEXT_CHARS = 200  # shorter than two sentences of news is a widget or a stub, not an article
+MIN_FILE_BYTES = 16  # below this a file cannot hold a sentence; say "too small", not "too short after cleaning"
+HTTP_TIMEOUT_S = 20.0  # a news page that has not answered in 20 s is down; the run must go on
+DATE_WEEKDAY_YEARS = 7  # a weekday + day + month repeats every 5-11 years: look back no further than one cycle
+DATE_LEAD_PARAGRAPHS = 3  # dates written later in a story are about other events (history, plans)
+TITLE_MAX_CHARS = 110  # a headline longer than this is a lead sentence; derived titles are cut to it
+TITLE_MIN_WORDS = 3  # "Voir plus", "Photo" and section labels are not headlines
+CAPTION_MAX_CHARS = 260  # photo captions seen in seeds/ run 25-230 characters; real paragraphs run longer
+CAPTION_REPEAT_COVERAGE = 0.8  # a short line whose words are 80 % inside one paragraph repeats it (a caption)
+NEAR_DUPLICATE_PARAGRAPH = 0.8  # word-shingle Jaccard above which two paragraphs are the same paragraph
+NEAR_DUPLICATE_ARTICLE = 0.8  # share of the shorter copy's 5-word phrases in the other: reposts, feed summaries
+LANG_MIN_CHARS = 20  # py3langid is unreliable below a short sentence; use the source's declared language then
+TEASER_MIN_BEFORE = 400  # a "Voir plus" cut only ends the story when a real story (two paragraphs) precedes it
 
 # --- summarize --------------------------------------------------------------------------
 
