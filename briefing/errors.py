@@ -55,3 +55,7 @@ class BadConfig(BriefingError):
 
 class BadInput(BriefingError):
     """A stage command got input it cannot use (bad JSONL, missing field)."""
+
+
+class BadModelFile(TranslationError):
+    """A model file is not a valid Argos package (.argosmodel zip with metadata.json)."""

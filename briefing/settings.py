@@ -7,6 +7,7 @@ Options a user sets per run live in `BuildOptions` (built once by the CLI's adap
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,28 @@ TEASER_MIN_BEFORE = 400  # a "Voir plus" cut only ends the story when a real sto
 # --- summarize --------------------------------------------------------------------------
 
 # --- translate --------------------------------------------------------------------------
+TRANSLATION_CACHE_FILE = "translations.sqlite"  # under $XDG_CACHE_HOME/briefing: reruns reuse it, `rm` is safe
+CACHE_BUSY_TIMEOUT_S = 30.0  # a second run writing at the same moment holds the lock for well under a second
+TRANSLATE_BLOCK = 2000  # sentences per pass through split/cache/engine: memory stays flat on huge inputs
+# Guards: output a translation that loops or balloons is not shown; the source is kept and flagged.
+GUARD_LENGTH_RATIO = 3.0  # fr->en output runs 0.8-1.3x the source's characters; 3x means the decoder ran away
+GUARD_LENGTH_SLACK = 30  # short lines ("Hanoi", "NIC") may legitimately grow by a few words
+GUARD_MAX_REPEATS = 4  # the same 1-4 word group 4 times in a row is a decoder loop, not prose
+# argos (CTranslate2 + SentencePiece)
+ARGOS_MAX_INPUT_TOKENS = 400  # CTranslate2 cuts at 1024; Argos models were trained on sentences under ~250
+ARGOS_BATCH_SIZE = 32  # examples per translate_batch chunk: the CPU sweet spot in CTranslate2's own benchmarks
+ARGOS_BEAM_SIZE = 2  # beam 4 (Argos's default) costs ~2x the time for under half a BLEU point on news
+ARGOS_MAX_DECODING = 512  # above ARGOS_MAX_INPUT_TOKENS x the guard ratio; a loop stops here and is caught
+ARGOS_INTER_THREADS = 1  # one batch at a time: the pipeline feeds one stream of batches
+ARGOS_INTRA_THREADS = min(4, os.cpu_count() or 1)  # never above the cores; 4 is where CTranslate2 stops scaling
+# apertium (rule-based, Debian packages)
+APERTIUM_MAX_SEGMENT_CHARS = 2000  # apertium has no limit, but a runaway 50 kB "sentence" should not stall a batch
+APERTIUM_BLOCK_LINES = 1000  # lines per process pair: one start-up cost (~0.1 s) for many lines, bounded memory
+APERTIUM_TIMEOUT_S = 600.0  # 3,000 news sentences take ~25 s through the two-step fr->es->en chain
+# Preferred mode chains; other pairs use a direct mode, else a pivot found in `apertium -l`.
+APERTIUM_CHAINS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("fr", "en"): ("fr-es", "spa-eng"),  # no fr-en package in Debian; Spanish is the best-covered pivot
+}
 
 # --- themes -----------------------------------------------------------------------------
 

@@ -1,0 +1,362 @@
+"""Stage 4, translate: titles and summaries into the target language, offline.
+
+Engines are strategies in a registry: "argos" (an installed Argos package's CTranslate2 model, the
+better translator) and "apertium" (Debian's rule-based translators, a pivot chain where no direct
+mode exists). "auto" takes argos when a package for the pair is installed, else apertium, else
+fails up front naming the pair and the install command.
+
+Whatever the engine, one path carries every sentence:
+split into sentences (the summarizer's splitter) → cut overlong sentences → protect glossary terms,
+URLs and amounts (`protect.py`) → look up the cache → translate the misses in batches → check the
+output (loops, runaway length, lost placeholders: the source is kept and flagged) → store, restore.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from briefing import apertium_engine, argos_engine
+from briefing.argos_engine import ModelInfo
+from briefing.errors import ModelMissing, TranslationError
+from briefing.glossary import Glossary, load_glossary
+from briefing.log import get_logger
+from briefing.protect import Protected, protect, restore
+from briefing.records import Article
+from briefing.settings import (
+    APERTIUM_MAX_SEGMENT_CHARS,
+    GUARD_LENGTH_RATIO,
+    GUARD_LENGTH_SLACK,
+    GUARD_MAX_REPEATS,
+    TRANSLATE_BLOCK,
+)
+from briefing.translation_cache import TranslationCache, default_cache_path, normalise
+
+log = get_logger(__name__)
+
+__all__ = [
+    "ENGINES", "ModelInfo", "Translator", "available_models", "install_model", "install_model_file",
+    "installed_models", "open_translator", "translate_articles",
+]
+
+ENGINES = ("auto", "argos", "apertium")
+SUSPECT = "translation-suspect"
+UNTRANSLATED = "untranslated"
+
+installed_models = argos_engine.installed_models
+available_models = argos_engine.available_models
+install_model = argos_engine.install_model
+install_model_file = argos_engine.install_model_file
+
+
+class Engine(Protocol):
+    """What an engine gives the Translator: a name, a version for the cache, batched translation."""
+
+    name: str
+    version: str
+
+    def translate(self, segments: Sequence[str]) -> list[str]:
+        """One output per segment, same order; empty stays empty."""
+        ...
+
+    def close(self) -> None:
+        """Release processes or memory."""
+        ...
+
+
+def _open_argos(source: str, target: str) -> Engine:
+    return argos_engine.ArgosEngine(source, target)
+
+
+def _open_apertium(source: str, target: str) -> Engine:
+    return apertium_engine.ApertiumEngine(source, target)
+
+
+ENGINE_FACTORIES: dict[str, Callable[[str, str], Engine]] = {"argos": _open_argos, "apertium": _open_apertium}
+
+
+@dataclass(frozen=True, slots=True)
+class Translated:
+    """One text's translation and whether a guard kept part of the source instead."""
+
+    text: str
+    suspect: bool = False
+
+
+@dataclass(slots=True)
+class Stats:
+    """What one Translator did: segments sent to the engine, found in the cache, caught by a guard."""
+
+    translated: int = 0
+    cached: int = 0
+    suspect: int = 0
+
+
+# --- guards ----------------------------------------------------------------------------------
+
+def _longest_repeat(tokens: list[str]) -> int:
+    """The most times any group of 1-4 tokens repeats back to back."""
+    best = 1
+    for size in range(1, 5):
+        for start in range(len(tokens) - size):
+            runs = 1
+            position = start + size
+            while tokens[position:position + size] == tokens[start:start + size]:
+                runs += 1
+                position += size
+            best = max(best, runs)
+    return best
+
+
+def guard(source: str, output: str) -> str | None:
+    """Why `output` cannot be a translation of `source` (a loop, runaway length, nothing), or None."""
+    if source.strip() and not output.strip():
+        return "empty output"
+    if len(output) > GUARD_LENGTH_RATIO * len(source) + GUARD_LENGTH_SLACK:
+        return f"output {len(output)} characters for {len(source)}"
+    repeats = _longest_repeat(output.lower().split())
+    if repeats >= GUARD_MAX_REPEATS and repeats > _longest_repeat(source.lower().split()):
+        return f"output repeats itself {repeats} times"
+    return None
+
+
+# --- long sentences ----------------------------------------------------------------------------
+
+_BREAKS = (re.compile(r"(?<=[;:])\s+"), re.compile(r"(?<=,)\s+"), re.compile(r"\s+[–—-]\s+"), re.compile(r"\s+"))
+
+
+def split_long(text: str, measure: Callable[[str], int], limit: int) -> list[str]:
+    """`text` cut into pieces that each measure at most `limit`, at clause breaks near the middle
+    when there are some, else at spaces, else anywhere; nothing is dropped."""
+    if measure(text) <= limit or len(text) < 2:
+        return [text]
+    middle = len(text) // 2
+    cut: tuple[int, int] | None = None
+    for pattern in _BREAKS:
+        spots = [(m.start(), m.end()) for m in pattern.finditer(text) if m.start() > 0 and m.end() < len(text)]
+        spots = [s for s in spots if len(text) // 5 <= s[0] <= len(text) * 4 // 5] or (
+            spots if pattern is _BREAKS[-1] else [])
+        if spots:
+            cut = min(spots, key=lambda s: abs(s[0] - middle))
+            break
+    head, tail = (text[:cut[0]], text[cut[1]:]) if cut else (text[:middle], text[middle:])
+    return split_long(head.strip(), measure, limit) + split_long(tail.strip(), measure, limit)
+
+
+# --- sentences -----------------------------------------------------------------------------------
+
+_FALLBACK_BOUNDARY = re.compile(r"(?<=[.!?…])\s+(?=[«\"“(\[]?[A-Z0-9À-ÖØ-Þ])")
+
+
+def _sentences(text: str, lang: str) -> list[str]:
+    """The summarizer's sentences of `text` (a plain regex split until summarize.py is there)."""
+    try:
+        from briefing.summarize import split_sentences
+    except ImportError:
+        return [s.strip() for s in _FALLBACK_BOUNDARY.split(text) if s.strip()]
+    return [s for s in split_sentences(text, lang) if s.strip()]
+
+
+# --- the translator --------------------------------------------------------------------------------
+
+class Translator:
+    """An engine for one language pair, with glossary, cache and guards around it. Use as a context manager."""
+
+    def __init__(self, engine: Engine, source: str, target: str, *, glossary: Glossary,
+                 cache: TranslationCache | None) -> None:
+        self.engine = engine
+        self.name = engine.name
+        self.source = source
+        self.target = target
+        self.glossary = glossary
+        self.cache = cache
+        self.stats = Stats()
+        token_count = getattr(engine, "token_count", None)
+        self._measure: Callable[[str], int] = token_count if token_count else len
+        self._limit: int = getattr(engine, "max_tokens", APERTIUM_MAX_SEGMENT_CHARS)
+
+    def __enter__(self) -> Translator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the engine and close the cache."""
+        self.engine.close()
+        if self.cache is not None:
+            self.cache.close()
+
+    def translate_lines(self, lines: Sequence[str]) -> list[str]:
+        """One translation per line, same order; an empty line stays empty. Guarded sentences keep the source."""
+        return [t.text for t in self.translate_texts(lines)]
+
+    def translate_texts(self, texts: Iterable[str]) -> Iterator[Translated]:
+        """Translate texts of one or more sentences; yields one result per text, in order.
+
+        Texts are taken in blocks of about `TRANSLATE_BLOCK` sentences, so memory stays flat.
+        """
+        block: list[list[list[str]]] = []  # per text: per sentence: its pieces
+        size = 0
+        for text in texts:
+            pieces = [split_long(s, self._measure, self._limit) for s in _sentences(text, self.source)]
+            block.append(pieces)
+            size += sum(len(p) for p in pieces)
+            if size >= TRANSLATE_BLOCK:
+                yield from self._translate_block(block)
+                block, size = [], 0
+        yield from self._translate_block(block)
+
+    def _translate_block(self, block: list[list[list[str]]]) -> Iterator[Translated]:
+        prepared = {piece: protect(piece, self.source, self.target, self.glossary)
+                    for text in block for sentence in text for piece in sentence}
+        outputs = self._engine_outputs({p.text for p in prepared.values()})
+        for text in block:
+            sentences = []
+            suspect = False
+            for sentence in text:
+                parts = []
+                for piece in sentence:
+                    translated = self._checked(piece, prepared[piece], outputs[normalise(prepared[piece].text)])
+                    suspect = suspect or translated is None
+                    parts.append(piece if translated is None else translated)
+                sentences.append(" ".join(parts))
+            yield Translated(" ".join(sentences), suspect)
+
+    def _engine_outputs(self, texts: set[str]) -> dict[str, str]:
+        """Raw engine output for each text (by normalised form): from the cache, else from the engine."""
+        wanted = sorted({normalise(t) for t in texts if t.strip()})
+        found = self.cache.get_many(wanted) if self.cache is not None else {}
+        missing = [t for t in wanted if t not in found]
+        self.stats.cached += len(wanted) - len(missing)
+        if missing:
+            translated = self.engine.translate(missing)
+            self.stats.translated += len(missing)
+            fresh = dict(zip(missing, translated, strict=True))
+            if self.cache is not None:
+                self.cache.put_many(fresh.items())
+            found.update(fresh)
+        found[""] = ""
+        return found
+
+    def _checked(self, source: str, prepared: Protected, output: str) -> str | None:
+        """The restored translation of one piece, or None when a guard says it is not one."""
+        problem = guard(prepared.text, output)
+        restored = restore(output, prepared.spans) if problem is None else None
+        if problem is None and restored is None:
+            problem = "a protected name, figure or glossary term was lost"
+        if problem is not None:
+            self.stats.suspect += 1
+            log.warning("kept the source of a %s sentence (%s): %.80s", self.name, problem, source)
+            return None
+        return restored
+
+
+def _pick_engine(source: str, target: str, engine: str) -> Engine:
+    """The engine asked for; for "auto", argos when a package is installed, else apertium."""
+    if engine not in ENGINES:
+        raise TranslationError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine != "auto":
+        return ENGINE_FACTORIES[engine](source, target)
+    try:
+        has_argos = argos_engine.find_model(source, target) is not None
+    except (ImportError, TranslationError) as exc:
+        log.debug("argos not usable: %s", exc)
+        has_argos = False
+    if has_argos:
+        return ENGINE_FACTORIES["argos"](source, target)
+    if apertium_engine.find_chain(source, target) is not None:
+        return ENGINE_FACTORIES["apertium"](source, target)
+    raise ModelMissing(
+        f"no translation engine for {source}->{target}: install an Argos model with "
+        f"`briefing models install {source} {target}` (or `--file PATH.argosmodel` offline), "
+        f"or apertium with `{apertium_engine.install_hint(source, target)}`"
+    )
+
+
+def open_translator(source: str, target: str, *, engine: str = "auto", glossary: Path | None = None,
+                    use_cache: bool = True, cache_path: Path | None = None) -> Translator:
+    """A Translator for source→target; raises ModelMissing up front when no engine can do the pair."""
+    terms = load_glossary(glossary, source, target)
+    chosen = _pick_engine(source, target, engine)
+    cache = None
+    if use_cache:
+        cache = TranslationCache(cache_path or default_cache_path(), engine=chosen.name, version=chosen.version,
+                                 source=source, target=target)
+    log.debug("translating %s->%s with %s (%s)", source, target, chosen.name, chosen.version)
+    return Translator(chosen, source, target, glossary=terms, cache=cache)
+
+
+def _with_flag(article: Article, flag: str) -> Article:
+    return article if flag in article.flags else dataclasses.replace(article, flags=(*article.flags, flag))
+
+
+def translate_articles(articles: Sequence[Article], *, target: str = "en", engine: str = "auto",
+                       glossary: Path | None = None, use_cache: bool = True,
+                       cache_path: Path | None = None) -> tuple[list[Article], str | None]:
+    """Titles → title_en and summaries → summary_en for every article not already in `target`.
+
+    One translator per source language, opened before any work (so a missing engine fails up
+    front); all sentences of a language go through it in batches. Articles in `target` are copied.
+    A guard that fired adds flag "translation-suspect"; a language no engine can do (while others
+    can) or a failed run adds "untranslated" and keeps the original text. Returns the engine name(s).
+    """
+    result = [dataclasses.replace(a, title_en=a.title, summary_en=a.summary) if a.lang == target else a
+              for a in articles]
+    languages = sorted({a.lang for a in articles if a.lang != target})
+    translators: dict[str, Translator] = {}
+    missing: list[ModelMissing] = []
+    try:
+        for lang in languages:
+            try:
+                translators[lang] = open_translator(lang, target, engine=engine, glossary=glossary,
+                                                    use_cache=use_cache, cache_path=cache_path)
+            except ModelMissing as exc:
+                missing.append(exc)
+        if missing and not translators:
+            raise missing[0]
+        for problem in missing:
+            log.warning("%s; those articles stay untranslated", problem)
+        names: list[str] = []
+        for lang in languages:
+            indexes = [i for i, a in enumerate(result) if a.lang == lang]
+            translator = translators.get(lang)
+            if translator is None:
+                for i in indexes:
+                    result[i] = _untranslated(result[i])
+                continue
+            result = _translate_language(translator, result, indexes)
+            if translator.name not in names:
+                names.append(translator.name)
+    finally:
+        for translator in translators.values():
+            translator.close()
+    return result, "+".join(names) or None
+
+
+def _untranslated(article: Article) -> Article:
+    copied = dataclasses.replace(article, title_en=article.title, summary_en=article.summary)
+    return _with_flag(copied, UNTRANSLATED)
+
+
+def _translate_language(translator: Translator, articles: list[Article], indexes: list[int]) -> list[Article]:
+    texts = [text for i in indexes for text in (articles[i].title, articles[i].summary)]
+    try:
+        done = list(translator.translate_texts(texts))
+    except TranslationError as exc:
+        log.warning("%s->%s translation failed (%s); %d article(s) stay untranslated",
+                    translator.source, translator.target, exc, len(indexes))
+        return [_untranslated(a) if i in set(indexes) else a for i, a in enumerate(articles)]
+    out = list(articles)
+    for position, i in enumerate(indexes):
+        title, summary = done[2 * position], done[2 * position + 1]
+        article = dataclasses.replace(out[i], title_en=title.text, summary_en=summary.text)
+        out[i] = _with_flag(article, SUSPECT) if title.suspect or summary.suspect else article
+    stats = translator.stats
+    log.info("%s->%s with %s: %d sentence(s) translated, %d from the cache, %d kept in the source",
+             translator.source, translator.target, translator.name, stats.translated, stats.cached, stats.suspect)
+    return out
