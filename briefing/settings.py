@@ -71,6 +71,14 @@ APERTIUM_CHAINS: dict[tuple[str, str], tuple[str, ...]] = {
 # --- themes -----------------------------------------------------------------------------
 
 # --- render -----------------------------------------------------------------------------
+PAPER_SIZES = ("A4", "Letter")  # what offices print on; the names CSS @page `size` understands
+KEY_FIGURES_MAX = 8  # one "numbers of the week" box that fits beside the chart on a single page
+KEY_FIGURE_CONTEXT_CHARS = 160  # about two printed lines: enough to say what the number measures
+SUMMARY_FALLBACK_CHARS = 400  # an article without a summary shows this much of its text, never nothing
+CHART_LABEL_CHARS = 28  # longer theme names are cut in the chart so the bars keep a readable width
+EMAIL_WIDTH_PX = 600  # the width Gmail, Outlook and phones all show without horizontal scrolling
+EMAIL_MAX_BYTES = 100_000  # Gmail clips a message body above 102 KB; stay under it with a margin
+TEXT_WIDTH = 76  # plain-text lines stay under RFC 5322's 78 characters, with room for "> " quoting
 
 # --- deliver ----------------------------------------------------------------------------
 

@@ -1,0 +1,468 @@
+"""Stage 6: the briefing as a PDF, an email HTML, a plain-text digest and a JSON record.
+
+The templates in `templates/` (or a user's `--templates DIR`, which overrides them file by file) are
+rendered with Jinja autoescaping on for HTML, so article text is never markup. WeasyPrint builds the
+PDF with a URL fetcher that only reads the templates' own files and `data:` URIs: content from the
+articles can never make it open a local file or reach the network. The email's CSS is inlined by
+css-inline with remote loading off. All four files are written atomically (temporary file in the
+same folder, then `os.replace`), so a crash never leaves a half-written briefing behind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import tempfile
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import css_inline
+import jinja2
+import weasyprint
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from briefing import __version__
+from briefing.errors import RenderError, TemplateProblem
+from briefing.figures import KeyFigure, key_figures
+from briefing.log import get_logger
+from briefing.records import Article, Briefing, Outputs, Period
+from briefing.settings import (
+    CHART_LABEL_CHARS,
+    EMAIL_MAX_BYTES,
+    EMAIL_WIDTH_PX,
+    PAPER_SIZES,
+    SUMMARY_FALLBACK_CHARS,
+    TEMPLATES_DIR,
+    TEXT_WIDTH,
+)
+
+log = get_logger(__name__)
+
+PDF_TEMPLATE = "briefing.html"
+EMAIL_TEMPLATE = "email.html"
+TEXT_TEMPLATE = "briefing.txt"
+TEMPLATE_NAMES = (PDF_TEMPLATE, EMAIL_TEMPLATE, TEXT_TEMPLATE)
+SAFE_SCHEMES = ("http", "https")
+# Content types of template assets, so WeasyPrint never has to consult the system's mime tables.
+ASSET_TYPES = {
+    ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp", ".ttf": "font/ttf",
+    ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2",
+}
+
+LANGUAGE_NAMES = {
+    "ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fr": "French", "id": "Indonesian",
+    "it": "Italian", "ja": "Japanese", "km": "Khmer", "ko": "Korean", "lo": "Lao", "ms": "Malay",
+    "nl": "Dutch", "pl": "Polish", "pt": "Portuguese", "ru": "Russian", "th": "Thai", "tr": "Turkish",
+    "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
+}
+FLAG_NOTES = {
+    "untranslated": "not translated",
+    "translation-suspect": "machine translation may be unreliable",
+}
+
+
+# --- what the templates see ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """One article as the templates show it: display strings ready, unsafe links dropped."""
+
+    anchor: str
+    title: str
+    original_title: str | None  # shown in small type when it differs from the English title
+    publisher: str
+    date: str  # "2 October 2025" or "date unknown"
+    url: str | None  # only http(s) links survive
+    host: str | None
+    summary: str
+    original_summary: str | None  # for the bilingual block
+    lang: str
+    language: str
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SectionView:
+    """One theme: its heading, overview line and articles."""
+
+    anchor: str
+    theme: str
+    count: int
+    keywords: tuple[str, ...]
+    articles: tuple[ArticleView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChartBar:
+    """One bar of the articles-per-theme chart; `share` is the bar length from 0 to 1."""
+
+    label: str
+    count: int
+    share: float
+    anchor: str
+
+
+def language_name(code: str) -> str:
+    """The English name of a language code ("fr" → "French"); unknown codes are shown as given."""
+    return LANGUAGE_NAMES.get(code.lower(), code) if code else "unknown language"
+
+
+def long_date(day: dt.date) -> str:
+    """A date as "2 October 2025" (English month names whatever the machine's locale)."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+def period_text(period: Period) -> str:
+    """The period for the cover: "Week 40, 2025 · 29 September – 5 October 2025", first–last dates, or undated."""
+    if period.start and period.end:
+        dates = long_date(period.start)
+        if period.end != period.start:
+            dates = f"{long_date(period.start)} – {long_date(period.end)}"
+    else:
+        dates = ""
+    if period.week:
+        year, week = period.week.split("-W")
+        return f"Week {int(week)}, {year}" + (f" · {dates}" if dates else "")
+    return dates or "Undated articles"
+
+
+def safe_url(url: str | None) -> str | None:
+    """`url` when it is an absolute http(s) link with a host, else None (javascript:, file:, data: are dropped)."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SAFE_SCHEMES or not parts.hostname:
+        return None
+    if any(ch in url for ch in "\r\n\t\0 "):
+        return None
+    return url
+
+
+def _summary(article: Article) -> str:
+    text = article.summary_en or article.summary
+    if text:
+        return text
+    body = " ".join(article.text.split())
+    if len(body) <= SUMMARY_FALLBACK_CHARS:
+        return body
+    return body[:SUMMARY_FALLBACK_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def article_view(article: Article, anchor: str, *, bilingual: bool) -> ArticleView:
+    """The display form of one article."""
+    title = article.title_en or article.title or "(untitled)"
+    url = safe_url(article.url)
+    summary = _summary(article)
+    original = article.summary if bilingual and article.summary and article.summary != summary else None
+    return ArticleView(
+        anchor=anchor,
+        title=title,
+        original_title=article.title if article.title and article.title != title else None,
+        publisher=article.publisher or "unknown publisher",
+        date=long_date(article.date) if article.date else "date unknown",
+        url=url,
+        host=urlsplit(url).hostname if url else None,
+        summary=summary,
+        original_summary=original,
+        lang=article.lang or "und",
+        language=language_name(article.lang),
+        notes=tuple(FLAG_NOTES[flag] for flag in article.flags if flag in FLAG_NOTES),
+    )
+
+
+def _views(briefing: Briefing, bilingual: bool) -> tuple[tuple[SectionView, ...], dict[str, str]]:
+    sections = []
+    anchors: dict[str, str] = {}
+    number = 0
+    for s_index, section in enumerate(briefing.sections, 1):
+        views = []
+        for article in section.articles:
+            number += 1
+            anchor = f"art-{number}"
+            anchors.setdefault(article.id, anchor)
+            views.append(article_view(article, anchor, bilingual=bilingual))
+        sections.append(SectionView(f"sec-{s_index}", section.theme or "Other", len(views),
+                                    section.keywords, tuple(views)))
+    return tuple(sections), anchors
+
+
+def chart_bars(sections: Sequence[SectionView]) -> tuple[ChartBar, ...]:
+    """One bar per theme, the longest bar being the theme with most articles."""
+    most = max((s.count for s in sections), default=0) or 1
+    bars = []
+    for section in sections:
+        label = section.theme
+        if len(label) > CHART_LABEL_CHARS:
+            label = label[: CHART_LABEL_CHARS - 1].rstrip() + "…"
+        bars.append(ChartBar(label, section.count, section.count / most, section.anchor))
+    return tuple(bars)
+
+
+def template_context(briefing: Briefing, *, paper: str = "A4", bilingual: bool = False) -> dict[str, Any]:
+    """Everything the three templates may use; the same for all of them so they say the same things."""
+    sections, anchors = _views(briefing, bilingual)
+    figures: tuple[KeyFigure, ...] = key_figures(briefing.articles)
+    count = sum(s.count for s in sections)
+    return {
+        "briefing": briefing,
+        "title": briefing.title,
+        "period": period_text(briefing.period),
+        "label": briefing.period.label,
+        "undated": briefing.undated,
+        "generated": f"{long_date(briefing.generated.date())}, {briefing.generated:%H:%M}",
+        # W3C dates need an offset: a naive time is the machine's local time, as datetime.now() gave it
+        "generated_iso": briefing.generated.astimezone().isoformat(timespec="seconds"),
+        "count": count,
+        "sections": sections,
+        "languages": [language_name(code) for code in briefing.languages],
+        "publishers": list(briefing.publishers),
+        "translated": briefing.translated,
+        "engine": briefing.engine,
+        "lang": "en" if briefing.translated or len(briefing.languages) != 1 else briefing.languages[0],
+        "figures": figures,
+        "figure_anchors": anchors,
+        "bars": chart_bars(sections),
+        "paper": paper,
+        "bilingual": bilingual,
+        "email_width": EMAIL_WIDTH_PX,
+        "text_width": TEXT_WIDTH,
+        "version": __version__,
+    }
+
+
+# --- templates ----------------------------------------------------------------------------
+
+
+def template_dirs(templates_dir: Path | None) -> tuple[Path, ...]:
+    """The folders templates are looked up in: the user's first (file by file), then the shipped ones.
+
+    Raises TemplateProblem when the user's folder does not exist or holds none of the templates.
+    """
+    if templates_dir is None:
+        return (TEMPLATES_DIR.resolve(),)
+    folder = Path(templates_dir)
+    if not folder.is_dir():
+        raise TemplateProblem(f"templates folder {folder} not found: give a folder holding "
+                              f"{', '.join(TEMPLATE_NAMES)} (copy them from {TEMPLATES_DIR})")
+    if not any((folder / name).is_file() for name in TEMPLATE_NAMES):
+        raise TemplateProblem(f"templates folder {folder} holds none of {', '.join(TEMPLATE_NAMES)}: "
+                              f"copy the ones you want to change from {TEMPLATES_DIR}")
+    return (folder.resolve(), TEMPLATES_DIR.resolve())
+
+
+def template_environment(dirs: Sequence[Path]) -> jinja2.Environment:
+    """A Jinja environment over `dirs`: HTML autoescaped, undefined names are errors, not blanks."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        autoescape=jinja2.select_autoescape(["html", "htm", "svg", "xml"], default=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["language"] = language_name
+    return env
+
+
+def _template_location(exc: BaseException, dirs: Sequence[Path]) -> str | None:
+    """ "FILE, line N" of the innermost template frame in `exc`'s traceback, if any."""
+    roots = [str(d) for d in dirs]
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if any(frame.filename.startswith(root) for root in roots):
+            return f"{frame.filename}, line {frame.lineno}"
+    return None
+
+
+def render_template(env: jinja2.Environment, name: str, context: dict[str, Any], dirs: Sequence[Path]) -> str:
+    """Template `name` rendered with `context`; any template fault becomes a TemplateProblem naming file and line."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        source = exc.filename or exc.name or name
+        raise TemplateProblem(f"{source}, line {exc.lineno}: {exc.message} (fix the template syntax)") from None
+    except jinja2.TemplateNotFound as exc:
+        including = _template_location(exc, dirs)
+        place = f" (included from {including})" if including else ""
+        folders = " or ".join(str(d) for d in dirs)
+        raise TemplateProblem(f"template {exc.name!r} not found in {folders}{place}") from None
+    except Exception as exc:  # a template's own expression failed: report where, not a traceback
+        location = _template_location(exc, dirs)
+        if location is None:
+            raise
+        raise TemplateProblem(f"{location}: {type(exc).__name__}: {exc}") from None
+
+
+# --- PDF ----------------------------------------------------------------------------------
+
+
+class AssetFetcher(URLFetcher):
+    """WeasyPrint's URL fetcher limited to files inside the template folders and `data:` URIs.
+
+    Anything else (another local file, any network address, a redirect) is refused and logged;
+    WeasyPrint then renders on without the resource. A relative asset is looked up in the user's
+    template folder first, then in the shipped one.
+    """
+
+    def __init__(self, roots: Sequence[Path]) -> None:
+        super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, timeout=1)
+        self.roots = tuple(Path(r).resolve() for r in roots)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        """The resource at `url` when it is a template asset or a data: URI; ValueError otherwise."""
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = self._in_templates(Path(url2pathname(urlsplit(url).path)).resolve())
+            if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
+                mime = ASSET_TYPES.get(path.suffix.lower(), "application/octet-stream")
+                return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
+        self.refused.append(url)
+        log.warning("not fetched (only template assets and data: URIs are allowed): %.100s", url)
+        raise ValueError(f"refused to fetch {url[:100]}")
+
+    def _in_templates(self, path: Path) -> Path:
+        """A relative asset missing from the user's folder is taken from the shipped templates."""
+        if len(self.roots) > 1 and path.is_relative_to(self.roots[0]) and not path.is_file():
+            return self.roots[-1] / path.relative_to(self.roots[0])
+        return path
+
+
+def write_pdf_bytes(html: str, dirs: Sequence[Path]) -> bytes:
+    """The PDF for `html`, tagged, with assets resolved against the first template folder holding them."""
+    fetcher = AssetFetcher(dirs)
+    base = dirs[0] / "_"  # relative links resolve inside the first folder
+    document = weasyprint.HTML(string=html, base_url=base.as_uri(), url_fetcher=fetcher)
+    try:
+        return document.write_pdf(pdf_tags=True, uncompressed_pdf=False) or b""
+    except Exception as exc:  # WeasyPrint has no exception hierarchy of its own
+        raise RenderError(f"the PDF could not be laid out: {type(exc).__name__}: {exc}") from exc
+
+
+# --- email --------------------------------------------------------------------------------
+
+
+def inline_email(html: str) -> str:
+    """The email HTML with its <style> rules moved into style attributes; @media rules kept for dark mode."""
+    inliner = css_inline.CSSInliner(
+        load_remote_stylesheets=False, keep_at_rules=True, minify_css=True, keep_link_tags=False,
+    )
+    try:
+        return inliner.inline(html)
+    except css_inline.InlineError as exc:
+        raise TemplateProblem(f"{EMAIL_TEMPLATE}: its CSS could not be inlined ({exc})") from None
+
+
+# --- files --------------------------------------------------------------------------------
+
+
+def briefing_json(briefing: Briefing, figures: Sequence[KeyFigure]) -> str:
+    """The briefing as JSON: title, period, generation date, sections and every article."""
+    data = {
+        "title": briefing.title,
+        "period": {
+            "label": briefing.period.label,
+            "week": briefing.period.week,
+            "start": briefing.period.start.isoformat() if briefing.period.start else None,
+            "end": briefing.period.end.isoformat() if briefing.period.end else None,
+        },
+        "generated": briefing.generated.isoformat(),
+        "languages": list(briefing.languages),
+        "publishers": list(briefing.publishers),
+        "translated": briefing.translated,
+        "engine": briefing.engine,
+        "undated": briefing.undated,
+        "sections": [
+            {"theme": s.theme, "keywords": list(s.keywords), "articles": [a.id for a in s.articles]}
+            for s in briefing.sections
+        ],
+        "key_figures": [dataclasses.asdict(f) for f in figures],
+        "articles": [a.to_json() for a in briefing.articles],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _file_mode()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, so readers never see half a file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, _FILE_MODE)  # mkstemp makes owner-only files; a briefing is meant to be shared
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render(
+    briefing: Briefing,
+    out_dir: Path,
+    *,
+    templates_dir: Path | None = None,
+    paper: str = "A4",
+    bilingual: bool = False,
+) -> Outputs:
+    """Write briefing-<label>.pdf, .html, .txt and .json to `out_dir` and return their paths.
+
+    Every file is built in memory first, then written atomically: a template fault (TemplateProblem)
+    or a layout failure (RenderError) leaves the previous files untouched.
+    """
+    if paper not in PAPER_SIZES:
+        raise RenderError(f"paper size {paper!r} is not one of {', '.join(PAPER_SIZES)}")
+    dirs = template_dirs(templates_dir)
+    env = template_environment(dirs)
+    context = template_context(briefing, paper=paper, bilingual=bilingual)
+
+    pdf_html = render_template(env, PDF_TEMPLATE, context, dirs)
+    email_html = inline_email(render_template(env, EMAIL_TEMPLATE, context, dirs))
+    text = render_template(env, TEXT_TEMPLATE, context, dirs)
+    pdf = write_pdf_bytes(pdf_html, dirs)
+    email_bytes = email_html.encode("utf-8")
+    if len(email_bytes) > EMAIL_MAX_BYTES:
+        log.warning("the email HTML is %d KB, above the %d KB Gmail shows unclipped: fewer articles or "
+                    "shorter summaries (--sentences) keep it whole", len(email_bytes) // 1000,
+                    EMAIL_MAX_BYTES // 1000)
+
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        stem = f"briefing-{briefing.period.label}"
+        outputs = Outputs(*(out_dir / f"{stem}.{ext}" for ext in ("pdf", "html", "txt", "json")))
+        write_atomic(outputs.pdf, pdf)
+        write_atomic(outputs.html, email_bytes)
+        write_atomic(outputs.txt, text.encode("utf-8"))
+        write_atomic(outputs.json, briefing_json(briefing, context["figures"]).encode("utf-8"))
+    except OSError as exc:
+        raise RenderError(f"could not write the briefing to {out_dir}: {exc.strerror or exc}") from None
+    log.info("wrote %s", ", ".join(p.name for p in outputs.all()))
+    return outputs
