@@ -120,6 +120,8 @@ def build_options(func: Any) -> Any:
         click.option("--glossary", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="Glossary TOML (source term = \"English term\") applied to translations."),
         click.option("--no-cache", is_flag=True, help="Do not read or write the translation cache."),
+        click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="Translation cache file (default: $XDG_CACHE_HOME/briefing/translations.sqlite)."),
         click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
                      default=None, help="Folder of your own templates (same names as templates/)."),
         click.option("--title", default="Weekly briefing", show_default=True, help="Briefing title."),
@@ -154,6 +156,7 @@ def _build_settings(kwargs: dict[str, Any]) -> Any:
         k=kwargs.pop("k"),
         glossary=kwargs.pop("glossary"),
         use_cache=not kwargs.pop("no_cache"),
+        cache_path=kwargs.pop("cache_path"),
         templates_dir=kwargs.pop("templates_dir"),
         title=kwargs.pop("title"),
         paper=kwargs.pop("paper"),
@@ -244,6 +247,13 @@ def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float) -> 
     sys.exit(EXIT_SOME_SKIPPED if result.skipped else EXIT_OK)
 
 
+def translate_engines() -> tuple[str, ...]:
+    """The engine names the translate stage offers (its registry)."""
+    from briefing.translate import ENGINES
+
+    return ENGINES
+
+
 def _input_option(func: Any) -> Any:
     return click.option("--input", "input_file", type=click.File("r", encoding="utf-8"), default="-",
                         show_default=True, help="JSONL file to read ('-' for stdin).")(func)
@@ -277,21 +287,30 @@ def summarize(input_file: IO[str], field: str, lang: str, sentences: int, method
 @main.command()
 @click.option("--source", "source_lang", required=True, help="Source language code, e.g. fr.")
 @click.option("--target", "target_lang", default="en", show_default=True, help="Target language code.")
-@click.option("--engine", type=click.Choice(["auto", "argos", "apertium"]), default="auto", show_default=True,
-              help="Translation engine.")
+@click.option("--engine", type=click.Choice(translate_engines()), default="auto", show_default=True,
+              help="Translation engine: argos when a model for the pair is installed, else apertium.")
 @click.option("--glossary", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Glossary TOML applied on top of the default one.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the translation cache.")
-def translate(source_lang: str, target_lang: str, engine: str, glossary: Path | None, no_cache: bool) -> None:
-    """Translate plain text lines from stdin: exactly one line out per line in, same order."""
+@click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Translation cache file (default: $XDG_CACHE_HOME/briefing/translations.sqlite).")
+def translate(source_lang: str, target_lang: str, engine: str, glossary: Path | None, no_cache: bool,
+              cache_path: Path | None) -> None:
+    """Translate plain text lines from stdin: exactly one line out per line in, same order.
+
+    Empty lines stay empty. Names, figures, codes and URLs are kept; a sentence the engine mangled
+    (a loop, a runaway length) is left in the source language with a warning on stderr.
+    """
     from briefing import translate as translate_mod
 
-    lines = sys.stdin.read().splitlines()
+    text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    # Split on newlines only: str.splitlines() would also split on \x0b, \x1c or U+2028 inside a line.
+    lines = [line.removesuffix("\r") for line in text.removesuffix("\n").split("\n")] if text else []
     try:
-        translator = translate_mod.open_translator(
-            source_lang, target_lang, engine=engine, glossary=glossary, use_cache=not no_cache
-        )
-        with translator:
+        with translate_mod.open_translator(
+            source_lang, target_lang, engine=engine, glossary=glossary, use_cache=not no_cache,
+            cache_path=cache_path,
+        ) as translator:
             out = translator.translate_lines(lines)
     except BriefingError as exc:
         raise _fail(exc) from None
