@@ -47,7 +47,7 @@ _MONTH_DAY = re.compile(
     rf"(?:\b(?P<weekday>{_WORD}),?[ \u00a0]+)?\b(?P<month>{_WORD})[ \u00a0]+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
     r"(?:,?[ \u00a0]+(?P<year>(?:19|20)\d\d)\b)?",
 )
-_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
+_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)")  # also 2025-04-03T07:00
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _SENTENCE_END = re.compile(r"[.!?](?=\s)")
 

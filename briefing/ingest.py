@@ -104,8 +104,8 @@ _DECLARED = re.compile(
 )
 _WORD_INNER_SYMBOL = re.compile(r"[^\W\d_][^\w\s'’\-.,;:!?)\]}»\"”/&%@#+*=]+[^\W\d_]")
 _C1 = re.compile("[\x80-\x9f]")
-WESTERN_MAX_NON_ASCII = 0.3  # French, Spanish, German text is under 15 % accented letters; Cyrillic read as
-# cp1252 is nearly 100 %: below this share a cp1252 reading is plausible Western text
+WESTERN_MAX_NON_ASCII = 0.5  # French, Spanish, German text is under 15 % accented letters, Cyrillic or Greek
+# read as cp1252 nearly 100 %: below this share a cp1252 reading is plausible Western text
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -191,13 +191,15 @@ def _read_html(text: str, name: str, today: dt.date, warnings: list[str]) -> lis
 
     try:
         doc = trafilatura.bare_extraction(
-            text, favor_precision=True, with_metadata=True, include_comments=False, as_dict=True,
+            text, favor_precision=True, with_metadata=True, include_comments=False,
             date_extraction_params={"extensive_search": False, "original_date": True,
                                     "max_date": today.isoformat()},
         )
     except Exception as exc:  # trafilatura/lxml raise many kinds on broken markup; the file is skipped
         raise IngestError(f"could not parse the HTML ({type(exc).__name__})") from None
-    if not isinstance(doc, dict) or not doc.get("text"):
+    if doc is not None and not isinstance(doc, dict):
+        doc = doc.as_dict()
+    if not doc or not doc.get("text"):
         raise IngestError("no article text found in the page")
     return [RawArticle(
         text=doc["text"], where="", title=doc.get("title"), date=dates.parse_date(doc.get("date"), today),
@@ -263,33 +265,30 @@ def _read_json(text: str, name: str, today: dt.date, warnings: list[str]) -> lis
         raise IngestError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     except RecursionError:
         raise IngestError("JSON nested too deeply") from None
-    records = _records(obj)
-    return _collect((_from_record(r, f"record {i}", today) for i, r in enumerate(records, 1)), name, warnings)
+    records = [(f"record {number}", record) for number, record in enumerate(_records(obj), 1)]
+    return _collect(records, name, today, warnings)
 
 
 def _read_jsonl(text: str, name: str, today: dt.date, warnings: list[str]) -> list[RawArticle]:
-    def parse() -> Iterator[RawArticle]:
-        for number, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
+    records: list[tuple[str, Any]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
             try:
-                obj = json.loads(line)
+                records.append((f"line {number}", json.loads(line)))
             except (json.JSONDecodeError, RecursionError):
-                raise IngestError(f"line {number}: not valid JSON") from None
-            yield _from_record(obj, f"line {number}", today)
-
-    return _collect(parse(), name, warnings)
+                records.append((f"line {number}", IngestError(f"line {number}: not valid JSON")))
+    return _collect(records, name, today, warnings)
 
 
-def _collect(raws: Iterator[RawArticle], name: str, warnings: list[str]) -> list[RawArticle]:
+def _collect(records: list[tuple[str, Any]], name: str, today: dt.date, warnings: list[str]) -> list[RawArticle]:
     """The readable records; each bad one is a warning (IngestError only when none is readable)."""
     found: list[RawArticle] = []
     problems: list[str] = []
-    while True:
+    for where, record in records:
         try:
-            found.append(next(raws))
-        except StopIteration:
-            break
+            if isinstance(record, IngestError):
+                raise record
+            found.append(_from_record(record, where, today))
         except IngestError as exc:  # one bad record or line: the others are still good
             problems.append(str(exc))
     if not found:
@@ -431,6 +430,14 @@ def _find_date(cleaned: clean.Cleaned, raw: RawArticle, url: str | None, today: 
     return dates.date_from_url(url, today) if url else None
 
 
+def _without_title(text: str, title: str | None) -> str:
+    """The text without a first paragraph that only repeats the title (pages repeat their <h1>)."""
+    first, _, rest = text.partition("\n\n")
+    if title and rest and clean.words(first) == clean.words(title):
+        return rest
+    return text
+
+
 def _finish(raw: RawArticle, name: str, today: dt.date, warnings: list[str],
             source_url: str | None) -> Article:
     label = f"{name} {raw.where}".strip()
@@ -440,13 +447,14 @@ def _finish(raw: RawArticle, name: str, today: dt.date, warnings: list[str],
                           f"an article needs at least {MIN_TEXT_CHARS})")
     url = raw.url or cleaned.url or source_url
     title = _one_line(raw.title) or cleaned.title
+    text = _without_title(cleaned.text, title)
     date = _find_date(cleaned, raw, url, today, label, warnings)
     return Article(
-        id=article_id(cleaned.text),
+        id=article_id(text),
         path=name,
-        title=title or clean.derive_title(cleaned.text),
-        text=cleaned.text,
-        lang=detect_language(cleaned.text, raw.lang),
+        title=title or clean.derive_title(text),
+        text=text,
+        lang=detect_language(text, raw.lang),
         date=date,
         url=url,
         publisher=cleaned.publisher or _one_line(raw.publisher) or _host(url),
