@@ -387,3 +387,78 @@ def models_install(source: str | None, target: str | None, model_file: Path | No
 
 
 # --- delivery (email, init) lives below ---------------------------------------------------
+
+
+def _mail_settings(kwargs: dict[str, Any], username: str | None, password: str | None) -> Any:
+    """The adapter from the email command's own options (what `_build_settings` left) to MailOptions."""
+    from briefing.settings import MailOptions
+
+    return MailOptions(
+        recipients=tuple(kwargs.pop("to")),
+        sender=kwargs.pop("sender"),
+        subject=kwargs.pop("subject"),
+        smtp_host=kwargs.pop("smtp_host"),
+        smtp_port=kwargs.pop("smtp_port"),
+        security=kwargs.pop("security"),
+        username=username,
+        password=password,
+        attach_pdf=kwargs.pop("attach_pdf"),
+        dry_run=kwargs.pop("dry_run"),
+        force=kwargs.pop("force"),
+    )
+
+
+@main.command("email")
+@build_options
+@click.option("--to", "to", multiple=True, metavar="ADDR", help="Recipient; repeat the option for several.")
+@click.option("--from", "sender", default=None, metavar="ADDR", help="Sender (default: the SMTP user name).")
+@click.option("--subject", default=None, help="Subject (default: the briefing title and its period).")
+@click.option("--smtp-host", default="localhost", show_default=True, help="SMTP server host name.")
+@click.option("--smtp-port", type=click.IntRange(1, 65535), default=None,
+              help="SMTP port (default: 587; 465 with --ssl; 25 with --plain).")
+@click.option("--starttls", "security", flag_value="starttls", default=True,
+              help="Upgrade the connection with STARTTLS (default).")
+@click.option("--ssl", "security", flag_value="ssl", help="TLS from the first byte (usually port 465).")
+@click.option("--plain", "security", flag_value="plain", help="No encryption: a relay on a trusted network only.")
+@click.option("--attach-pdf", is_flag=True, help="Attach the PDF to the message.")
+@click.option("--dry-run", is_flag=True, help="Write the message as OUT/briefing-<label>.eml; send nothing.")
+@click.option("--force", is_flag=True, help="Send even when the ledger says these recipients have it.")
+@click.pass_context
+def email_digest(ctx: click.Context, **kwargs: Any) -> None:
+    """Build the digest and mail it, once: text and HTML, optionally the PDF.
+
+    Takes every `build` option. The login comes from BRIEFING_SMTP_USER and BRIEFING_SMTP_PASSWORD
+    or from smtp_user / smtp_password in the config file, never from the command line.
+    OUT/sent-ledger.json records each digest the server accepted: running the same command again
+    sends nothing (--force sends again), and articles mailed in an earlier digest are left out.
+    A week without articles sends nothing and exits 0.
+    """
+    from briefing import config, deliver
+
+    options = _build_settings(kwargs)
+    try:
+        username, password = config.credentials(ctx.find_root().params.get("config_path"))
+        done = deliver.deliver(options, _mail_settings(kwargs, username, password))
+    except BriefingError as exc:
+        raise _fail(exc) from None
+    if done.report is not None:
+        click.echo(_report_line(done.report))
+    click.echo(done.message)
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default="briefing.toml")
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+def init(path: Path, force: bool) -> None:
+    """Write a commented example config file (default: ./briefing.toml) to edit.
+
+    It sets defaults for sources, output folder, themes, glossary, engine, recipients and SMTP
+    server; options given on the command line always win.
+    """
+    from briefing import config
+
+    try:
+        written = config.write_example(path, force=force)
+    except BriefingError as exc:
+        raise _fail(exc) from None
+    click.echo(f"wrote {written}: edit it, then run 'briefing email --week last'")

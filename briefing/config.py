@@ -1,20 +1,75 @@
 """The config file: defaults for every command's options, from `briefing.toml` or `--config PATH`.
 
 Layout: top-level keys apply to every command that has such an option; a table per command
-(`[build]`, `[email]`, …) overrides them for that command. Keys are option names with '_' or '-'.
+(`[build]`, `[email]`, …) overrides them for that command. Keys are option names with '_' or '-'
+(`out`, `themes`, `to`, `from`, `smtp_host`, …; `translate = false` is `--no-translate`).
 Command-line options always win (click's `default_map`).
+
+The SMTP user name and password are not options: they come from the environment
+(BRIEFING_SMTP_USER, BRIEFING_SMTP_PASSWORD) or from `smtp_user` / `smtp_password` here, never argv.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from briefing.errors import BadConfig
+from briefing.log import get_logger
+from briefing.settings import SMTP_PASSWORD_ENV, SMTP_USER_ENV
+
+log = get_logger(__name__)
 
 DEFAULT_CONFIG = Path("briefing.toml")
 COMMANDS = ("build", "email", "ingest", "summarize", "translate", "themes")
+
+# Config key -> click parameter name, where the option's flag differs from the name click gives it.
+ALIASES = {
+    "out": "out_dir",
+    "themes": "themes_file",
+    "templates": "templates_dir",
+    "from": "sender",
+    "smtp_security": "security",
+}
+# Config keys that say the positive (`translate = false`) for a click flag that says the negative.
+NEGATED = {"translate": "no_translate", "cache": "no_cache"}
+# Keys that take a list; a single string is accepted as a list of one.
+LISTS = ("sources", "to")
+SECRETS = ("smtp_user", "smtp_password")  # read by `credentials`, kept out of click's default_map
+
+EXAMPLE = """\
+# briefing.toml: defaults for every `briefing` command; command-line options win.
+# Written by `briefing init`. Relative paths are relative to the folder briefing runs in.
+
+# --- the digest (build and email) ---
+sources = ["seeds/"]          # files, folders, globs or http(s) URLs
+out = "out"                   # where the PDF, HTML, text, JSON, .eml and the sent ledger go
+# week = "last"               # the last complete ISO week; or "2025-W40", "this"
+engine = "auto"               # "auto", "argos" or "apertium"
+# translate = false           # keep the original language
+sentences = 3
+# themes = "themes.toml"      # your taxonomy ([[theme]] name, description, keywords)
+# glossary = "glossary.toml"  # source term = "English term"
+title = "Weekly briefing"
+
+# --- email only ---
+[email]
+to = ["team@example.org"]     # one or more recipients
+from = "briefing@example.org"
+smtp_host = "smtp.example.org"
+# smtp_port = 587             # default: 587 with starttls, 465 with ssl, 25 with plain
+smtp_security = "starttls"    # "starttls", "ssl" or "plain" (plain: a relay on a trusted network only)
+# attach_pdf = true
+# subject = "Weekly briefing"  # default: the briefing title and its period
+# The login comes from BRIEFING_SMTP_USER / BRIEFING_SMTP_PASSWORD, or from these keys
+# (then make this file readable by you alone: chmod 600 briefing.toml):
+# smtp_user = "briefing@example.org"
+# smtp_password = "..."
+"""
 
 
 def load(path: Path | None) -> dict[str, Any]:
@@ -35,17 +90,76 @@ def load(path: Path | None) -> dict[str, Any]:
 
 
 def load_default_map(path: Path | None) -> dict[str, dict[str, Any]]:
-    """click's `default_map`: per-command defaults from the config file."""
+    """click's `default_map`: per-command defaults from the config file, keys as click parameter names."""
     data = load(path)
-    shared = {_key(k): v for k, v in data.items() if not isinstance(v, dict)}
+    where = path or DEFAULT_CONFIG
+    shared = _params({k: v for k, v in data.items() if not isinstance(v, dict)}, where)
     result: dict[str, dict[str, Any]] = {}
     for command in COMMANDS:
         table = data.get(command, {})
         if not isinstance(table, dict):
-            raise BadConfig(f"{path or DEFAULT_CONFIG}: [{command}] must be a table")
-        result[command] = {**shared, **{_key(k): v for k, v in table.items()}}
+            raise BadConfig(f"{where}: [{command}] must be a table")
+        result[command] = {**shared, **_params(table, where)}
     return result
 
 
-def _key(name: str) -> str:
-    return name.replace("-", "_")
+def credentials(path: Path | None, environ: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
+    """The SMTP user name and password: each from the environment, else from the config's `[email]` or top level.
+
+    Raises BadConfig when only one of the two is set, naming where each is looked for.
+    """
+    env = os.environ if environ is None else environ
+    data = load(path)
+    table = data.get("email", {}) if isinstance(data.get("email"), dict) else {}
+    found = {key: table.get(key, data.get(key)) for key in SECRETS}
+    user = env.get(SMTP_USER_ENV) or found["smtp_user"]
+    password = env.get(SMTP_PASSWORD_ENV) or found["smtp_password"]
+    if (user is None) != (password is None):
+        missing = (SMTP_PASSWORD_ENV, "smtp_password") if password is None else (SMTP_USER_ENV, "smtp_user")
+        raise BadConfig(
+            f"SMTP login half set: give {missing[0]} in the environment or {missing[1]} in the config file too"
+        )
+    if found["smtp_password"] is not None and not env.get(SMTP_PASSWORD_ENV):
+        _warn_if_readable(path or DEFAULT_CONFIG)
+    for key, value in (("smtp_user", user), ("smtp_password", password)):
+        if value is not None and not isinstance(value, str):
+            raise BadConfig(f"{path or DEFAULT_CONFIG}: {key} must be a string")
+    return user, password
+
+
+def write_example(path: Path, *, force: bool = False) -> Path:
+    """Write the commented example config to `path`; an existing file is kept unless `force`."""
+    if path.exists() and not force:
+        raise BadConfig(f"{path} already exists; edit it, or pass --force to replace it with the example")
+    try:
+        path.write_text(EXAMPLE, encoding="utf-8")
+    except OSError as exc:
+        raise BadConfig(f"{path}: cannot write the example config ({exc.strerror})") from None
+    return path
+
+
+def _params(table: dict[str, Any], where: Path) -> dict[str, Any]:
+    """Config keys turned into click parameter names, secrets left out."""
+    result: dict[str, Any] = {}
+    for raw, value in table.items():
+        key = raw.replace("-", "_")
+        if key in SECRETS:
+            continue
+        if key in NEGATED:
+            if not isinstance(value, bool):
+                raise BadConfig(f"{where}: {raw} must be true or false, not {value!r}")
+            key, value = NEGATED[key], not value
+        key = ALIASES.get(key, key)
+        if key in LISTS and isinstance(value, str):
+            value = [value]
+        result[key] = value
+    return result
+
+
+def _warn_if_readable(path: Path) -> None:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if mode & (stat.S_IRGRP | stat.S_IROTH):
+        log.warning("%s holds the SMTP password and other users can read it: run 'chmod 600 %s'", path, path)

@@ -59,3 +59,23 @@ class BadInput(BriefingError):
 
 class BadModelFile(TranslationError):
     """A model file is not a valid Argos package (.argosmodel zip with metadata.json)."""
+
+
+class BadAddress(DeliveryError):
+    """An email address (--to, --from) is not one plain address."""
+
+
+class LoginRefused(DeliveryError):
+    """The SMTP server refused the user name and password."""
+
+
+class RecipientRefused(DeliveryError):
+    """The SMTP server refused a recipient or the sender."""
+
+
+class ConnectionLost(DeliveryError):
+    """The SMTP server could not be reached, or dropped the connection before accepting the message."""
+
+
+class BadLedger(DeliveryError):
+    """The sent-digest ledger cannot be read: not JSON, or not a ledger."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -81,6 +81,37 @@ EMAIL_MAX_BYTES = 100_000  # Gmail clips a message body above 102 KB; stay under
 TEXT_WIDTH = 76  # plain-text lines stay under RFC 5322's 78 characters, with room for "> " quoting
 
 # --- deliver ----------------------------------------------------------------------------
+# How the connection is protected, and its usual port: RFC 6409 submission upgraded with STARTTLS (587, the
+# default), RFC 8314 implicit TLS (465), plain SMTP to a relay on a trusted network (25).
+SMTP_PORTS = {"starttls": 587, "ssl": 465, "plain": 25}
+SMTP_SECURITY = tuple(SMTP_PORTS)
+DEFAULT_SMTP_HOST = "localhost"  # a local relay (postfix, msmtpd) is the common cron set-up
+SMTP_TIMEOUT_S = 60.0  # a stalled server fails the cron run within a minute instead of hanging it for hours
+SMTP_USER_ENV = "BRIEFING_SMTP_USER"  # credentials come from the environment or the config file, never argv
+SMTP_PASSWORD_ENV = "BRIEFING_SMTP_PASSWORD"
+LEDGER_FILE = "sent-ledger.json"  # in the output folder, beside the digests it records
+LEDGER_LOCK_FILE = ".sent-ledger.lock"  # two overlapping cron runs must not both send
+EML_SUFFIX = ".eml"
+# A real title is never encoded twice over; more nested RFC 2047 layers than this is an injection attempt.
+MAX_HEADER_DECODE_PASSES = 4
+SUBJECT_MAX_CHARS = 200  # well under the 998-octet line limit after encoding; mail clients cut near 80 anyway
+
+
+@dataclass(frozen=True, slots=True)
+class MailOptions:
+    """How one `briefing email` run sends the digest, built once by the CLI."""
+
+    recipients: tuple[str, ...]
+    sender: str | None = None  # None: the SMTP user name when it is an address
+    subject: str | None = None  # None: the briefing title and period
+    smtp_host: str = DEFAULT_SMTP_HOST
+    smtp_port: int | None = None  # None: the usual port of `security`
+    security: str = "starttls"  # one of SMTP_SECURITY
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)  # never shown in a repr, a log or an error
+    attach_pdf: bool = False
+    dry_run: bool = False
+    force: bool = False  # send again even when the ledger says this digest went to these recipients
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,3 +138,5 @@ class BuildOptions:
     today: dt.date | None = None  # None: the real date; tests fix it
     creation_date: dt.datetime | None = None  # fixed PDF creation date for reproducible output
     target_lang: str = TARGET_LANG
+    # ids of articles already mailed in an earlier digest (deliver's ledger); the build leaves them out
+    exclude_ids: frozenset[str] = frozenset()

@@ -1,0 +1,529 @@
+"""Mail the digest, exactly once per digest and recipient list.
+
+`deliver(options, mail)` runs (3 to 6 in `send_digest`, under a lock on the output folder):
+
+1. ledger     read which digests and articles went to these recipients   (LEDGER_FILE in the output folder)
+2. build      pipeline.build, leaving out articles mailed in an earlier digest
+3. check      a digest already sent to these recipients is not sent again (unless `force`)
+4. compose    multipart/alternative, text then HTML, the PDF attached on request
+5. send       SMTP with STARTTLS, implicit TLS or plain; or a .eml file for a dry run
+6. record     append to the ledger, only once the server has accepted the message
+
+The message is built from the files a build wrote (`Outputs`) and the briefing's title and period,
+so `load_digest`, `compose` and `send` work on any digest files, built now or earlier.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import email.errors
+import fcntl
+import hashlib
+import json
+import os
+import re
+import smtplib
+import ssl
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any
+
+from briefing.errors import (
+    BadAddress,
+    BadConfig,
+    BadLedger,
+    ConnectionLost,
+    DeliveryError,
+    LoginRefused,
+    RecipientRefused,
+)
+from briefing.log import get_logger
+from briefing.records import BuildReport, Outputs
+from briefing.settings import (
+    EML_SUFFIX,
+    LEDGER_FILE,
+    LEDGER_LOCK_FILE,
+    MAX_HEADER_DECODE_PASSES,
+    SMTP_PASSWORD_ENV,
+    SMTP_PORTS,
+    SMTP_SECURITY,
+    SMTP_TIMEOUT_S,
+    SMTP_USER_ENV,
+    SUBJECT_MAX_CHARS,
+    BuildOptions,
+    MailOptions,
+)
+
+log = get_logger(__name__)
+
+LEDGER_VERSION = 1
+# Every header a digest carries; anything else found after composing means injected text.
+HEADERS = frozenset({
+    "from", "to", "subject", "date", "message-id", "auto-submitted", "x-briefing-digest",
+    "mime-version", "content-type", "content-transfer-encoding",
+})
+# Line breaks and control characters of every kind (str.splitlines breaks on \x1c-\x1e, \x85, \u2028 too).
+_BREAKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """A built digest ready to mail: its files and what the message says about it."""
+
+    outputs: Outputs
+    title: str
+    period: str  # for people: "2025-W40 (29 Sep 2025 – 5 Oct 2025)"
+    label: str  # the file label: "2025-W40"
+    article_ids: tuple[str, ...]
+    content_hash: str  # what readers see (title, period, articles), not when it was rendered
+
+
+@dataclass(frozen=True, slots=True)
+class SentRecord:
+    """One ledger entry: a digest the SMTP server accepted for these recipients."""
+
+    digest: str
+    recipients: tuple[str, ...]  # lower-cased addresses, sorted
+    period: str
+    subject: str
+    articles: tuple[str, ...]
+    sent_at: str  # ISO 8601, UTC
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What one `briefing email` run did, for the lines the CLI prints."""
+
+    status: str  # "sent", "dry-run", "already-sent" or "empty"
+    message: str
+    report: BuildReport | None = None
+    eml: Path | None = None
+
+
+# --- 0. the run -------------------------------------------------------------------------
+
+
+def deliver(options: BuildOptions, mail: MailOptions) -> Delivery:
+    """Build the digest for `options` and mail it as `mail` says, at most once per digest and recipients."""
+    from briefing import pipeline
+
+    key = recipients_key(parse_recipients(mail.recipients))
+    resolve_sender(mail)
+    check_security(mail)  # every mistake in the mail options is reported before the build, not after
+    # 1. ledger
+    earlier = frozenset() if mail.force else sent_article_ids(read_ledger(options.out_dir / LEDGER_FILE), key)
+    # 2. build
+    report = pipeline.build(dataclasses.replace(options, exclude_ids=options.exclude_ids | earlier))
+    if report.outputs is None:
+        why = report.message or "no article to send"
+        if earlier:
+            why += f" (the {len(earlier)} article(s) already mailed to {', '.join(key)} are left out)"
+        return Delivery("empty", f"{why}; no email sent", report)
+    digest = load_digest(report.outputs, title=options.title)
+    repeated = earlier.intersection(digest.article_ids)
+    if repeated:
+        log.warning("%d article(s) of this digest were mailed before: the build did not leave them out",
+                    len(repeated))
+    return dataclasses.replace(send_digest(digest, mail), report=report)
+
+
+def send_digest(digest: Digest, mail: MailOptions) -> Delivery:
+    """Steps 3 to 6 for a digest already built: check the ledger, compose, send (or write a .eml), record.
+
+    The ledger beside the digest is locked meanwhile: a second run waits, then finds the digest sent.
+    """
+    recipients = parse_recipients(mail.recipients)
+    sender = resolve_sender(mail)
+    key = recipients_key(recipients)
+    ledger = digest.outputs.json.parent / LEDGER_FILE
+    with ledger_lock(ledger.parent):
+        # 3. check
+        records = read_ledger(ledger)
+        prior = None if mail.force else find_sent(records, digest.content_hash, key)
+        if prior is not None:
+            return Delivery("already-sent", f"the {digest.period} digest was already sent to {', '.join(key)} "
+                            f"at {prior.sent_at}; nothing sent (--force sends it again)")
+        # 4. compose
+        message = compose(digest, sender=sender, recipients=recipients, subject=mail.subject,
+                          attach_pdf=mail.attach_pdf)
+        if mail.dry_run:
+            eml = write_eml(message, digest)
+            return Delivery("dry-run", f"dry run: wrote {eml}; nothing sent", eml=eml)
+        # 5. send
+        send(message, sender=sender, recipients=recipients, mail=mail)
+        # 6. record
+        record = SentRecord(
+            digest=digest.content_hash, recipients=key, period=digest.label, subject=str(message["Subject"]),
+            articles=digest.article_ids, sent_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            message_id=str(message["Message-ID"]),
+        )
+        write_ledger(ledger, (*records, record))
+    return Delivery("sent", f"sent the {digest.period} digest ({len(digest.article_ids)} article(s)) to "
+                    f"{', '.join(key)} via {mail.smtp_host}; recorded in {ledger}")
+
+
+# --- addresses and headers --------------------------------------------------------------
+
+
+def parse_address(value: str, what: str) -> Address:
+    """One plain address (`name@example.org` or `Name <name@example.org>`); raises BadAddress otherwise."""
+    hint = f"{what} {value!r}: not one email address; write name@example.org"
+    if _CONTROL.search(value):
+        raise BadAddress(hint + " (line breaks and control characters are not allowed)")
+    try:
+        header = policy.SMTP.header_factory("To", value)
+        found = header.addresses
+    except (IndexError, ValueError, TypeError, email.errors.HeaderParseError):
+        raise BadAddress(hint) from None
+    if header.defects or len(found) != 1 or not found[0].username or "." not in found[0].domain:
+        raise BadAddress(hint)
+    address = found[0]
+    if not address.addr_spec.isascii():
+        raise BadAddress(f"{what} {value!r}: non-ASCII addresses are not supported; use the ASCII form")
+    return Address(display_name=clean_header_text(address.display_name), addr_spec=address.addr_spec)
+
+
+def parse_recipients(values: Sequence[str]) -> tuple[Address, ...]:
+    """Every --to address, checked; raises BadAddress when there is none or one is wrong."""
+    if not values:
+        raise BadAddress("no recipient: give --to ADDR (or to = [\"...\"] under [email] in briefing.toml)")
+    return tuple(parse_address(value, "--to") for value in values)
+
+
+def resolve_sender(mail: MailOptions) -> Address:
+    """The From address: --from, else the SMTP user name when it is an address."""
+    if mail.sender:
+        return parse_address(mail.sender, "--from")
+    if mail.username and "@" in mail.username:
+        return parse_address(mail.username, SMTP_USER_ENV)
+    raise BadAddress("no sender: give --from ADDR (or from = \"...\" under [email] in briefing.toml)")
+
+
+def recipients_key(recipients: Sequence[Address]) -> tuple[str, ...]:
+    """The ledger's key for a recipient list: lower-cased addresses, sorted, each once."""
+    return tuple(sorted({r.addr_spec.lower() for r in recipients}))
+
+
+def clean_header_text(value: str) -> str:
+    """`value` as one line of header text that cannot start a new header.
+
+    Line breaks and control characters become spaces, also those hidden in RFC 2047 encoded words
+    (`=?utf-8?q?=0D=0ABcc:...?=`), which the header parser would otherwise decode back into the header.
+    """
+    text = value
+    for _ in range(MAX_HEADER_DECODE_PASSES):
+        flat = _BREAKS.sub(" ", text).strip()
+        decoded = str(policy.SMTP.header_factory("Subject", flat))
+        if decoded == flat:
+            return flat
+        text = decoded
+    # still decoding after that many layers: keep the words, break the encoded-word syntax
+    return _BREAKS.sub(" ", text.replace("=?", "= ?")).strip()
+
+
+def default_subject(digest: Digest) -> str:
+    """The subject when none is given: the briefing title and its period."""
+    return f"{digest.title} — {digest.period}"
+
+
+# --- 4. compose -------------------------------------------------------------------------
+
+
+def load_digest(outputs: Outputs, *, title: str) -> Digest:
+    """The digest a build wrote: title, period and article ids from its JSON file.
+
+    `title` is used when the JSON has none. Raises DeliveryError naming the file when it cannot be read.
+    """
+    data = _read_json(outputs.json)
+    articles = data.get("articles")
+    if not isinstance(articles, list) or not all(isinstance(a, dict) for a in articles):
+        raise DeliveryError(f"{outputs.json}: no 'articles' list; rebuild the digest with 'briefing build'")
+    label = outputs.json.stem.removeprefix("briefing-")
+    shown_title = str(data.get("title") or title)
+    period = _period_text(data.get("period"), label)
+    seen = [{k: a.get(k) for k in ("id", "title_en", "summary_en", "theme", "url")} for a in articles]
+    content = json.dumps({"title": shown_title, "period": label, "articles": seen}, sort_keys=True,
+                         ensure_ascii=False)
+    return Digest(
+        outputs=outputs, title=shown_title, period=period, label=label,
+        article_ids=tuple(str(a.get("id", "")) for a in articles),
+        content_hash=hashlib.sha256(content.encode("utf-8")).hexdigest(),
+    )
+
+
+def compose(
+    digest: Digest,
+    *,
+    sender: Address,
+    recipients: Sequence[Address],
+    subject: str | None = None,
+    attach_pdf: bool = False,
+    now: dt.datetime | None = None,
+) -> EmailMessage:
+    """The digest as a message: text part first, HTML part last, then the PDF when `attach_pdf`.
+
+    Raises DeliveryError when a file is missing or when a header other than the expected ones appears.
+    """
+    text = _read_text(digest.outputs.txt)
+    html = _read_text(digest.outputs.html)
+    shown = clean_header_text(subject if subject is not None else default_subject(digest))
+    if len(shown) > SUBJECT_MAX_CHARS:
+        shown = shown[: SUBJECT_MAX_CHARS - 1].rstrip() + "…"
+    message = EmailMessage(policy=policy.SMTP)
+    message["From"] = sender
+    message["To"] = tuple(recipients)
+    message["Subject"] = shown or digest.label
+    message["Date"] = format_datetime((now or dt.datetime.now(dt.UTC)).astimezone())
+    message["Message-ID"] = make_msgid(domain=sender.domain)
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a scheduled digest
+    message["X-Briefing-Digest"] = digest.content_hash[:16]
+    # quoted-printable keeps every line 7-bit and short, whatever the server's 8BITMIME support
+    message.set_content(text, subtype="plain", cte="quoted-printable")
+    message.add_alternative(html, subtype="html", cte="quoted-printable")
+    if attach_pdf:
+        try:
+            pdf = digest.outputs.pdf.read_bytes()
+        except OSError as exc:
+            raise DeliveryError(f"{digest.outputs.pdf}: cannot attach the PDF ({exc.strerror})") from None
+        message.add_attachment(pdf, maintype="application", subtype="pdf", filename=digest.outputs.pdf.name)
+    _check_headers(message)
+    return message
+
+
+def write_eml(message: EmailMessage, digest: Digest) -> Path:
+    """Write `message` as briefing-<label>.eml beside the digest (for --dry-run); returns its path."""
+    path = digest.outputs.json.with_suffix(EML_SUFFIX)
+    _write_atomic(path, message.as_bytes(policy=policy.SMTP))
+    return path
+
+
+# --- 5. send ----------------------------------------------------------------------------
+
+
+def check_security(mail: MailOptions) -> None:
+    """Refuse an unknown security mode, and a password over an unencrypted connection."""
+    if mail.security not in SMTP_SECURITY:
+        raise BadConfig(f"smtp_security {mail.security!r}: use one of {', '.join(SMTP_SECURITY)}")
+    if mail.security == "plain" and mail.username:
+        raise DeliveryError(
+            f"refusing to send the SMTP password unencrypted: use --starttls or --ssl, or unset "
+            f"{SMTP_USER_ENV}/{SMTP_PASSWORD_ENV} for a relay that needs no login"
+        )
+
+
+def send(message: EmailMessage, *, sender: Address, recipients: Sequence[Address], mail: MailOptions) -> None:
+    """Hand `message` to the SMTP server; returns once the server has accepted it for every recipient.
+
+    All recipients are checked before the message goes out: if the server refuses one, nobody gets it.
+    Raises LoginRefused, RecipientRefused, ConnectionLost or DeliveryError, each saying what to do.
+    """
+    check_security(mail)
+    port = mail.smtp_port or SMTP_PORTS[mail.security]
+    where = f"{mail.smtp_host}:{port}"
+    log.info("sending to %d recipient(s) via %s (%s)", len(recipients), where, mail.security)
+    context = ssl.create_default_context()
+    client: smtplib.SMTP | None = None
+    try:
+        if mail.security == "ssl":
+            client = smtplib.SMTP_SSL(mail.smtp_host, port, timeout=SMTP_TIMEOUT_S, context=context)
+        else:
+            client = smtplib.SMTP(mail.smtp_host, port, timeout=SMTP_TIMEOUT_S)
+        client.ehlo()
+        if mail.security == "starttls":
+            if not client.has_extn("starttls"):
+                raise DeliveryError(f"{where} does not offer STARTTLS: use --ssl (usually port 465), "
+                                    "or --plain for a relay on a trusted network")
+            client.starttls(context=context)
+            client.ehlo()
+        if mail.username:
+            _login(client, mail, where)
+        _envelope(client, sender, recipients, where)
+        client.data(message.as_bytes(policy=policy.SMTP))
+    except smtplib.SMTPServerDisconnected:
+        raise ConnectionLost(f"{where} closed the connection before accepting the message; it is not marked "
+                             "sent: run the same command again") from None
+    except smtplib.SMTPResponseException as exc:
+        raise DeliveryError(f"{where} refused the message: {exc.smtp_code} {_reply(exc.smtp_error)}") from None
+    except ssl.SSLCertVerificationError as exc:
+        raise ConnectionLost(f"{where}: the server's certificate cannot be trusted ({exc.verify_message}); "
+                             "for a private CA set SSL_CERT_FILE to its certificate file") from None
+    except (ssl.SSLError, smtplib.SMTPException) as exc:
+        raise ConnectionLost(f"{where}: {exc}; nothing was sent") from None
+    except OSError as exc:
+        raise ConnectionLost(f"cannot reach {where} ({exc.strerror or exc}); check --smtp-host and "
+                             "--smtp-port; nothing was sent") from None
+    finally:
+        if client is not None:
+            _quit(client)
+
+
+def _login(client: smtplib.SMTP, mail: MailOptions, where: str) -> None:
+    assert mail.username is not None
+    try:
+        client.login(mail.username, mail.password or "")
+    except smtplib.SMTPAuthenticationError as exc:
+        raise LoginRefused(f"{where} refused the login of {mail.username!r} ({exc.smtp_code} "
+                           f"{_reply(exc.smtp_error)}): check {SMTP_USER_ENV} and {SMTP_PASSWORD_ENV}") from None
+    except smtplib.SMTPNotSupportedError:
+        raise LoginRefused(f"{where} offers no login (AUTH): unset {SMTP_USER_ENV} for this server") from None
+
+
+def _envelope(client: smtplib.SMTP, sender: Address, recipients: Sequence[Address], where: str) -> None:
+    """MAIL FROM and every RCPT TO; on any refusal, reset so that no recipient gets the message."""
+    code, reply = client.mail(sender.addr_spec)
+    if code != 250:
+        client.rset()
+        raise RecipientRefused(f"{where} refused the sender {sender.addr_spec}: {code} {_reply(reply)}; "
+                               "check --from")
+    refused = []
+    for recipient in recipients:
+        code, reply = client.rcpt(recipient.addr_spec)
+        if code not in (250, 251):
+            refused.append(f"{recipient.addr_spec} ({code} {_reply(reply)})")
+    if refused:
+        client.rset()
+        raise RecipientRefused(f"{where} refused {', '.join(refused)}; nothing was sent to anyone: "
+                               "fix or remove that --to address and run again")
+
+
+def _quit(client: smtplib.SMTP) -> None:
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        client.quit()
+    client.close()
+
+
+def _reply(raw: bytes | str) -> str:
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+    return " ".join(text.split())
+
+
+# --- 1. and 6. the ledger ---------------------------------------------------------------
+
+
+def read_ledger(path: Path) -> tuple[SentRecord, ...]:
+    """Every digest recorded as sent in `path` (none when the file does not exist yet)."""
+    fix = "fix it, or move it away (then every digest counts as unsent)"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return ()
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadLedger(f"{path}: cannot read the sent-digest ledger ({exc}); {fix}") from None
+    try:
+        return tuple(
+            SentRecord(**{**entry, "recipients": tuple(entry["recipients"]), "articles": tuple(entry["articles"])})
+            for entry in data["sent"]
+        )
+    except (KeyError, TypeError) as exc:
+        raise BadLedger(f"{path}: not a sent-digest ledger (missing or wrong {exc}); {fix}") from None
+
+
+def write_ledger(path: Path, records: Sequence[SentRecord]) -> None:
+    """Replace the ledger with `records`, atomically: a crash leaves the old ledger whole."""
+    data = {"version": LEDGER_VERSION, "sent": [dataclasses.asdict(r) for r in records]}
+    _write_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+def find_sent(records: Sequence[SentRecord], digest: str, recipients: tuple[str, ...]) -> SentRecord | None:
+    """The ledger entry for this digest and recipient list, if it was sent."""
+    return next((r for r in records if r.digest == digest and r.recipients == recipients), None)
+
+
+def sent_article_ids(records: Sequence[SentRecord], recipients: tuple[str, ...]) -> frozenset[str]:
+    """Ids of every article already mailed to this recipient list."""
+    return frozenset(a for r in records if r.recipients == recipients for a in r.articles)
+
+
+@contextlib.contextmanager
+def ledger_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the output folder's ledger lock, waiting while another run holds it."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        handle = (out_dir / LEDGER_LOCK_FILE).open("a")
+    except OSError as exc:
+        raise DeliveryError(f"{out_dir}: cannot write in the output folder ({exc.strerror})") from None
+    with handle:
+        # blocking: an overlapping run waits (bounded by its SMTP timeout), then sees what that run recorded
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --- files ------------------------------------------------------------------------------
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write a temporary file in the same folder, then rename it over `path`."""
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError as exc:
+        raise DeliveryError(f"{path.parent}: cannot write in the output folder ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as tmp:
+            tmp.write(data)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.replace(name, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise DeliveryError(f"{path}: cannot write ({exc.strerror})") from None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DeliveryError(f"{path}: cannot read the digest ({exc}); rebuild it with 'briefing build'") from None
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(_read_text(path))
+    except json.JSONDecodeError as exc:
+        raise DeliveryError(f"{path}: not valid JSON ({exc.msg}); rebuild it with 'briefing build'") from None
+    if not isinstance(data, dict):
+        raise DeliveryError(f"{path}: expected a JSON object; rebuild it with 'briefing build'")
+    return data
+
+
+def _period_text(period: Any, label: str) -> str:
+    """The period for people: the ISO week with its dates, or the first and last dates."""
+    if isinstance(period, dict):
+        week, start, end = period.get("week"), _day(period.get("start")), _day(period.get("end"))
+        dates = start if start == end else f"{start} – {end}" if start and end else ""
+        if week:
+            return f"{week} ({dates})" if dates else str(week)
+        if dates:
+            return dates
+    return label
+
+
+def _day(value: Any) -> str:
+    try:
+        day = dt.date.fromisoformat(str(value))
+    except ValueError:
+        return ""
+    return f"{day.day} {day:%b %Y}"
+
+
+def _check_headers(message: EmailMessage) -> None:
+    """Read the message back as a receiving server would: only the expected headers, each once."""
+    parsed = BytesParser(policy=policy.default).parsebytes(message.as_bytes(policy=policy.SMTP))
+    names = [name.lower() for name in parsed]
+    unexpected = sorted(set(names) - HEADERS)
+    if unexpected or len(names) != len(set(names)):
+        raise DeliveryError(f"refusing to send: the message has unexpected headers {unexpected or names}")
