@@ -20,7 +20,7 @@ _CURRENCY_WORD = (
     r"(?:USD|EUR|GBP|JPY|CNY|VND|US dollars?|dollars?|euros?|pounds?|yen|yuan|dong|francs?)"
 )
 _UNIT = (
-    r"(?:people|persons|passengers|victims|deaths|dead|injured|jobs|workers|employees|students|"
+    r"(?:people|persons|passengers|victims|deaths|dead|injured|jobs|workers|employees|engineers|students|"
     r"companies|firms|start-?ups|projects|households|homes|cases|tonnes|tons|hectares|"
     r"km|kilometres|kilometers|metres|meters|MW|GW|kWh|MWh|TWh|litres|liters|barrels|vehicles|cars)"
 )
@@ -83,6 +83,7 @@ def key_figures(articles: Iterable[Article], limit: int = KEY_FIGURES_MAX) -> tu
 
     Money comes before shares and shares before counts; among equals, the briefing's order wins.
     When fewer articles than `limit` carry a figure, second figures of the same articles fill in.
+    A sentence gives one figure at most, so a story two publishers carried shows once.
     """
     candidates: list[tuple[bool, int, int, KeyFigure]] = []
     for position, article in enumerate(articles):
@@ -94,11 +95,11 @@ def key_figures(articles: Iterable[Article], limit: int = KEY_FIGURES_MAX) -> tu
             candidates.append((rank > 0, _KIND_RANK[kind], position, figure))
     candidates.sort(key=lambda item: item[:3])
     chosen: list[KeyFigure] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[str] = set()
     for _, _, _, figure in candidates:
-        key = (figure.value, figure.context)  # the same wire story in two papers is one figure
-        if key not in seen:
-            seen.add(key)
+        # one figure per sentence: the same wire story in two papers, or "60 MW ... 40%", is one fact
+        if figure.context not in seen:
+            seen.add(figure.context)
             chosen.append(figure)
     return tuple(chosen[:limit])
 

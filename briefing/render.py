@@ -38,6 +38,7 @@ from briefing.settings import (
     EMAIL_MAX_BYTES,
     EMAIL_WIDTH_PX,
     PAPER_SIZES,
+    PDF_VARIANT,
     SUMMARY_FALLBACK_CHARS,
     TEMPLATES_DIR,
     TEXT_WIDTH,
@@ -347,12 +348,12 @@ class AssetFetcher(URLFetcher):
 
 
 def write_pdf_bytes(html: str, dirs: Sequence[Path]) -> bytes:
-    """The PDF for `html`, tagged, with assets resolved against the first template folder holding them."""
+    """The PDF for `html` (tagged PDF/UA), with assets resolved against the first template folder holding them."""
     fetcher = AssetFetcher(dirs)
     base = dirs[0] / "_"  # relative links resolve inside the first folder
     document = weasyprint.HTML(string=html, base_url=base.as_uri(), url_fetcher=fetcher)
     try:
-        return document.write_pdf(pdf_tags=True, uncompressed_pdf=False) or b""
+        return document.write_pdf(pdf_tags=True, pdf_variant=PDF_VARIANT) or b""
     except Exception as exc:  # WeasyPrint has no exception hierarchy of its own
         raise RenderError(f"the PDF could not be laid out: {type(exc).__name__}: {exc}") from exc
 

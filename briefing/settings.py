@@ -79,6 +79,7 @@ CHART_LABEL_CHARS = 28  # longer theme names are cut in the chart so the bars ke
 EMAIL_WIDTH_PX = 600  # the width Gmail, Outlook and phones all show without horizontal scrolling
 EMAIL_MAX_BYTES = 100_000  # Gmail clips a message body above 102 KB; stay under it with a margin
 TEXT_WIDTH = 76  # plain-text lines stay under RFC 5322's 78 characters, with room for "> " quoting
+PDF_VARIANT = "pdf/ua-1"  # tagged, titled, language-marked PDF screen readers can follow; output stays reproducible
 
 # --- deliver ----------------------------------------------------------------------------
 # How the connection is protected, and its usual port: RFC 6409 submission upgraded with STARTTLS (587, the

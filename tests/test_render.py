@@ -167,6 +167,8 @@ def test_pdf_metadata_title_language_and_tags(sample_pdf: Any) -> None:
     assert root["/Lang"] == "en"
     assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert "<pdfuaid:part>1</pdfuaid:part>" in xmp or 'pdfuaid:part="1"' in xmp
 
 
 def test_outline_lists_contents_themes_and_articles(sample_pdf: Any) -> None:

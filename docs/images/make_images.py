@@ -1,0 +1,105 @@
+"""Regenerate the README's pictures of the briefing: the email at 600 and 375 px, the PDF's cover and a page.
+
+    python docs/images/make_images.py
+
+Renders a small sample briefing (below, written for the pictures) with `briefing.render`, then takes
+headless Chromium screenshots of the email HTML and converts two PDF pages with pdftoppm
+(Debian packages: chromium, poppler-utils).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from briefing.records import Article, Briefing, Period, Section  # noqa: E402
+from briefing.render import render  # noqa: E402
+
+SAMPLE: dict[str, list[tuple[str, str, str, str, str, dt.date | None]]] = {
+    "Technology": [
+        ("Le Vietnam lance un programme national pour les start-up en IA",
+         "Vietnam launches a national programme for AI start-ups",
+         "General Secretary Tô Lâm said the digital economy could reach 130 billion USD by 2040. "
+         "The programme will train 50,000 engineers and fund 1,000 start-ups over five years. "
+         "Minister Nguyễn Mạnh Hùng will oversee the programme from Hà Nội.",
+         "Le secrétaire général Tô Lâm a déclaré que l'économie numérique pourrait atteindre 130 milliards "
+         "de dollars d'ici 2040.", "VNA", dt.date(2025, 10, 1)),
+        ("Hô Chi Minh-Ville inaugure un centre de données vert",
+         "Ho Chi Minh City opens a green data centre",
+         "The 60 MW centre runs on solar power for 40% of its needs. It is the first of three planned "
+         "by 2027.", "Le centre de 60 MW fonctionne à 40 % à l'énergie solaire.", "Le Courrier du Vietnam",
+         dt.date(2025, 10, 3)),
+    ],
+    "Economy": [
+        ("Les exportations vietnamiennes en hausse de 12,5 % en septembre",
+         "Vietnamese exports up 12.5% in September",
+         "Exports rose 12.5% year on year, led by electronics and textiles. The trade surplus reached "
+         "2.1 billion USD, according to the General Statistics Office.",
+         "Les exportations ont augmenté de 12,5 % sur un an.", "VNA", dt.date(2025, 10, 2)),
+        ("La France et le Vietnam signent un accord sur l'hydrogène",
+         "France and Vietnam sign a hydrogen agreement",
+         "The agreement covers 300 million EUR of joint projects in the Mekong Delta. French companies "
+         "will supply electrolysers for two pilot plants.",
+         "L'accord porte sur 300 millions d'euros de projets communs.", "Le Monde", None),
+    ],
+    "Society": [
+        ("Des pluies record inondent le centre du pays",
+         "Record rains flood the centre of the country",
+         "Floods forced 25,000 households to leave their homes in Quảng Nam and Thừa Thiên Huế. "
+         "Schools in three provinces are closed until Monday.",
+         "Les inondations ont forcé 25 000 foyers à quitter leur logement.", "VNA", dt.date(2025, 10, 4)),
+    ],
+}
+
+
+def sample_briefing() -> Briefing:
+    """The briefing the pictures show."""
+    sections = []
+    number = 0
+    for theme, items in SAMPLE.items():
+        articles = []
+        for title, title_en, summary_en, summary, publisher, date in items:
+            number += 1
+            articles.append(Article(
+                id=f"s{number}", path=f"sample/{number}.html", title=title, text=summary, lang="fr", date=date,
+                url=f"https://example.org/news/{number}", publisher=publisher, summary=summary,
+                title_en=title_en, summary_en=summary_en, theme=theme,
+            ))
+        sections.append(Section(theme, tuple(articles), ("Tô Lâm", "AI", "exports")[: len(articles) + 1]))
+    all_articles = [a for s in sections for a in s.articles]
+    return Briefing(
+        title="Vietnam Weekly", period=Period(dt.date(2025, 9, 29), dt.date(2025, 10, 5), "2025-W40"),
+        sections=tuple(sections), generated=dt.datetime(2025, 10, 6, 8, 0), languages=("fr",),
+        publishers=tuple(sorted({a.publisher or "" for a in all_articles})), translated=True, engine="argos",
+        undated=sum(1 for a in all_articles if a.date is None),
+    )
+
+
+def main() -> None:
+    """Render the sample and write the four PNGs beside this script."""
+    with tempfile.TemporaryDirectory() as folder:
+        outputs = render(sample_briefing(), Path(folder), bilingual=True)
+        for width, height in ((600, 2150), (375, 2560)):
+            subprocess.run(
+                [shutil.which("chromium") or "chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                 "--hide-scrollbars", f"--window-size={width},{height}",
+                 f"--screenshot={HERE / f'email-{width}.png'}", outputs.html.as_uri()],
+                check=True, capture_output=True,
+            )
+        for page, name in ((1, "pdf-cover"), (4, "pdf-page")):
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page), "-singlefile",
+                 str(outputs.pdf), str(HERE / name)],
+                check=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
