@@ -25,6 +25,7 @@ from briefing.settings import (
     CAPTION_MAX_CHARS,
     CAPTION_REPEAT_COVERAGE,
     NEAR_DUPLICATE_PARAGRAPH,
+    REPEAT_WINDOW,
     TEASER_MIN_BEFORE,
     TITLE_MAX_CHARS,
     TITLE_MIN_WORDS,
@@ -47,21 +48,20 @@ class Cleaned:
 
 # --- 1. normalise --------------------------------------------------------------------------
 
-_DROP_CHARS = {0xFEFF: None, 0x200B: None, 0x00AD: None, 0x2060: None}  # BOM, zero-width space, soft hyphen
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _APOSTROPHE = re.compile(r"(?<=\w)['\u2018\u02bc\u00b4`](?=\w)")
 
 
-def _keep_char(char: str) -> bool:
-    category = unicodedata.category(char)
-    return char == "\n" or category not in ("Cc", "Cs", "Co", "Cn")
+# C0/C1 controls but the line feed, lone surrogates (from broken JSON escapes), private-use code points,
+# BOM, zero-width space, word joiner and soft hyphen
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\xad\u200b\u2060\ufeff\ud800-\udfff\ue000-\uf8ff]")
 
 
 def normalize_text(text: str) -> str:
     """NFC text without control characters, with one apostrophe (’) and plain spaces, lines right-trimmed."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    text = text.replace("\t", " ").translate(_DROP_CHARS)
-    text = "".join(c for c in text if _keep_char(c))
+    text = text.replace("\t", " ")
+    text = _CONTROL.sub("", text)
     text = unicodedata.normalize("NFC", text)
     text = _APOSTROPHE.sub("\u2019", text)
     text = _SPACES.sub(" ", text)
@@ -127,6 +127,8 @@ def _rule_source(line: str, state: _State) -> str | None:
 
 
 def _rule_images(line: str, state: _State) -> str | None:
+    if "](" not in line:
+        return line
     return _LINK_MD.sub(r"\1", _IMAGE_MD.sub("", line)).strip() or None
 
 
@@ -222,25 +224,33 @@ def words(text: str) -> list[str]:
     return _WORDS.findall(text.casefold())
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b or min(len(a), len(b)) < NEAR_DUPLICATE_PARAGRAPH * max(len(a), len(b)):
+        return 0.0  # sizes alone rule out the threshold: skip the set operations
+    return len(a & b) / len(a | b)
 
 
 def _drop_repeats(lines: list[_Line], removed: list[str]) -> list[_Line]:
-    """Drop repeated paragraphs (the first copy stays) and short lines that repeat a longer paragraph."""
-    bags = [set(words(line.text)) for line in lines]
+    """Drop repeated paragraphs (the first copy stays) and short lines that repeat a longer paragraph.
+
+    Exact copies are found anywhere; near copies among the REPEAT_WINDOW paragraphs around, where
+    scraped pages put them (a caption twice, the lead again under the headline), so huge files stay fast.
+    """
+    bags = [frozenset(words(line.text)) for line in lines]
     keep = [True] * len(lines)
-    for i in range(len(lines)):
-        for j in range(i):
-            if keep[j] and _jaccard(bags[i], bags[j]) >= NEAR_DUPLICATE_PARAGRAPH:
-                keep[i] = False
-                removed.append("repeated-paragraph")
-                break
+    seen: set[frozenset[str]] = set()
+    for i, bag in enumerate(bags):
+        if bag in seen or any(
+            keep[j] and _jaccard(bag, bags[j]) >= NEAR_DUPLICATE_PARAGRAPH for j in range(max(0, i - REPEAT_WINDOW), i)
+        ):
+            keep[i] = False
+            removed.append("repeated-paragraph")
+        seen.add(bag)
     for i, line in enumerate(lines):
-        if not keep[i] or len(line.text) > CAPTION_MAX_CHARS or looks_like_heading(line.text):
+        if not keep[i] or not bags[i] or len(line.text) > CAPTION_MAX_CHARS or looks_like_heading(line.text):
             continue
-        for j, other in enumerate(lines):
-            longer = j != i and keep[j] and len(other.text) > len(line.text) * 1.5
+        for j in range(max(0, i - REPEAT_WINDOW), min(len(lines), i + REPEAT_WINDOW)):
+            longer = j != i and keep[j] and len(lines[j].text) > len(line.text) * 1.5
             if longer and len(bags[i] & bags[j]) / len(bags[i]) >= CAPTION_REPEAT_COVERAGE:
                 keep[i] = False
                 removed.append("caption-repeat")
