@@ -40,6 +40,7 @@ CAPTION_REPEAT_COVERAGE = 0.8  # a short line whose words are 80 % inside one pa
 NEAR_DUPLICATE_PARAGRAPH = 0.8  # word-shingle Jaccard above which two paragraphs are the same paragraph
 NEAR_DUPLICATE_ARTICLE = 0.8  # share of the shorter copy's 5-word phrases in the other: reposts, feed summaries
 LANG_MIN_CHARS = 20  # py3langid is unreliable below a short sentence; use the source's declared language then
+REPEAT_WINDOW = 60  # near-repeats sit within a screen of each other; a window keeps 20 MB files linear
 TEASER_MIN_BEFORE = 400  # a "Voir plus" cut only ends the story when a real story (two paragraphs) precedes it
 
 # --- summarize --------------------------------------------------------------------------
