@@ -113,7 +113,9 @@ _PHOTO_CREDIT = re.compile(
 _TEASER_MARK = re.compile(
     r"^(?:source|voir plus|voir aussi|lire aussi|à lire aussi|lire la suite|sur le même sujet|articles? liés?"
     r"|articles? similaires?|dans la même rubrique|related(?: articles| stories)?|read more|more stories"
-    r"|see also|tin liên quan|xem thêm)\s*:?$",
+    r"|see also|tin liên quan|xem thêm"
+    # the comment section that follows a story
+    r"|comments?|commentaires?|réagir|comentar|comentarios|kommentare|leave a comment|laisser un commentaire)\s*:?$",
     re.IGNORECASE,
 )
 
@@ -140,12 +142,33 @@ def _rule_photo_caption(line: str, state: _State) -> str | None:
     return None if len(line) <= CAPTION_MAX_CHARS * 2 and _PHOTO_CREDIT.search(line) else line
 
 
+_PIPED = re.compile(r"^[^|]{1,60}(?:\s\|\s[^|]{1,60}){2,}$")  # "Patricio Candia | Palma | 08/01/2014", breadcrumbs
+
+
+# Subscription walls: "this article is for subscribers", in the languages of the eval pages and feeds.
+_PAYWALL = re.compile(
+    r"subscribe to (?:continue|read)|for subscribers only|subscribers only|réservé aux abonnés|article réservé"
+    r"|exclusivo para suscriptores|solo para suscriptores|nur für abonnenten|会員限定|続きをお読み",
+    re.IGNORECASE,
+)
+
+
+def _rule_paywall(line: str, state: _State) -> str | None:
+    return None if len(line) <= CAPTION_MAX_CHARS and _PAYWALL.search(line) else line
+
+
+def _rule_piped_metadata(line: str, state: _State) -> str | None:
+    return None if len(line) <= TITLE_MAX_CHARS and _PIPED.match(line) else line
+
+
 # Each rule gets a non-empty line and returns it (possibly edited) or None to drop it.
 LINE_RULES: dict[str, Callable[[str, _State], str | None]] = {
     "source-line": _rule_source,
     "image-markdown": _rule_images,
     "widget": _rule_widget,
     "photo-caption": _rule_photo_caption,
+    "byline": _rule_piped_metadata,
+    "paywall": _rule_paywall,
 }
 
 
@@ -346,6 +369,21 @@ def derive_title(text: str) -> str:
     if " " in cut:
         cut = cut[: cut.rfind(" ")]
     return cut.rstrip(" ,;:–-(") + "…"
+
+
+_TITLE_SECTIONS = re.compile(r"\s[|»]\s")
+_TITLE_TAIL = re.compile(r"\s[-–—:]\s(?!.*\s[-–—:]\s)(.+)$")
+
+
+def site_free_title(title: str, *site_names: str | None) -> str:
+    """A page title without the site and section names pages add: 'Story » Local » Site', 'Story - Site'."""
+    parts = [part.strip() for part in _TITLE_SECTIONS.split(title) if part.strip()]
+    title = max(parts, key=len) if parts else title
+    tail = _TITLE_TAIL.search(title)
+    names = {w for name in site_names if name for w in words(name.replace(".", " "))} - {"www", "com", "net", "org"}
+    if tail and names and set(words(tail.group(1))) <= names | {"the", "le", "la", "el"}:
+        return title[: tail.start()].strip()
+    return title
 
 
 # --- the whole cleaning --------------------------------------------------------------------

@@ -446,7 +446,8 @@ def _finish(raw: RawArticle, name: str, today: dt.date, warnings: list[str],
         raise IngestError(f"too little text after cleaning ({len(cleaned.text)} characters; "
                           f"an article needs at least {MIN_TEXT_CHARS})")
     url = raw.url or cleaned.url or source_url
-    title = _one_line(raw.title) or cleaned.title
+    title = _one_line(raw.title)
+    title = clean.site_free_title(title, raw.publisher, _host(url)) if title else cleaned.title
     text = _without_title(cleaned.text, title)
     date = _find_date(cleaned, raw, url, today, label, warnings)
     return Article(

@@ -6,7 +6,14 @@ import datetime as dt
 
 import pytest
 
-from briefing.clean import clean_text, derive_title, first_sentence, looks_like_heading, normalize_text
+from briefing.clean import (
+    clean_text,
+    derive_title,
+    first_sentence,
+    looks_like_heading,
+    normalize_text,
+    site_free_title,
+)
 
 P1 = ("Le ministre des Finances a présenté jeudi un budget en hausse de 4 % pour l’année prochaine, "
       "porté par les recettes de la TVA et par une croissance plus forte que prévu.")
@@ -85,6 +92,18 @@ def test_teasers_after_a_lone_marker_go() -> None:
                "À l’occasion du 14e Congrès national du Parti communiste du Vietnam, la science est un moteur.")
     for marker in ("source\n\nVoir plus", "Lire aussi", "Sur le même sujet :"):
         assert clean_text(f"{BODY}\n\n{marker}\n\n{teasers}").text == BODY
+
+
+def test_comment_section_after_the_story_goes() -> None:
+    rules = "- El contenido de los comentarios es la opinión de los usuarios.\n- No está permitido insultar."
+    assert clean_text(f"{BODY}\nComentar\n{rules}").text == BODY
+
+
+def test_bylines_breadcrumbs_and_paywall_notices_go() -> None:
+    text = (f"Patricio Candia | Palma de Mallorca | 08/01/2014\n{P1}\n"
+            f"Accueil | Économie | Budget\n{P2}\nCet article est réservé aux abonnés.\n{P3}")
+    assert clean_text(text).text == BODY
+    assert clean_text(f"{P1} Les chiffres | le détail | la suite\n{P2}").text.startswith(P1)  # a long line stays
 
 
 def test_a_marker_at_the_top_does_not_cut_the_story() -> None:
@@ -224,3 +243,14 @@ def test_blank_runs_collapse_and_quotes_stay() -> None:
     cleaned = clean_text(f"\n\n\n{P1}\n\n\n\n\n\n{P2}\n\n\n{P3}\n\n\n\n")
     assert cleaned.text == BODY
     assert "« Nous tiendrons" in cleaned.text and "ménages »" in cleaned.text
+
+
+@pytest.mark.parametrize(("title", "names", "expected"), [
+    ("Anticorrupción decidirá en Madrid » Local » Noticias » Ultima Hora Mallorca", (),
+     "Anticorrupción decidirá en Madrid"),
+    ("Lyon inaugure son tramway - Le Courrier", ("Le Courrier",), "Lyon inaugure son tramway"),
+    ("Budget : la hausse - lemonde.fr", ("www.lemonde.fr",), "Budget : la hausse"),
+    ("Paris - Lyon : le TGV a 40 ans", ("SNCF",), "Paris - Lyon : le TGV a 40 ans"),  # the tail is not the site
+])
+def test_site_names_leave_page_titles(title: str, names: tuple[str, ...], expected: str) -> None:
+    assert site_free_title(title, *names) == expected
