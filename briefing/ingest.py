@@ -465,7 +465,19 @@ def _finish(raw: RawArticle, name: str, today: dt.date, warnings: list[str],
 
 def _read_source(data: bytes, name: str, today: dt.date, *, charset: str | None = None,
                  source_url: str | None = None) -> tuple[list[Article], list[str]]:
-    """Articles and warnings from one source's bytes; IngestError when it gives no article."""
+    """Articles and warnings from one source's bytes; raises only IngestError, with a one-line reason."""
+    try:
+        return _read_unguarded(data, name, today, charset, source_url)
+    except IngestError as exc:
+        raise IngestError(" ".join(str(exc).split())) from None
+    except (ValueError, TypeError, LookupError, RecursionError, MemoryError, OverflowError) as exc:
+        # A bug or a pathological input deep inside a parser must not stop the run: the source is skipped.
+        log.debug("unexpected %s reading %s", type(exc).__name__, name, exc_info=True)
+        raise IngestError(" ".join(f"could not be read ({type(exc).__name__}: {exc})".split())[:200]) from None
+
+
+def _read_unguarded(data: bytes, name: str, today: dt.date, charset: str | None,
+                    source_url: str | None) -> tuple[list[Article], list[str]]:
     _guard(data)
     text = decode(data, declared=charset)
     _check_text(text)
@@ -487,14 +499,7 @@ def _read_source(data: bytes, name: str, today: dt.date, *, charset: str | None 
 def read_bytes(data: bytes, name: str, *, today: dt.date | None) -> list[Article]:
     """The articles in one source's bytes (`name` gives the format by its extension, else the content
     is sniffed). Raises only IngestError, with a one-line reason."""
-    try:
-        return _read_source(data, name, today or dt.date.today())[0]
-    except IngestError:
-        raise
-    except (ValueError, TypeError, LookupError, RecursionError, MemoryError, OverflowError) as exc:
-        # A bug or a pathological input deep inside a parser must not stop the run: the source is skipped.
-        log.debug("unexpected %s reading %s", type(exc).__name__, name, exc_info=True)
-        raise IngestError(f"could not be read ({type(exc).__name__}: {exc})"[:200]) from None
+    return _read_source(data, name, today or dt.date.today())[0]
 
 
 # --- 1. expand -----------------------------------------------------------------------------
