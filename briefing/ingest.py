@@ -182,8 +182,29 @@ def _check_text(text: str) -> None:
 # --- 4. read: one reader per format ---------------------------------------------------------
 
 
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.{0,4000}?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_FRONT_FIELD = re.compile(r"^([A-Za-z_][\w-]{0,30})\s*:\s*(.*?)\s*$")
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], str]:
+    """`key: value` fields of a leading `---` block (web clippers, Hugo, Obsidian) and the text after it."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    fields = {}
+    for line in match.group(1).splitlines():
+        field = _FRONT_FIELD.match(line)
+        if field and field.group(2):
+            fields[field.group(1).lower()] = field.group(2).strip("\"'")
+    return fields, text[match.end():]
+
+
 def _read_text(text: str, name: str, today: dt.date, warnings: list[str]) -> list[RawArticle]:
-    return [RawArticle(text=text, where="")]
+    fields, body = _front_matter(text)
+    if not fields:
+        return [RawArticle(text=text, where="")]
+    raw = _from_record({**fields, "text": body}, "", today)
+    return [dataclasses.replace(raw, markup="title" in fields or "headline" in fields)]
 
 
 def _read_html(text: str, name: str, today: dt.date, warnings: list[str]) -> list[RawArticle]:
@@ -216,32 +237,35 @@ def _html_lang(text: str) -> str | None:
 
 
 _TEXT_FIELDS = ("text", "content", "body", "article", "description", "summary")
-_DATE_FIELDS = ("date", "published", "pubDate", "datePublished", "published_at", "created_at", "time")
-_URL_FIELDS = ("url", "link", "href")
+_DATE_FIELDS = ("date", "published", "pubDate", "datePublished", "published_at", "created_at", "created", "time")
+_URL_FIELDS = ("url", "link", "href", "source")
 _PUBLISHER_FIELDS = ("publisher", "source", "site", "sitename", "site_name")
 
 
-def _first_str(record: dict[str, Any], keys: Sequence[str]) -> str | None:
+def _first_str(record: dict[str, Any], keys: Sequence[str], *, url: bool | None = None) -> str | None:
+    """The first non-empty string among `keys`; with `url` True only web addresses, with False none."""
     for key in keys:
         value = record.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
+        value = value.strip() if isinstance(value, str) else ""
+        if value and (url is None or url == bool(_URL.match(value))):
+            return value
     return None
 
 
 def _from_record(record: Any, where: str, today: dt.date) -> RawArticle:
+    prefix = f"{where}: " if where else ""
     if not isinstance(record, dict):
-        raise IngestError(f"{where}: expected an object with title/text fields, got {type(record).__name__}")
+        raise IngestError(f"{prefix}expected an object with title/text fields, got {type(record).__name__}")
     body = _first_str(record, _TEXT_FIELDS)
     if body is None:
-        raise IngestError(f"{where}: no text field (one of {', '.join(_TEXT_FIELDS)})")
+        raise IngestError(f"{prefix}no text field (one of {', '.join(_TEXT_FIELDS)})")
     if "<" in body and re.search(r"<(?:p|br|div)\b", body, re.IGNORECASE):
         body = _fragment_text(body)
     raw_date = next((record[k] for k in _DATE_FIELDS if record.get(k)), None)
     return RawArticle(
         text=body, where=where, title=_first_str(record, ("title", "headline")),
-        date=dates.parse_date(raw_date, today), url=_first_str(record, _URL_FIELDS),
-        publisher=_first_str(record, _PUBLISHER_FIELDS), lang=_first_str(record, ("lang", "language")),
+        date=dates.parse_date(raw_date, today), url=_first_str(record, _URL_FIELDS, url=True),
+        publisher=_first_str(record, _PUBLISHER_FIELDS, url=False), lang=_first_str(record, ("lang", "language")),
         markup=True,
     )
 

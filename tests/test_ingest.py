@@ -520,3 +520,21 @@ def test_random_text_gives_articles_or_ingest_error(parts: list[str], name: str)
     for article in articles:
         assert article.date is None or article.date <= TODAY
         json.dumps(contract_json(article), ensure_ascii=False).encode("utf-8")  # printable as the CLI does
+
+
+def test_front_matter_of_web_clippers(tmp_path: Path) -> None:
+    clip = ("---\ntitle: \"La piscine rouvrira en 2027\"\nsource: https://ville.example/piscine\n"
+            "published: 2025-05-12\nsite: Le Journal de la Ville\n---\n\n" + STORY)
+    (tmp_path / "clip.md").write_text(clip, encoding="utf-8")
+    [article] = ingest([str(tmp_path)], today=TODAY).articles
+    assert (article.title, article.url, article.date, article.publisher) == (
+        "La piscine rouvrira en 2027", "https://ville.example/piscine", dt.date(2025, 5, 12), "Le Journal de la Ville")
+    assert article.text.startswith("Le conseil municipal") and "---" not in article.text
+
+
+def test_json_source_field_is_a_url_or_a_publisher() -> None:
+    records = [{"text": STORY, "source": "https://ville.example/piscine"},
+               {"text": STORY.replace("piscine", "patinoire"), "source": "Le Journal"}]
+    first, second = read_bytes(json.dumps(records).encode(), "a.json", today=TODAY)
+    assert (first.url, first.publisher) == ("https://ville.example/piscine", "ville.example")
+    assert (second.url, second.publisher) == (None, "Le Journal")
