@@ -259,6 +259,12 @@ def _input_option(func: Any) -> Any:
                         show_default=True, help="JSONL file to read ('-' for stdin).")(func)
 
 
+def _summarizer_names() -> list[str]:
+    from briefing.summarize import SUMMARIZERS
+
+    return sorted(SUMMARIZERS)
+
+
 @main.command()
 @_input_option
 @click.option("--field", default="text", show_default=True, help="The field holding the text.")
@@ -266,8 +272,8 @@ def _input_option(func: Any) -> Any:
               help="Language of the texts ('auto': each record's 'lang' field, else detected).")
 @click.option("--sentences", type=click.IntRange(1, 100), default=3, show_default=True,
               help="Summary length in sentences.")
-@click.option("--method", default="default", show_default=True,
-              help="Summarizer: " + "see `briefing summarize --list`.")
+@click.option("--method", type=click.Choice(_summarizer_names()), default="default", show_default=True,
+              help="Ranker: 'default' (= centroid: article centroid, title and position, no repeats) or 'lead'.")
 @click.option("--title-field", default=None, help="Field holding the title, which the ranker may use.")
 def summarize(input_file: IO[str], field: str, lang: str, sentences: int, method: str,
               title_field: str | None) -> None:

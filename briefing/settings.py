@@ -44,6 +44,38 @@ REPEAT_WINDOW = 60  # near-repeats sit within a screen of each other; a window k
 TEASER_MIN_BEFORE = 400  # a "Voir plus" cut only ends the story when a real story (two paragraphs) precedes it
 
 # --- summarize --------------------------------------------------------------------------
+# Sentence splitting (briefing/sentences.py)
+MAX_PROTECTED_QUOTE_CHARS = 300  # a quotation this short is one sentence of the article; a longer one is a speech
+HARD_WRAP_MIN_LINE = 40  # lines of 40-100 characters in a row are prose wrapped by an editor, not headings
+HARD_WRAP_MAX_LINE = 100
+HARD_WRAP_SHARE = 0.8  # ...when this share of a block's lines (all but the last) have that width
+# Candidates (sentences a summary may use)
+MIN_SENTENCE_WORDS = 4  # "Non.", "Pourquoi ?", "Objectif ?": rhetorical beats, picked only when nothing else is left
+# Captions, credits and links that scraping leaves among the sentences: how such a line starts
+# (matched on the lower-cased sentence) and marks that appear anywhere in one.
+# A photo credit line ("Photo : VNA") also marks the line just before it as the photo's caption.
+PHOTO_CREDIT_START = r"(?:photo|crédit|credit|image|vidéo|video|illustration)s?\b\s*(?:d'illustration\s*)?[:/©|-]"
+BOILERPLATE_STARTS = (
+    r"!?\[",  # markdown image or link
+    PHOTO_CREDIT_START,
+    r"sources?\s*:",
+    r"(?:à )?lire (?:aussi|également)|read (?:more|also)|see also|voir aussi",
+    r"(?:abonnez-vous|subscribe|partager|share)\b",
+    r"comments?\s*\(\d+\)$|commentaires?\s*\(\d+\)$",  # comment counter under the article
+)
+BOILERPLATE_MARKS = ("©", "getty images", "afp photo", "tous droits réservés", "all rights reserved")
+# "Hanoi (VNA) – ", "PARIS (Reuters) - ": the agency dateline is not part of the sentence.
+DATELINE_PATTERN = r"^[A-ZÀ-Ý][\w' .-]{0,40}\((?:AFP|VNA|Reuters|AP|ANSA|dpa|Belga)\)\s*[-–—:]\s*"
+LANGID_SAMPLE_CHARS = 2000  # py3langid is sure of a language well before 2,000 characters
+# Default ranker ("centroid"). Tuned by coordinate search on the two halves of the OrangeSum dev file
+# (benchmarks/summarize.py); ROUGE is flat within +-0.2 around these values, so they are round numbers.
+STEM_PREFIX = 7  # French and English inflections live past the 7th letter; 5-100 all score alike
+CENTROID_WEIGHT = 1.5  # what the whole article is about weighs most
+TITLE_WEIGHT = 2.0  # the editor's title names the story (cosine to a short title is small, so weight is high)
+POSITION_WEIGHT = 0.6  # news puts the essentials first, but the lead sentence is often a hook, not the story
+POSITION_DECAY = 0.9  # the prior fades slowly: the key fact is often in the 2nd-4th sentence
+REDUNDANCY_PENALTY = 1.0  # MMR: a sentence that repeats one already picked loses its share of overlap
+LONG_SENTENCE_WORDS = 40  # sentences longer than this are scored down in proportion (summaries run ~35 words)
 
 # --- translate --------------------------------------------------------------------------
 TRANSLATION_CACHE_FILE = "translations.sqlite"  # under $XDG_CACHE_HOME/briefing: reruns reuse it, `rm` is safe

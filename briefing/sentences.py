@@ -1,0 +1,189 @@
+"""Sentence segmentation for news text (French and English first, other languages by the same rules).
+
+A sentence ends at `.`, `!`, `?` or an ellipsis (with any closing quotes or brackets after it) when the
+next sentence visibly starts: a capital, a digit, an opening quote or a dialogue dash. A period does not
+end a sentence after a known abbreviation (M., Mme, Dr, n°…), an initial (J. K. Rowling, J.-C.), or inside
+a URL, an e-mail address, a number (2.600, 1,14) or a short quotation (« … », “ … ”, "…").
+Scraped text often loses the space after a period ("Venise.Selon"); a lower-case word, a period and a
+capitalised word is taken as a boundary. A blank line always ends a sentence; so does a single line break,
+unless the paragraph is hard-wrapped prose.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from briefing.settings import (
+    HARD_WRAP_MAX_LINE,
+    HARD_WRAP_MIN_LINE,
+    HARD_WRAP_SHARE,
+    MAX_PROTECTED_QUOTE_CHARS,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# Terminal punctuation, then any closing quotes/brackets (French puts a space before »).
+_TERMINAL = re.compile(r"[.!?…]+(?:[ \u00a0\u202f]*»|[”’)\]]|\"(?!\w))*")
+_SPACE_AFTER = re.compile(r"\s*")
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
+_INLINE_SPACE = re.compile(r" {2,}|[\t\r\f\v][ \t\r\f\v]*")  # runs only: single spaces stay as they are
+# Spans in which no boundary is looked for: links and e-mail addresses. (A bare domain such as
+# "franceinfo.fr" needs no protection: a boundary without a space needs a capital after the period.)
+# Each pattern runs only when its literal marker is in the text, which keeps splitting fast.
+_UNBREAKABLE = (
+    ("](", re.compile(r"!?\[[^\]\n]*\]\([^)\s]*\)")),  # markdown link or image
+    ("://", re.compile(r"\b(?:https?|ftp)://\S*[^\s.,;:!?»”\")\]]", re.IGNORECASE)),
+    ("www.", re.compile(r"\bwww\.\S*[^\s.,;:!?»”\")\]]", re.IGNORECASE)),
+    ("@", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+)
+_QUOTE_PAIRS = {"«": "»", "“": "”"}
+_QUOTES = re.compile(r'[«»“”"]')
+# What may open a sentence: a capital (tested apart), a digit, an opening quote or bracket, a dash.
+_OPENERS = frozenset("0123456789«“\"'‘([¿¡–—-*•!")  # "!" opens a markdown image
+_WORD_WRAPPERS = "([«“\"'‘’»”)]-–—"
+_BULLETS = frozenset("•–—-")
+_INITIALS = re.compile(r"(?:[^\W\d_]\.-?)*[^\W\d_]", re.UNICODE)
+
+
+@cache
+def abbreviations(lang: str) -> frozenset[str]:
+    """Words that a period follows without ending the sentence, for `lang` (others: French and English)."""
+    files = [DATA_DIR / "abbreviations" / f"{lang}.txt"]
+    if not files[0].is_file():
+        files = sorted((DATA_DIR / "abbreviations").glob("*.txt"))
+    words: set[str] = set()
+    for path in files:
+        words.update(_read_word_list(path))
+    return frozenset(words)
+
+
+def _read_word_list(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def split_sentences(text: str, lang: str) -> list[str]:
+    """The sentences of `text`, in order, each stripped and with inner runs of spaces collapsed.
+
+    `lang` is an ISO 639-1 code; it chooses the abbreviation list (unknown codes use every list).
+    """
+    sentences: list[str] = []
+    for block in _BLANK_LINE.split(text):
+        for paragraph in _paragraph_lines(block):
+            sentences.extend(_split_paragraph(paragraph, abbreviations(lang.lower()[:2])))
+    return sentences
+
+
+def _paragraph_lines(block: str) -> list[str]:
+    """One block's lines; a hard-wrapped block (most lines of similar width) is one paragraph."""
+    lines = [line for line in (_collapse_spaces(raw).strip() for raw in block.split("\n")) if line]
+    if len(lines) < 3:
+        return lines
+    wrapped = sum(HARD_WRAP_MIN_LINE <= len(line) <= HARD_WRAP_MAX_LINE for line in lines[:-1])
+    if wrapped >= HARD_WRAP_SHARE * (len(lines) - 1):
+        return [" ".join(lines)]
+    return lines
+
+
+def _collapse_spaces(line: str) -> str:
+    if "  " in line or "\t" in line or "\r" in line or "\f" in line or "\v" in line:  # cheaper than always sub
+        return _INLINE_SPACE.sub(" ", line)
+    return line
+
+
+def _split_paragraph(text: str, abbrevs: frozenset[str]) -> list[str]:
+    protected = _protected_spans(text)
+    sentences: list[str] = []
+    start = 0
+    for match in _TERMINAL.finditer(text):
+        end = match.end()
+        gap = _SPACE_AFTER.match(text, end)
+        assert gap is not None  # \s* always matches
+        following = gap.end()
+        if following >= len(text) or _inside(protected, end):
+            continue
+        if _is_boundary(text, match, following, abbrevs):
+            sentence = text[start:end].strip()
+            if sentence:
+                sentences.append(sentence)
+            start = following
+    rest = text[start:].strip()
+    if rest:
+        sentences.append(rest)
+    return sentences
+
+
+def _is_boundary(text: str, match: re.Match[str], following: int, abbrevs: frozenset[str]) -> bool:
+    nxt = text[following]
+    spaced = following > match.end()
+    if not (nxt.isupper() or nxt in _OPENERS):
+        return False
+    punct = match.group().rstrip(" \u00a0\u202f»”\"’)]")
+    if punct != ".":
+        if not spaced and not nxt.isupper():
+            return False
+        # "(…)" and "[...]" mark a cut inside a quotation, not an end.
+        return not (match.start() > 0 and text[match.start() - 1] in "([")
+    word = _word_before(text, match.start())
+    if not word or word in abbrevs or word.rstrip(".") in abbrevs:
+        return False
+    if _INITIALS.fullmatch(word) and word[0].isupper() and len(word.replace(".", "").replace("-", "")) <= 3:
+        return False  # J. / J.-C. / U.S.
+    if spaced:
+        return not (word[-1].isdigit() and nxt.isdigit())
+    # No space after the period: only "word.Word" and "word.- ", as scraped text glues sentences that way.
+    after = text[following : following + 2]
+    if len(word) < 2 or not word[-1].islower() or len(after) < 2:
+        return False
+    if nxt in _BULLETS:
+        return nxt == "•" or after[1].isspace()
+    if nxt in "\"«“":
+        return after[1].isupper()
+    return nxt.isupper() and (after[1].islower() or after[1] in "'’")
+
+
+def _word_before(text: str, end: int) -> str:
+    """The word a period follows, without the quotes or brackets around it."""
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end].strip(_WORD_WRAPPERS)
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans where no sentence ends inside: links, addresses, short quotations."""
+    spans = [m.span() for marker, pattern in _UNBREAKABLE if marker in text for m in pattern.finditer(text)]
+    stack: list[tuple[str, int]] = []
+    straight: int | None = None
+    for quote in _QUOTES.finditer(text):
+        index, char = quote.start(), quote.group()
+        if char in _QUOTE_PAIRS:
+            stack.append((_QUOTE_PAIRS[char], index))
+        elif char != '"':
+            if stack and char == stack[-1][0]:
+                _, opened = stack.pop()
+                if index - opened <= MAX_PROTECTED_QUOTE_CHARS:
+                    spans.append((opened, index))
+        elif _opens_quote(text, index):
+            straight = index
+        elif straight is not None:
+            if index - straight <= MAX_PROTECTED_QUOTE_CHARS:
+                spans.append((straight, index))
+            straight = None
+    return spans
+
+
+def _opens_quote(text: str, index: int) -> bool:
+    """Whether the straight quote at `index` opens a quotation (judged by its neighbours)."""
+    before = text[index - 1] if index else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
+    if before.isspace() or before in "([«“'‘-–—":
+        return not after.isspace()
+    return before in ".!?:;," and after.isalnum()
+
+
+def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+    """True when a break at `position` would fall strictly inside a protected span."""
+    return any(start < position <= end for start, end in spans)

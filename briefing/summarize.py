@@ -1,0 +1,299 @@
+"""Extractive summaries: pick the N sentences that best stand for an article, in their original order.
+
+Rankers are strategies in `SUMMARIZERS`. Every ranker sees the same candidates: the article's sentences
+(see `briefing.sentences`) less captions, boilerplate, headings and repeated lines.
+
+The default ranker, "centroid", scores each sentence by its similarity to the article's centroid (what the
+whole article is about) and to the title (what the editor says it is about), plus a prior for early
+sentences, since news puts the essentials first; it then picks greedily with maximal marginal relevance so
+two sentences saying the same thing are not both kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from itertools import chain
+from operator import mul
+from typing import Any
+
+from briefing.errors import BadInput, SummarizeError
+from briefing.log import get_logger
+from briefing.records import Article
+from briefing.sentences import DATA_DIR, split_sentences
+from briefing.settings import (
+    BOILERPLATE_MARKS,
+    BOILERPLATE_STARTS,
+    CENTROID_WEIGHT,
+    DATELINE_PATTERN,
+    LANGID_SAMPLE_CHARS,
+    LONG_SENTENCE_WORDS,
+    MIN_SENTENCE_WORDS,
+    PHOTO_CREDIT_START,
+    POSITION_DECAY,
+    POSITION_WEIGHT,
+    REDUNDANCY_PENALTY,
+    STEM_PREFIX,
+    TITLE_WEIGHT,
+)
+
+__all__ = [
+    "SUMMARIZERS",
+    "Candidate",
+    "Ranker",
+    "split_sentences",
+    "summarize",
+    "summarize_article",
+    "summarize_records",
+]
+
+log = get_logger(__name__)
+
+_WORD = re.compile(r"\w+")
+_BOILERPLATE_START = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE_STARTS))
+_DATELINE = re.compile(DATELINE_PATTERN)
+_PHOTO_CREDIT = re.compile(PHOTO_CREDIT_START, re.IGNORECASE)
+_BOILERPLATE_MARK = re.compile("|".join(re.escape(mark) for mark in BOILERPLATE_MARKS))
+_SENTENCE_END = frozenset(".!?…:;»”\")]")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A sentence a ranker may pick: its place in the article and its content terms."""
+
+    index: int  # position among the article's sentences
+    text: str
+    terms: Counter[str]  # content-word stems (stopwords removed) and their counts
+    words: int  # all word tokens, for length preferences
+
+
+Ranker = Callable[[Sequence[Candidate], int, "Counter[str] | None"], list[int]]
+"""A strategy: (candidates, n, title terms or None) -> positions in `candidates` of the n picked."""
+
+
+# --- text features -----------------------------------------------------------------------
+
+
+@cache
+def stopwords(lang: str) -> frozenset[str]:
+    """Function words ignored when comparing sentences (empty for a language without a list)."""
+    path = DATA_DIR / "stopwords" / f"{lang}.txt"
+    if not path.is_file():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def content_terms(text: str, lang: str) -> Counter[str]:
+    """Lower-cased content words of `text`, cut to a fixed prefix (a cheap stemmer for any language)."""
+    return _terms(_WORD.findall(text.lower()), stopwords(lang))
+
+
+# --- candidates ----------------------------------------------------------------------------
+
+
+def is_boilerplate(sentence: str) -> bool:
+    """True for captions, credits, "read also" links, headings and other lines that are not news."""
+    return bool(sentence) and _is_boilerplate(sentence, sentence.lower())
+
+
+def _is_boilerplate(sentence: str, lower: str) -> bool:
+    if _BOILERPLATE_START.match(lower):
+        return True
+    if _BOILERPLATE_MARK.search(lower):
+        return True
+    return sentence[-1] not in _SENTENCE_END  # a heading or a caption has no final punctuation
+
+
+def candidates(text: str, lang: str) -> list[Candidate]:
+    """The sentences of `text` a summary may use, in order; every sentence when none passes the filters."""
+    sentences = [_strip_dateline(s) for s in split_sentences(text, lang)]
+    tokens = [_WORD.findall(s.lower()) for s in sentences]
+    keys = [" ".join(words) for words in tokens]
+    seen: set[str] = set()
+    kept: list[int] = []
+    for index, sentence in enumerate(sentences):
+        key = keys[index]
+        # A line printed twice in a row (alt text, then caption) or followed by a photo credit is a caption;
+        # later repeats are echoes of a sentence already kept.
+        following = sentences[index + 1] if index + 1 < len(sentences) else ""
+        caption = key == (keys[index - 1] if index else None) or key == (keys[index + 1] if following else None)
+        if caption or _PHOTO_CREDIT.match(following) or key in seen or _is_boilerplate(sentence, sentence.lower()):
+            continue
+        seen.add(key)
+        kept.append(index)
+    if not kept:
+        kept = list(range(len(sentences)))
+    stop = stopwords(lang)
+    return [
+        Candidate(i, sentences[i], _terms(tokens[i], stop), len(tokens[i]))
+        for i in kept
+    ]
+
+
+def _strip_dateline(sentence: str) -> str:
+    found = _DATELINE.match(sentence)
+    return sentence[found.end() :] if found else sentence
+
+
+def _terms(words: list[str], stop: frozenset[str]) -> Counter[str]:
+    return Counter([word[:STEM_PREFIX] for word in words if len(word) > 1 and word not in stop])
+
+
+# --- rankers -------------------------------------------------------------------------------
+
+
+def lead(cands: Sequence[Candidate], n: int, title: Counter[str] | None = None) -> list[int]:
+    """The first n sentences: the classic news baseline."""
+    return list(range(min(n, len(cands))))
+
+
+def centroid(cands: Sequence[Candidate], n: int, title: Counter[str] | None = None) -> list[int]:
+    """Centroid + title similarity + position prior, picked greedily with maximal marginal relevance."""
+    if n >= len(cands):
+        return list(range(len(cands)))
+    idfs = _idf([c.terms for c in cands])
+    vectors = [{term: count * idfs[term] for term, count in c.terms.items()} for c in cands]
+    norms = [_norm(vector) for vector in vectors]
+    middle = Counter(chain.from_iterable(c.terms.elements() for c in cands))
+    middle_vector = {term: count * idfs[term] for term, count in middle.items()}
+    title_vector = {t: float(c) for t, c in title.items()} if title else {}
+    middle_norm, title_norm = _norm(middle_vector), _norm(title_vector)
+    relevance = []
+    for position, (vector, norm, cand) in enumerate(zip(vectors, norms, cands, strict=True)):
+        score = POSITION_WEIGHT * POSITION_DECAY**position
+        if norm:
+            score += CENTROID_WEIGHT * _dot(vector, middle_vector) / (norm * middle_norm)
+            if title_norm:
+                score += TITLE_WEIGHT * _dot(vector, title_vector) / (norm * title_norm)
+        relevance.append(score * _length_factor(cand.words))
+    redundancy = [0.0] * len(cands)  # highest similarity to a sentence already picked
+    chosen: list[int] = []
+    while len(chosen) < n:
+        best = max(
+            (i for i in range(len(cands)) if i not in chosen),
+            key=lambda i: (relevance[i] - REDUNDANCY_PENALTY * redundancy[i], -i),
+        )
+        chosen.append(best)
+        if len(chosen) == n:
+            break
+        for i, (vector, norm) in enumerate(zip(vectors, norms, strict=True)):
+            if norm and norms[best]:
+                similarity = _dot(vector, vectors[best]) / (norm * norms[best])
+                redundancy[i] = max(redundancy[i], similarity)
+    return sorted(chosen)
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    shared = a.keys() & b.keys()
+    return sum(map(mul, map(a.__getitem__, shared), map(b.__getitem__, shared)))
+
+
+def _norm(vector: dict[str, float]) -> float:
+    return math.sqrt(sum(map(mul, vector.values(), vector.values())))
+
+
+def _idf(bags: Sequence[Counter[str]]) -> dict[str, float]:
+    """Inverse sentence frequency of each term within the article (rarer terms tell sentences apart)."""
+    frequency: Counter[str] = Counter()
+    for bag in bags:
+        frequency.update(bag.keys())
+    total = len(bags)
+    by_count = {count: math.log(1.0 + total / count) for count in set(frequency.values())}
+    return {term: by_count[count] for term, count in frequency.items()}
+
+
+def _length_factor(words: int) -> float:
+    """1 for a sentence of ordinary length; less for a very long one, which crowds out the second pick."""
+    return min(1.0, LONG_SENTENCE_WORDS / words) if words else 0.0
+
+
+SUMMARIZERS: dict[str, Ranker] = {"lead": lead, "centroid": centroid, "default": centroid}
+
+
+# --- public entry points --------------------------------------------------------------------
+
+
+def summarize(text: str, lang: str, n: int, *, method: str = "default", title: str | None = None) -> list[str]:
+    """The n sentences of `text` that best summarise it, in their original order.
+
+    When n is at least the number of usable sentences, all of them are returned. `title`, when given,
+    helps rankers that use it. Raises SummarizeError for an unknown method or n < 1.
+    """
+    if method not in SUMMARIZERS:
+        raise SummarizeError(f"unknown summarizer {method!r}; choose one of: {', '.join(sorted(SUMMARIZERS))}")
+    if n < 1:
+        raise SummarizeError(f"a summary needs at least one sentence, got {n}")
+    cands = candidates(text, lang)
+    if n >= len(cands):
+        return [c.text for c in cands]
+    # Short rhetorical beats ("Non.", "Pourquoi ?") only fill in when there are too few real statements.
+    statements = [c for c in cands if c.words >= MIN_SENTENCE_WORDS]
+    pool = statements if len(statements) >= n else cands
+    title_terms = content_terms(title, lang) if title else None
+    picked = SUMMARIZERS[method](pool, n, title_terms or None)
+    return [pool[i].text for i in sorted(picked)]
+
+
+def summarize_article(article: Article, n: int, *, method: str = "default") -> Article:
+    """A copy of `article` with `summary` set (the picked sentences joined by one space).
+
+    The title guides the ranker unless ingestion made it from the lead (`title_derived`).
+    """
+    title = None if article.title_derived else article.title
+    sentences = summarize(article.text, article.lang or "und", n, method=method, title=title)
+    return dataclasses.replace(article, summary=" ".join(sentences))
+
+
+def summarize_records(
+    records: Iterable[dict[str, Any]],
+    *,
+    field: str,
+    lang: str,
+    sentences: int,
+    method: str,
+    title_field: str | None,
+) -> Iterator[dict[str, Any]]:
+    """Each record with a "summary" added, for `briefing summarize` (JSONL in, JSONL out).
+
+    `lang` "auto" takes each record's "lang" field, else detects the language of the text. Raises BadInput
+    naming the record when `field` is missing or not text, SummarizeError for an unknown method.
+    """
+    if method not in SUMMARIZERS:
+        raise SummarizeError(f"unknown summarizer {method!r}; choose one of: {', '.join(sorted(SUMMARIZERS))}")
+    for number, record in enumerate(records, 1):
+        name = f"record {number}" + (f" (id {record['id']})" if "id" in record else "")
+        text = record.get(field)
+        if not isinstance(text, str):
+            found = "missing" if text is None else f"a {type(text).__name__}, not text"
+            raise BadInput(f"{name}: field {field!r} is {found}; name the text field with --field")
+        title = record.get(title_field) if title_field else None
+        if title_field and title is not None and not isinstance(title, str):
+            raise BadInput(f"{name}: title field {title_field!r} is a {type(title).__name__}, not text")
+        text_lang = _record_lang(record, text) if lang == "auto" else lang
+        summary = summarize(text, text_lang, sentences, method=method, title=title or None)
+        yield {**record, "summary": " ".join(summary)}
+
+
+def _record_lang(record: dict[str, Any], text: str) -> str:
+    given = record.get("lang")
+    if isinstance(given, str) and given:
+        return given
+    return detect_lang(text)
+
+
+def detect_lang(text: str) -> str:
+    """ISO 639-1 code of `text` by py3langid ("und" for text without letters)."""
+    sample = text[:LANGID_SAMPLE_CHARS]
+    if not any(ch.isalpha() for ch in sample):
+        return "und"
+    import py3langid
+
+    code, _ = py3langid.classify(sample)
+    log.debug("detected language %s", code)
+    return str(code)
