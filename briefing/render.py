@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import re
 import tempfile
 import traceback
 from collections.abc import Sequence
@@ -25,6 +26,7 @@ from urllib.request import url2pathname
 
 import css_inline
 import jinja2
+import markupsafe
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -156,6 +158,16 @@ def safe_url(url: str | None) -> str | None:
     return url
 
 
+# C0/C1 controls (tab and newline aside), bidi overrides that can reverse a title on screen
+# ("Trojan source"), and Unicode noncharacters: none has a place in a printed briefing.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def display_text(text: str) -> str:
+    """`text` without control characters, bidi overrides or noncharacters (ingestion strips most already)."""
+    return _INVISIBLE.sub("", text)
+
+
 def _summary(article: Article) -> str:
     text = article.summary_en or article.summary
     if text:
@@ -168,20 +180,21 @@ def _summary(article: Article) -> str:
 
 def article_view(article: Article, anchor: str, *, bilingual: bool) -> ArticleView:
     """The display form of one article."""
-    title = article.title_en or article.title or "(untitled)"
+    title = display_text(article.title_en or article.title).strip() or "(untitled)"
+    original_title = display_text(article.title).strip()
     url = safe_url(article.url)
-    summary = _summary(article)
-    original = article.summary if bilingual and article.summary and article.summary != summary else None
+    summary = display_text(_summary(article))
+    original = display_text(article.summary) if bilingual and article.summary else ""
     return ArticleView(
         anchor=anchor,
         title=title,
-        original_title=article.title if article.title and article.title != title else None,
-        publisher=article.publisher or "unknown publisher",
+        original_title=original_title if original_title and original_title != title else None,
+        publisher=display_text(article.publisher or "").strip() or "unknown publisher",
         date=long_date(article.date) if article.date else "date unknown",
         url=url,
         host=urlsplit(url).hostname if url else None,
         summary=summary,
-        original_summary=original,
+        original_summary=original if original and original != summary else None,
         lang=article.lang or "und",
         language=language_name(article.lang),
         notes=tuple(FLAG_NOTES[flag] for flag in article.flags if flag in FLAG_NOTES),
@@ -268,8 +281,14 @@ def template_dirs(templates_dir: Path | None) -> tuple[Path, ...]:
     return (folder.resolve(), TEMPLATES_DIR.resolve())
 
 
+def _printable(value: Any) -> Any:
+    if isinstance(value, markupsafe.Markup):  # already escaped (e.g. by `join`): dropping characters keeps it safe
+        return markupsafe.Markup(display_text(value))
+    return display_text(value) if isinstance(value, str) else value
+
+
 def template_environment(dirs: Sequence[Path]) -> jinja2.Environment:
-    """A Jinja environment over `dirs`: HTML autoescaped, undefined names are errors, not blanks."""
+    """A Jinja environment over `dirs`: HTML autoescaped, invisible characters dropped, undefined names errors."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         autoescape=jinja2.select_autoescape(["html", "htm", "svg", "xml"], default=False),
@@ -277,6 +296,7 @@ def template_environment(dirs: Sequence[Path]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_printable,  # every printed value, whichever field it comes from
     )
     env.filters["language"] = language_name
     return env

@@ -458,6 +458,16 @@ def test_hostile_titles_and_links_are_escaped_or_dropped(tmp_path: Path) -> None
     assert HOSTILE_TITLE in pdf_text
 
 
+def test_control_characters_and_bidi_overrides_are_not_shown(tmp_path: Path) -> None:
+    article = translated(1, title_en="Budget\u202e 2026\x0b plan\x00", publisher="VNA & Co\x07")
+    outputs = render(briefing_of({"Other": [article]}), tmp_path)
+    html = outputs.html.read_text(encoding="utf-8")
+    assert "Budget 2026 plan" in html and "VNA &amp; Co · " in html
+    assert "Publishers: VNA &amp; Co</p>" in html  # escaped once, not twice
+    assert not re.search("[\u202e\x00\x07\x0b]", html + outputs.txt.read_text(encoding="utf-8"))
+    assert "Budget 2026 plan" in flat(" ".join(page_texts(pypdf.PdfReader(outputs.pdf))))
+
+
 @pytest.mark.parametrize(
     ("url", "kept"),
     [
