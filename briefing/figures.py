@@ -20,7 +20,7 @@ _CURRENCY_WORD = (
     r"(?:USD|EUR|GBP|JPY|CNY|VND|US dollars?|dollars?|euros?|pounds?|yen|yuan|dong|francs?)"
 )
 _UNIT = (
-    r"(?:people|persons|passengers|victims|deaths|dead|injured|jobs|workers|employees|engineers|students|"
+    r"(?:people|persons|passengers|victims|deaths|dead|injured|jobs|workers|employees|engineers|students|delegates|participants|visitors|"
     r"companies|firms|start-?ups|projects|households|homes|cases|tonnes|tons|hectares|"
     r"km|kilometres|kilometers|metres|meters|MW|GW|kWh|MWh|TWh|litres|liters|barrels|vehicles|cars)"
 )

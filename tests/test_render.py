@@ -336,7 +336,9 @@ def test_json_holds_every_article_and_the_briefing_facts(sample: Briefing, tmp_p
     assert data["key_figures"][0]["value"] == "101 billion USD"
 
 
-def test_text_part_has_the_same_content_as_the_html(sample: Briefing, tmp_path: Path) -> None:
+def test_text_part_has_the_same_content_as_the_html(tmp_path: Path) -> None:
+    long_original = "Le Vietnam lance un programme national pour soutenir les jeunes pousses. " * 4
+    sample = briefing_of({"Technology": [translated(1), translated(2, summary=long_original)]})
     outputs = render(sample, tmp_path, bilingual=True)
     text = outputs.txt.read_text(encoding="utf-8")
     html = flat(EmailParser.parse(outputs.html).text)
