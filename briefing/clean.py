@@ -92,21 +92,30 @@ class _State:
     """What the line rules found so far (mutable only inside one `clean_text` call)."""
 
     url: str | None = None
+    publisher: str | None = None  # from a "Source : VNA" line
     removed: list[str] = field(default_factory=list)
 
 
 _SOURCE_LINE = re.compile(r"^(?:source|sources|nguồn|fuente|quelle)\s*:\s*(https?://\S+)$", re.IGNORECASE)
+_SOURCE_NAME = re.compile(r"^(?:source|nguồn|fuente|quelle)\s*:\s*([^\W\d_][\w&/ .’'-]{1,40})$", re.IGNORECASE)
 _IMAGE_MD = re.compile(r"!\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\([^()\s]*(?:\s+\"[^\"\n]*\")?\)")
 _LINK_MD = re.compile(r"(?<!!)\[([^\[\]\n]{1,300})\]\((?:https?://|/)[^()\s]*\)")
 _WIDGET = re.compile(
     r"^(?:comments?|commentaires?|commentaire|bình luận|comentarios?|kommentare?)\s*\(\s*\d+\s*\)$"
     r"|^(?:partager|share|imprimer|print|tweet|j['’]aime|like|facebook|twitter|email|e-mail|retour en haut"
-    r"|back to top|abonnez-vous|subscribe|publicité|advertisement|haut de page)$",
+    r"|back to top|abonnez-vous|subscribe|publicité|advertisement|haut de page)$"
+    r"|^[\W_]+$",  # "***", "—", "•": separators, no words
     re.IGNORECASE,
 )
-# "… le 15 janvier. Photo : VNA", "(Photo : Portail gouvernemental)", "Photo: MOF", "Ảnh: TTXVN"
+# A link to another story, or the page's tags: "Lire aussi : …", "Mots-clés : …", "Partager sur Facebook".
+_RELATED_LINE = re.compile(
+    r"^(?:lire aussi|à lire aussi|voir aussi|lire également|read more|read also|see also|related|tags?"
+    r"|mots[- ]clés|thèmes)\s*:|^(?:partager sur|share on)\s+\w+$",
+    re.IGNORECASE,
+)
+# "… le 15 janvier. Photo : VNA", "(Photo : Portail gouvernemental)", "Photo: MOF", "Ảnh: TTXVN", "© AFP"
 _PHOTO_CREDIT = re.compile(
-    r"(?:^|[\s.(])(?:photo|photos|ảnh|foto|image|crédit photo|credit|crédit)\s*:\s*[^.!?:\n]{1,50}\)?\.?$",
+    r"(?:(?:^|[\s.(])(?:photo|photos|ảnh|foto|image|crédit photo|credit|crédit)\s*:|©)\s*[^.!?:\n]{1,50}\)?\.?$",
     re.IGNORECASE,
 )
 # A lone line after which a page lists other stories, not this one.
@@ -126,6 +135,18 @@ def _rule_source(line: str, state: _State) -> str | None:
         return line
     state.url = state.url or match.group(1).rstrip(".,;)")
     return None
+
+
+def _rule_source_name(line: str, state: _State) -> str | None:
+    match = _SOURCE_NAME.match(line)
+    if not match:
+        return line
+    state.publisher = state.publisher or match.group(1).strip()
+    return None
+
+
+def _rule_related(line: str, state: _State) -> str | None:
+    return None if len(line) <= CAPTION_MAX_CHARS and _RELATED_LINE.match(line) else line
 
 
 def _rule_images(line: str, state: _State) -> str | None:
@@ -164,6 +185,8 @@ def _rule_piped_metadata(line: str, state: _State) -> str | None:
 # Each rule gets a non-empty line and returns it (possibly edited) or None to drop it.
 LINE_RULES: dict[str, Callable[[str, _State], str | None]] = {
     "source-line": _rule_source,
+    "source-name": _rule_source_name,
+    "related-link": _rule_related,
     "image-markdown": _rule_images,
     "widget": _rule_widget,
     "photo-caption": _rule_photo_caption,
@@ -213,8 +236,12 @@ def _apply_line_rules(text: str, state: _State) -> list[_Line]:
 
 # --- 4. sign-offs --------------------------------------------------------------------------
 
-_AGENCY = r"[A-Z][A-Za-z]{0,2}[A-Z]{1,8}"  # VNA, AFP, CNN, dpa-style all-caps tags, TTXVN
-_SIGN_OFF_END = re.compile(rf"\s*[–—-]{{1,2}}\s*({_AGENCY}(?:/{_AGENCY})*)\s*\.?$")
+# VNA, AFP, CNN, TTXVN, AFPTV: all-caps tags; and the agencies that write their names in mixed case
+_AGENCY = r"(?:[A-Z][A-Za-z]{0,2}[A-Z]{1,8}|Reuters|Xinhua|Kyodo|Yonhap|Bernama|Belga|Lusa|Anadolu|dpa)"
+_SIGN_OFF_END = re.compile(
+    rf"\s*[–—-]{{1,2}}\s*({_AGENCY}(?:/{_AGENCY})*)\s*\.?$"  # "… capacités. – VNA/VI"
+    rf"|(?<=[.!?»])\s*\(({_AGENCY}(?:/{_AGENCY})*)\)$"  # "… a-t-il déclaré. (AFP)"
+)
 _DATELINE = re.compile(rf"^[^()\n]{{0,60}}\(({_AGENCY})\)\s*(?:[–—-]{{1,2}}|:)\s*")
 _DATELINE_PARAGRAPHS = 3  # a dateline opens the story: only the first paragraphs can carry one
 
@@ -225,7 +252,7 @@ def _take_sign_offs(lines: list[_Line]) -> tuple[list[_Line], str | None]:
     if lines:
         match = _SIGN_OFF_END.search(lines[-1].text)
         if match and match.start() > 0:
-            publisher = match.group(1).split("/")[0]
+            publisher = (match.group(1) or match.group(2)).split("/")[0]
             lines[-1] = _Line(lines[-1].text[: match.start()].rstrip(), lines[-1].after_blank)
     for index, line in enumerate(lines[:_DATELINE_PARAGRAPHS]):
         match = _DATELINE.match(line.text)
@@ -235,82 +262,6 @@ def _take_sign_offs(lines: list[_Line]) -> tuple[list[_Line], str | None]:
             lines[index] = _Line(rest[:1].upper() + rest[1:], line.after_blank)
             break
     return lines, publisher
-
-
-# --- 7. repeats ----------------------------------------------------------------------------
-
-_WORDS = re.compile(r"\w+")
-
-
-def words(text: str) -> list[str]:
-    """Lower-case word tokens (Unicode letters and digits)."""
-    return _WORDS.findall(text.casefold())
-
-
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a or not b or min(len(a), len(b)) < NEAR_DUPLICATE_PARAGRAPH * max(len(a), len(b)):
-        return 0.0  # sizes alone rule out the threshold: skip the set operations
-    return len(a & b) / len(a | b)
-
-
-def _drop_repeats(lines: list[_Line], removed: list[str]) -> list[_Line]:
-    """Drop repeated paragraphs (the first copy stays) and short lines that repeat a longer paragraph.
-
-    Exact copies are found anywhere; near copies among the REPEAT_WINDOW paragraphs around, where
-    scraped pages put them (a caption twice, the lead again under the headline), so huge files stay fast.
-    """
-    bags = [frozenset(words(line.text)) for line in lines]
-    keep = [True] * len(lines)
-    seen: set[frozenset[str]] = set()
-    for i, bag in enumerate(bags):
-        if bag in seen or any(
-            keep[j] and _jaccard(bag, bags[j]) >= NEAR_DUPLICATE_PARAGRAPH for j in range(max(0, i - REPEAT_WINDOW), i)
-        ):
-            keep[i] = False
-            removed.append("repeated-paragraph")
-        seen.add(bag)
-    for i, line in enumerate(lines):
-        if not keep[i] or not bags[i] or len(line.text) > CAPTION_MAX_CHARS or looks_like_heading(line.text):
-            continue
-        for j in range(max(0, i - REPEAT_WINDOW), min(len(lines), i + REPEAT_WINDOW)):
-            longer = j != i and keep[j] and len(lines[j].text) > len(line.text) * 1.5
-            if longer and len(bags[i] & bags[j]) / len(bags[i]) >= CAPTION_REPEAT_COVERAGE:
-                keep[i] = False
-                removed.append("caption-repeat")
-                break
-    return [line for line, kept in zip(lines, keep, strict=True) if kept]
-
-
-# --- 6. layout ------------------------------------------------------------------------------
-
-_SENTENCE_END = re.compile(r"[.!?…]$")
-
-
-def _drop_layout_captions(lines: list[_Line], removed: list[str]) -> list[_Line]:
-    """In pages with one paragraph per line, a short sentence right after a blank line is an image caption.
-
-    A caption may wrap over lines that end in a comma. Pages whose paragraphs are all set apart by blank
-    lines (most of them) carry no such signal and are left alone.
-    """
-    gaps = sum(1 for line in lines[1:] if line.after_blank)
-    if len(lines) < 4 or gaps * 2 >= len(lines) - 1:
-        return lines
-    out: list[_Line] = []
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        end = index
-        if line.after_blank:
-            while end + 1 < len(lines) and lines[end].text.endswith(",") and not lines[end + 1].after_blank:
-                end += 1
-            block = [item.text for item in lines[index : end + 1]]
-            if sum(map(len, block)) <= CAPTION_MAX_CHARS and _SENTENCE_END.search(block[-1]):
-                removed.append("caption-layout")
-                index = end + 1
-                continue
-        out.append(line)
-        index += 1
-    return out
 
 
 # --- 5. headline -------------------------------------------------------------------------
@@ -386,6 +337,82 @@ def site_free_title(title: str, *site_names: str | None) -> str:
     return title
 
 
+# --- 6. layout ------------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"[.!?…]$")
+
+
+def _drop_layout_captions(lines: list[_Line], removed: list[str]) -> list[_Line]:
+    """In pages with one paragraph per line, a short sentence right after a blank line is an image caption.
+
+    A caption may wrap over lines that end in a comma. Pages whose paragraphs are all set apart by blank
+    lines (most of them) carry no such signal and are left alone.
+    """
+    gaps = sum(1 for line in lines[1:] if line.after_blank)
+    if len(lines) < 4 or gaps * 2 >= len(lines) - 1:
+        return lines
+    out: list[_Line] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        end = index
+        if line.after_blank:
+            while end + 1 < len(lines) and lines[end].text.endswith(",") and not lines[end + 1].after_blank:
+                end += 1
+            block = [item.text for item in lines[index : end + 1]]
+            if sum(map(len, block)) <= CAPTION_MAX_CHARS and _SENTENCE_END.search(block[-1]):
+                removed.append("caption-layout")
+                index = end + 1
+                continue
+        out.append(line)
+        index += 1
+    return out
+
+
+# --- 7. repeats ----------------------------------------------------------------------------
+
+_WORDS = re.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens (Unicode letters and digits)."""
+    return _WORDS.findall(text.casefold())
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b or min(len(a), len(b)) < NEAR_DUPLICATE_PARAGRAPH * max(len(a), len(b)):
+        return 0.0  # sizes alone rule out the threshold: skip the set operations
+    return len(a & b) / len(a | b)
+
+
+def _drop_repeats(lines: list[_Line], removed: list[str]) -> list[_Line]:
+    """Drop repeated paragraphs (the first copy stays) and short lines that repeat a longer paragraph.
+
+    Exact copies are found anywhere; near copies among the REPEAT_WINDOW paragraphs around, where
+    scraped pages put them (a caption twice, the lead again under the headline), so huge files stay fast.
+    """
+    bags = [frozenset(words(line.text)) for line in lines]
+    keep = [True] * len(lines)
+    seen: set[frozenset[str]] = set()
+    for i, bag in enumerate(bags):
+        if bag in seen or any(
+            keep[j] and _jaccard(bag, bags[j]) >= NEAR_DUPLICATE_PARAGRAPH for j in range(max(0, i - REPEAT_WINDOW), i)
+        ):
+            keep[i] = False
+            removed.append("repeated-paragraph")
+        seen.add(bag)
+    for i, line in enumerate(lines):
+        if not keep[i] or not bags[i] or len(line.text) > CAPTION_MAX_CHARS or looks_like_heading(line.text):
+            continue
+        for j in range(max(0, i - REPEAT_WINDOW), min(len(lines), i + REPEAT_WINDOW)):
+            longer = j != i and keep[j] and len(lines[j].text) > len(line.text) * 1.5
+            if longer and len(bags[i] & bags[j]) / len(bags[i]) >= CAPTION_REPEAT_COVERAGE:
+                keep[i] = False
+                removed.append("caption-repeat")
+                break
+    return [line for line, kept in zip(lines, keep, strict=True) if kept]
+
+
 # --- the whole cleaning --------------------------------------------------------------------
 
 
@@ -399,6 +426,7 @@ def clean_text(text: str, *, find_title: bool = True) -> Cleaned:
     text, header_date = _take_date_header(normalize_text(text))
     lines = _apply_line_rules(text, state)
     lines, publisher = _take_sign_offs(lines)
+    publisher = publisher or state.publisher
     lines = [line for line in lines if line.text]
     title = None
     if find_title:  # before the repeat check: a headline often repeats the lead's words

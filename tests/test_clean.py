@@ -80,6 +80,7 @@ def test_widgets_go(widget: str) -> None:
 
 @pytest.mark.parametrize("caption", [
     "Le ministre lors de la séance, le 15 janvier. Photo : VNA",
+    "Le ministre devant les députés. © AFP",
     "Lancement du prix Au Lac Grand Prize 2026. Photo: VNA",
     "Le vice-Premier ministre reçoit une délégation à Hanoï. (Photo : Portail gouvernemental)",
 ])
@@ -104,6 +105,27 @@ def test_bylines_breadcrumbs_and_paywall_notices_go() -> None:
             f"Accueil | Économie | Budget\n{P2}\nCet article est réservé aux abonnés.\n{P3}")
     assert clean_text(text).text == BODY
     assert clean_text(f"{P1} Les chiffres | le détail | la suite\n{P2}").text.startswith(P1)  # a long line stays
+
+
+def test_related_links_tags_and_separators_go() -> None:
+    text = (f"{P1}\n\nLire aussi : Le déficit public recule\n\n* * *\n\n{P2}\n\nPartager sur Facebook\n\n"
+            f"{P3}\n\nMots-clés : budget, impôts, TVA")
+    assert clean_text(text).text == BODY
+    related = "Related to this, the council also voted a new budget for the libraries."
+    assert clean_text(f"{BODY}\n\n{related}").text.endswith(related)  # no colon: a sentence, not a link
+
+
+def test_source_name_line_gives_the_publisher() -> None:
+    cleaned = clean_text(f"{BODY}\n\nSource : VNA")
+    assert (cleaned.publisher, cleaned.text) == ("VNA", BODY)
+
+
+def test_agency_in_brackets_after_the_last_sentence() -> None:
+    cleaned = clean_text(f"{BODY} (AFP)")
+    assert (cleaned.publisher, cleaned.text) == ("AFP", BODY)
+    assert clean_text(f"PARIS (Reuters) - {BODY}").publisher == "Reuters"
+    last = "Le centre est dirigé par le NIC (Centre national d’innovation)."
+    assert clean_text(f"{P1}\n\n{P2}\n\n{last}").publisher is None
 
 
 def test_a_marker_at_the_top_does_not_cut_the_story() -> None:
