@@ -214,9 +214,12 @@ def build(**kwargs: Any) -> None:
 def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float) -> None:
     """Read and clean articles from files, folders, globs or URLs.
 
+    Formats: scraped text (.txt, .md), saved pages (.html), JSON/JSONL records (title, text, date,
+    url, lang) and RSS/Atom feeds; other files are recognised by their content or skipped.
+
     Prints each article (with --jsonl: id, path, title, date, url, publisher, lang, text); reports
-    skipped sources and merged duplicates on stderr. Exit code: 0 all read, 1 some skipped,
-    2 nothing usable found.
+    skipped sources, merged duplicates and articles without a date on stderr. Exit code: 0 all read,
+    1 some skipped, 2 nothing usable found.
     """
     from briefing import ingest as ingest_mod
     from briefing.settings import DEFAULT_SOURCES
