@@ -65,6 +65,8 @@ def html_table(eval_dir: Path, repeat: int) -> bool:
     print(f"HTML main text vs expected/ ({eval_dir}); baseline = trafilatura.extract defaults, no cleaning")
     print(f"{'page':<22}{'lang':>5}{'found':>7}{'F1':>8}{'base F1':>9}{'ms':>8}{'base ms':>9}")
     ours, base, ok_lang, ok = [], [], 0, True
+    times: list[float] = []
+    base_times: list[float] = []
     for page in pages:
         key = page.stem.replace("_article", "")
         data = page.read_bytes()
@@ -90,9 +92,13 @@ def html_table(eval_dir: Path, repeat: int) -> bool:
         else:
             row += f"{'-':>8}{'-':>9}"
         print(row + f"{ms:>8.1f}{base_ms:>9.1f}")
+        times.append(ms)
+        base_times.append(base_ms)
     print(f"median F1 {statistics.median(ours):.3f} (baseline {statistics.median(base):.3f}); "
           f"min F1 {min(ours):.3f} (bar {F1_BAR}); pages >= bar: {sum(s >= F1_BAR for s in ours)}/{len(ours)}; "
           f"languages right: {ok_lang}/{len(pages)}")
+    print(f"median time per page {statistics.median(times):.0f} ms (baseline {statistics.median(base_times):.0f} ms, "
+          f"ratio {statistics.median(times) / statistics.median(base_times):.2f}x: cleaning, metadata and language)")
     return ok
 
 
