@@ -34,7 +34,7 @@ from briefing import __version__
 from briefing.errors import RenderError, TemplateProblem
 from briefing.figures import KeyFigure, key_figures
 from briefing.log import get_logger
-from briefing.records import Article, Briefing, Outputs, Period
+from briefing.records import Article, Briefing, Outputs, Period, Section
 from briefing.settings import (
     CHART_LABEL_CHARS,
     EMAIL_MAX_BYTES,
@@ -328,6 +328,23 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any],
         if location is None:
             raise
         raise TemplateProblem(f"{location}: {type(exc).__name__}: {exc}") from None
+
+
+def check_templates(templates_dir: Path | None) -> None:
+    """Render every template once with a one-article sample, so a broken one fails before a long build.
+
+    Raises TemplateProblem naming the file and line (syntax errors, missing includes, unknown names).
+    """
+    sample = Article(id="check", path="check", title="Titre", text="Texte.", lang="fr", summary="Résumé.",
+                     title_en="Title", summary_en="Summary of 3 billion USD.", url="https://example.org/")
+    briefing = Briefing(title="Check", period=Period(None, None), sections=(Section("Check", (sample,), ("k",)),),
+                        generated=dt.datetime(2000, 1, 1), languages=("fr",), publishers=(), translated=True,
+                        engine=None)
+    dirs = template_dirs(templates_dir)
+    env = template_environment(dirs)
+    context = template_context(briefing, bilingual=True)
+    for name in TEMPLATE_NAMES:
+        render_template(env, name, context, dirs)
 
 
 # --- PDF ----------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from briefing.records import Article, Briefing, Outputs, Period, Section
 from briefing.render import (
     EMAIL_TEMPLATE,
     PDF_TEMPLATE,
+    check_templates,
     inline_email,
     period_text,
     render,
@@ -623,7 +624,14 @@ def test_broken_user_template_names_file_and_line(
 ) -> None:
     folder = user_templates(tmp_path, EMAIL_TEMPLATE, text)
     with pytest.raises(TemplateProblem, match=message):
+        check_templates(folder)  # before a long build
+    with pytest.raises(TemplateProblem, match=message):
         render(sample, tmp_path / "out", templates_dir=folder)
+    assert not (tmp_path / "out").exists()
+
+
+def test_shipped_templates_pass_the_check() -> None:
+    check_templates(None)
 
 
 def test_missing_templates_folder_or_empty_one_is_a_clear_error(sample: Briefing, tmp_path: Path) -> None:
