@@ -3,6 +3,8 @@
 Layout: top-level keys apply to every command that has such an option; a table per command
 (`[build]`, `[email]`, …) overrides them for that command. Keys are option names with '_' or '-'
 (`out`, `themes`, `to`, `from`, `smtp_host`, …; `translate = false` is `--no-translate`).
+A key that is also a command's name (`themes = "my.toml"`, `translate = false`) is an option when it
+is a value and that command's table when it is a table.
 Command-line options always win (click's `default_map`).
 
 The SMTP user name and password are not options: they come from the environment
@@ -91,14 +93,17 @@ def load(path: Path | None) -> dict[str, Any]:
 
 def load_default_map(path: Path | None) -> dict[str, dict[str, Any]]:
     """click's `default_map`: per-command defaults from the config file, keys as click parameter names."""
-    data = load(path)
-    where = path or DEFAULT_CONFIG
+    return default_map_from(load(path), path or DEFAULT_CONFIG)
+
+
+def default_map_from(data: dict[str, Any], where: Path) -> dict[str, dict[str, Any]]:
+    """click's `default_map` from parsed config `data` (`where` names the file in errors)."""
     shared = _params({k: v for k, v in data.items() if not isinstance(v, dict)}, where)
     result: dict[str, dict[str, Any]] = {}
     for command in COMMANDS:
-        table = data.get(command, {})
-        if not isinstance(table, dict):
-            raise BadConfig(f"{where}: [{command}] must be a table")
+        table = data.get(command)
+        if not isinstance(table, dict):  # absent, or an option that shares the command's name
+            table = {}
         result[command] = {**shared, **_params(table, where)}
     return result
 

@@ -3,7 +3,7 @@
 `deliver(options, mail)` runs (3 to 6 in `send_digest`, under a lock on the output folder):
 
 1. ledger     read which digests and articles went to these recipients   (LEDGER_FILE in the output folder)
-2. build      pipeline.build, leaving out articles mailed in an earlier digest
+2. build      pipeline.build, leaving out articles mailed in an earlier digest (or reuse the same build)
 3. check      a digest already sent to these recipients is not sent again (unless `force`)
 4. compose    multipart/alternative, text then HTML, the PDF attached on request
 5. send       SMTP with STARTTLS, implicit TLS or plain; or a .eml file for a dry run
@@ -20,6 +20,7 @@ import dataclasses
 import datetime as dt
 import email.errors
 import fcntl
+import glob
 import hashlib
 import json
 import os
@@ -47,8 +48,10 @@ from briefing.errors import (
     RecipientRefused,
 )
 from briefing.log import get_logger
-from briefing.records import BuildReport, Outputs
+from briefing.records import BuildReport, Outputs, Period
 from briefing.settings import (
+    BUILD_CACHE_ENTRIES,
+    BUILD_CACHE_FILE,
     EML_SUFFIX,
     LEDGER_FILE,
     LEDGER_LOCK_FILE,
@@ -82,7 +85,7 @@ class Digest:
 
     outputs: Outputs
     title: str
-    period: str  # for people: "2025-W40 (29 Sep 2025 – 5 Oct 2025)"
+    period: str  # for people: "Week 40, 2025 · 29 September – 5 October 2025"
     label: str  # the file label: "2025-W40"
     article_ids: tuple[str, ...]
     content_hash: str  # what readers see (title, period, articles), not when it was rendered
@@ -116,15 +119,13 @@ class Delivery:
 
 def deliver(options: BuildOptions, mail: MailOptions) -> Delivery:
     """Build the digest for `options` and mail it as `mail` says, at most once per digest and recipients."""
-    from briefing import pipeline
-
     key = recipients_key(parse_recipients(mail.recipients))
     resolve_sender(mail)
     check_security(mail)  # every mistake in the mail options is reported before the build, not after
     # 1. ledger
     earlier = frozenset() if mail.force else sent_article_ids(read_ledger(options.out_dir / LEDGER_FILE), key)
     # 2. build
-    report = pipeline.build(dataclasses.replace(options, exclude_ids=options.exclude_ids | earlier))
+    report = build_or_reuse(dataclasses.replace(options, exclude_ids=options.exclude_ids | earlier))
     if report.outputs is None:
         why = report.message or "no article to send"
         if earlier:
@@ -171,6 +172,78 @@ def send_digest(digest: Digest, mail: MailOptions) -> Delivery:
         write_ledger(ledger, (*records, record))
     return Delivery("sent", f"sent the {digest.period} digest ({len(digest.article_ids)} article(s)) to "
                     f"{', '.join(key)} via {mail.smtp_host}; recorded in {ledger}")
+
+
+# --- 2. build, or reuse the digest built from the same inputs ----------------------------
+
+
+def build_or_reuse(options: BuildOptions) -> BuildReport:
+    """`pipeline.build(options)`, unless the output folder holds the digest built from the very same inputs.
+
+    Same inputs: the same options (with `today` resolved), the same source files (path, size, mtime),
+    themes, glossary and template files, the same briefing version; and the digest's JSON untouched since.
+    Sources that are URLs are always fetched again. A retried cron run thus rebuilds nothing.
+    """
+    from briefing import pipeline
+
+    fingerprint = inputs_fingerprint(options)
+    cache_path = options.out_dir / BUILD_CACHE_FILE
+    cached = _read_build_cache(cache_path)
+    entry = cached.get(fingerprint) if fingerprint else None
+    if entry is not None:
+        outputs = Outputs(**{k: options.out_dir / name for k, name in entry["files"].items()})
+        if all(p.is_file() for p in outputs.all()) and _file_hash(outputs.json) == entry["json_sha256"]:
+            log.info("reusing %s, built from the same inputs at %s", outputs.json.with_suffix(".*"), entry["built"])
+            return BuildReport(outputs=outputs, read=entry["read"], kept=entry["kept"],
+                               translated=entry["translated"])
+    report = pipeline.build(options)
+    if fingerprint and report.outputs is not None:
+        files = {f.name: getattr(report.outputs, f.name).name for f in dataclasses.fields(Outputs)}
+        cached[fingerprint] = {
+            "files": files, "json_sha256": _file_hash(report.outputs.json), "read": report.read,
+            "kept": report.kept, "translated": report.translated,
+            "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+        recent = dict(list(cached.items())[-BUILD_CACHE_ENTRIES:])
+        _write_atomic(cache_path, (json.dumps(recent, indent=2) + "\n").encode("utf-8"))
+    return report
+
+
+def inputs_fingerprint(options: BuildOptions) -> str | None:
+    """A hash of everything a build reads, or None when a source is a URL (its page may have changed)."""
+    from briefing import __version__
+    from briefing.settings import TEMPLATES_DIR
+
+    if any(re.match(r"https?://", source, re.I) for source in options.sources):
+        return None
+    settings = dataclasses.asdict(options)
+    settings["today"] = (options.today or dt.date.today()).isoformat()
+    settings["exclude_ids"] = sorted(options.exclude_ids)
+    files: list[Path] = []
+    for source in options.sources:
+        path = Path(source)
+        matched = [path] if path.exists() else [Path(p) for p in glob.glob(source, recursive=True)]
+        for found in matched:
+            files.extend(sorted(f for f in found.rglob("*") if f.is_file()) if found.is_dir() else [found])
+    for extra in (options.themes_file, options.glossary, options.templates_dir or TEMPLATES_DIR):
+        if extra is not None and extra.exists():
+            files.extend(sorted(f for f in extra.rglob("*") if f.is_file()) if extra.is_dir() else [extra])
+    stats = [(str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+    content = json.dumps({"version": __version__, "settings": settings, "files": stats}, default=str,
+                         sort_keys=True)
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def _read_build_cache(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}  # a missing or damaged cache only costs a rebuild
+    return data if isinstance(data, dict) else {}
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 # --- addresses and headers --------------------------------------------------------------
@@ -501,23 +574,16 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _period_text(period: Any, label: str) -> str:
-    """The period for people: the ISO week with its dates, or the first and last dates."""
-    if isinstance(period, dict):
-        week, start, end = period.get("week"), _day(period.get("start")), _day(period.get("end"))
-        dates = start if start == end else f"{start} – {end}" if start and end else ""
-        if week:
-            return f"{week} ({dates})" if dates else str(week)
-        if dates:
-            return dates
-    return label
+    """The period as the cover shows it ("Week 40, 2025 · 29 September – 5 October 2025"), else the label."""
+    from briefing.render import period_text
 
-
-def _day(value: Any) -> str:
+    if not isinstance(period, dict):
+        return label
     try:
-        day = dt.date.fromisoformat(str(value))
-    except ValueError:
-        return ""
-    return f"{day.day} {day:%b %Y}"
+        start, end = (dt.date.fromisoformat(v) if v else None for v in (period.get("start"), period.get("end")))
+    except (TypeError, ValueError):
+        return label
+    return period_text(Period(start=start, end=end, week=period.get("week") or None))
 
 
 def _check_headers(message: EmailMessage) -> None:

@@ -126,6 +126,8 @@ SMTP_PASSWORD_ENV = "BRIEFING_SMTP_PASSWORD"
 LEDGER_FILE = "sent-ledger.json"  # in the output folder, beside the digests it records
 LEDGER_LOCK_FILE = ".sent-ledger.lock"  # two overlapping cron runs must not both send
 EML_SUFFIX = ".eml"
+BUILD_CACHE_FILE = ".email-builds.json"  # which digest files came from which inputs, so a rerun rebuilds nothing
+BUILD_CACHE_ENTRIES = 20  # a few months of weekly runs with a couple of recipient lists; older ones just rebuild
 # A real title is never encoded twice over; more nested RFC 2047 layers than this is an injection attempt.
 MAX_HEADER_DECODE_PASSES = 4
 SUBJECT_MAX_CHARS = 200  # well under the 998-octet line limit after encoding; mail clients cut near 80 anyway

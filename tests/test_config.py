@@ -1,0 +1,151 @@
+"""The config file: keys as users write them become click's defaults, secrets stay out of argv and
+click, `briefing init` writes an example whose every key is a real option."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefing import config
+from briefing.errors import BadConfig
+
+EXAMPLE_OPTIONS = """\
+sources = "news/"
+out = "digests"
+themes = "my-themes.toml"
+templates = "my-templates"
+translate = false
+sentences = 2
+
+[email]
+to = "team@example.org"
+from = "briefing@example.org"
+smtp-host = "smtp.example.org"
+smtp_security = "ssl"
+cache = false
+smtp_user = "bot"
+smtp_password = "hunter2-secret"
+
+[build]
+sentences = 4
+"""
+
+
+def _write(tmp_path: Path, text: str, mode: int = 0o600) -> Path:
+    path = tmp_path / "briefing.toml"
+    path.write_text(text, encoding="utf-8")
+    path.chmod(mode)
+    return path
+
+
+def test_keys_users_write_become_click_parameter_names(tmp_path: Path) -> None:
+    defaults = config.load_default_map(_write(tmp_path, EXAMPLE_OPTIONS))
+    email = defaults["email"]
+    assert email["sources"] == ["news/"]
+    assert email["out_dir"] == "digests"
+    assert email["themes_file"] == "my-themes.toml"
+    assert email["templates_dir"] == "my-templates"
+    assert email["no_translate"] is True and email["no_cache"] is True
+    assert email["to"] == ["team@example.org"]
+    assert email["sender"] == "briefing@example.org"
+    assert email["smtp_host"] == "smtp.example.org"
+    assert email["security"] == "ssl"
+    assert email["sentences"] == 2
+    # a command's own table wins over the top level, and stays with that command
+    assert defaults["build"]["sentences"] == 4
+    assert "to" not in defaults["build"]
+    # the login never enters click's defaults
+    assert not {"smtp_user", "smtp_password"} & {k for table in defaults.values() for k in table}
+
+
+def test_a_yes_no_key_must_be_true_or_false(tmp_path: Path) -> None:
+    with pytest.raises(BadConfig, match="cache must be true or false, not 'no'"):
+        config.load_default_map(_write(tmp_path, 'cache = "no"\n'))
+
+
+def test_credentials_come_from_the_environment_first(tmp_path: Path) -> None:
+    path = _write(tmp_path, EXAMPLE_OPTIONS)
+    assert config.credentials(path, {}) == ("bot", "hunter2-secret")
+    env = {"BRIEFING_SMTP_USER": "env-bot", "BRIEFING_SMTP_PASSWORD": "env-pass"}
+    assert config.credentials(path, env) == ("env-bot", "env-pass")
+    assert config.credentials(_write(tmp_path, "out = 'x'\n"), {}) == (None, None)
+
+
+def test_half_a_login_is_an_error_naming_what_is_missing(tmp_path: Path) -> None:
+    path = _write(tmp_path, "[email]\nsmtp_user = 'bot'\n")
+    with pytest.raises(BadConfig, match="give BRIEFING_SMTP_PASSWORD in the environment or smtp_password"):
+        config.credentials(path, {})
+
+
+def test_a_password_in_a_file_others_can_read_is_warned_about(tmp_path: Path,
+                                                               caplog: pytest.LogCaptureFixture,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(logging.getLogger("briefing"), "propagate", True)  # a CLI test may have turned it off
+    path = _write(tmp_path, EXAMPLE_OPTIONS, mode=0o644)
+    with caplog.at_level(logging.WARNING, logger="briefing"):
+        config.credentials(path, {})
+    assert "chmod 600" in caplog.text
+    assert "hunter2-secret" not in caplog.text
+    caplog.clear()
+    path.chmod(0o600)
+    with caplog.at_level(logging.WARNING, logger="briefing"):
+        config.credentials(path, {})
+    assert caplog.text == ""
+
+
+def test_init_writes_an_example_and_keeps_an_existing_file(runner: CliRunner, tmp_path: Path) -> None:
+    from briefing.cli import main
+
+    path = tmp_path / "briefing.toml"
+    result = runner.invoke(main, ["init", str(path)])
+    assert result.exit_code == 0, result.output
+    assert f"wrote {path}" in result.output
+    assert path.read_text(encoding="utf-8") == config.EXAMPLE
+    path.write_text("# mine\n", encoding="utf-8")
+    again = runner.invoke(main, ["init", str(path)])
+    assert again.exit_code == 1
+    assert "already exists" in again.output and "--force" in again.output
+    assert path.read_text(encoding="utf-8") == "# mine\n"
+    assert runner.invoke(main, ["init", str(path), "--force"]).exit_code == 0
+    assert path.read_text(encoding="utf-8") == config.EXAMPLE
+
+
+def test_init_writes_briefing_toml_in_the_working_folder_by_default(runner: CliRunner, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(main, ["init"]).exit_code == 0
+    assert (tmp_path / "briefing.toml").read_text(encoding="utf-8") == config.EXAMPLE
+
+
+def test_every_key_of_the_example_is_an_option_of_its_commands() -> None:
+    """Commented-out keys too: uncommenting any line of the example must set a real option."""
+    from briefing.cli import main
+
+    uncommented = "\n".join(
+        line[2:] if line.startswith("# ") and "=" in line.split("#")[1] else line
+        for line in config.EXAMPLE.splitlines()
+    )
+    data = tomllib.loads(uncommented)
+    defaults = config.default_map_from(data, Path("example"))
+    for command in ("build", "email"):
+        params = {p.name for p in main.commands[command].params}
+        assert set(defaults[command]) <= params, set(defaults[command]) - params
+    assert {"smtp_user", "smtp_password"} <= set(data["email"])
+
+
+def test_a_broken_config_file_is_one_clear_line(runner: CliRunner, tmp_path: Path) -> None:
+    from briefing.cli import main
+
+    path = _write(tmp_path, "to = [unclosed\n")
+    result = runner.invoke(main, ["--config", str(path), "init", str(tmp_path / "new.toml")])
+    assert result.exit_code == 1
+    assert f"{path}: not valid TOML" in result.output and "briefing init" in result.output
+    assert "Traceback" not in result.output
+    assert not os.path.exists(tmp_path / "new.toml")
