@@ -216,6 +216,14 @@ def test_html_extraction_floor_and_languages(shared_dir: Path) -> None:
             assert bench.f1(article.text, expected.read_text(encoding="utf-8")) >= 0.90, page.name
 
 
+def test_malformed_html_reads_what_it_can() -> None:
+    page = (DATA / "page_cp1252.html").read_bytes()
+    broken = page.replace(b"</p>", b"").replace(b"</article>", b"<div><span>")[: len(page) - 200]
+    [article] = read_bytes(broken, "broken.htm", today=TODAY)
+    assert article.text.startswith("La ville de Lyon a inauguré lundi")
+    assert "240 millions d’euros" in article.text
+
+
 def test_rss_feed_entries_are_articles() -> None:
     result = ingest([str(DATA / "feed.rss")], today=TODAY)
     assert [a.title for a in result.articles] == [
