@@ -85,7 +85,7 @@ class ArticleView:
     publisher: str
     date: str  # "2 October 2025" or "date unknown"
     url: str | None  # only http(s) links survive
-    host: str | None
+    host: str | None  # the link's text: the site's name, or "source" when the publisher already names it
     summary: str
     original_summary: str | None  # for the bilingual block
     lang: str
@@ -178,6 +178,13 @@ def _summary(article: Article) -> str:
     return body[:SUMMARY_FALLBACK_CHARS].rsplit(" ", 1)[0] + " …"
 
 
+def _link_text(url: str | None, publisher: str | None) -> str | None:
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return "source" if publisher and host == publisher.lower().removeprefix("www.") else host
+
+
 def article_view(article: Article, anchor: str, *, bilingual: bool) -> ArticleView:
     """The display form of one article."""
     title = display_text(article.title_en or article.title).strip() or "(untitled)"
@@ -192,7 +199,7 @@ def article_view(article: Article, anchor: str, *, bilingual: bool) -> ArticleVi
         publisher=display_text(article.publisher or "").strip() or "unknown publisher",
         date=long_date(article.date) if article.date else "date unknown",
         url=url,
-        host=urlsplit(url).hostname if url else None,
+        host=_link_text(url, article.publisher),
         summary=summary,
         original_summary=original if original and original != summary else None,
         lang=article.lang or "und",

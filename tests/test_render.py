@@ -29,6 +29,7 @@ from briefing.records import Article, Briefing, Outputs, Period, Section
 from briefing.render import (
     EMAIL_TEMPLATE,
     PDF_TEMPLATE,
+    article_view,
     check_templates,
     inline_email,
     period_text,
@@ -469,6 +470,16 @@ def test_control_characters_and_bidi_overrides_are_not_shown(tmp_path: Path) -> 
     assert "Publishers: VNA &amp; Co</p>" in html  # escaped once, not twice
     assert not re.search("[\u202e\x00\x07\x0b]", html + outputs.txt.read_text(encoding="utf-8"))
     assert "Budget 2026 plan" in flat(" ".join(page_texts(pypdf.PdfReader(outputs.pdf))))
+
+
+@pytest.mark.parametrize(
+    ("publisher", "url", "text"),
+    [("VNA", "https://www.vietnamplus.vn/a", "vietnamplus.vn"), ("mst.gov.vn", "https://mst.gov.vn/a", "source"),
+     ("www.mst.gov.vn", "https://mst.gov.vn/a", "source"), ("VNA", "javascript:x()", None)],
+)
+def test_link_text_does_not_repeat_the_publisher(publisher: str, url: str, text: str | None) -> None:
+    view = article_view(translated(1, publisher=publisher, url=url), "art-1", bilingual=False)
+    assert view.host == text
 
 
 @pytest.mark.parametrize(

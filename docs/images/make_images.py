@@ -1,4 +1,4 @@
-"""Regenerate the README's pictures of the briefing: the email at 600 and 375 px, the PDF's cover and a page.
+"""Regenerate the README's pictures: the email at 600 and 375 px (and dark mode), the PDF's cover and a page.
 
     python docs/images/make_images.py
 
@@ -86,11 +86,13 @@ def main() -> None:
     """Render the sample and write the four PNGs beside this script."""
     with tempfile.TemporaryDirectory() as folder:
         outputs = render(sample_briefing(), Path(folder), bilingual=True)
-        for width, height in ((600, 2150), (375, 2560)):
+        shots = (("email-600", 600, 2150, ()), ("email-375", 375, 2560, ()),
+                 ("email-600-dark", 600, 1100, ("--force-dark-mode", "--blink-settings=preferredColorScheme=0")))
+        for name, width, height, extra in shots:
             subprocess.run(
                 [shutil.which("chromium") or "chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                 "--hide-scrollbars", f"--window-size={width},{height}",
-                 f"--screenshot={HERE / f'email-{width}.png'}", outputs.html.as_uri()],
+                 "--hide-scrollbars", f"--window-size={width},{height}", *extra,
+                 f"--screenshot={HERE / f'{name}.png'}", outputs.html.as_uri()],
                 check=True, capture_output=True,
             )
         for page, name in ((1, "pdf-cover"), (4, "pdf-page")):
