@@ -417,21 +417,34 @@ def _mail_settings(kwargs: dict[str, Any], username: str | None, password: str |
     )
 
 
+def mail_options(func: Any) -> Any:
+    """The options only `email` has: recipients, sender, subject, SMTP server, what to send."""
+    from briefing.settings import DEFAULT_SMTP_HOST, SMTP_PORTS
+
+    ports = "; ".join(f"{port} with --{mode}" for mode, port in SMTP_PORTS.items())
+    options = [
+        click.option("--to", "to", multiple=True, metavar="ADDR", help="Recipient; repeat the option for several."),
+        click.option("--from", "sender", default=None, metavar="ADDR", help="Sender (default: the SMTP user name)."),
+        click.option("--subject", default=None, help="Subject (default: the briefing title and its period)."),
+        click.option("--smtp-host", default=DEFAULT_SMTP_HOST, show_default=True, help="SMTP server host name."),
+        click.option("--smtp-port", type=click.IntRange(1, 65535), default=None, help=f"SMTP port ({ports})."),
+        click.option("--starttls", "security", flag_value="starttls", default=True,
+                     help="Upgrade the connection with STARTTLS (default)."),
+        click.option("--ssl", "security", flag_value="ssl", help="TLS from the first byte (usually port 465)."),
+        click.option("--plain", "security", flag_value="plain",
+                     help="No encryption: a relay on a trusted network only."),
+        click.option("--attach-pdf", is_flag=True, help="Attach the PDF to the message."),
+        click.option("--dry-run", is_flag=True, help="Write the message as OUT/briefing-<label>.eml; send nothing."),
+        click.option("--force", is_flag=True, help="Send even when the ledger says these recipients have it."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @main.command("email")
 @build_options
-@click.option("--to", "to", multiple=True, metavar="ADDR", help="Recipient; repeat the option for several.")
-@click.option("--from", "sender", default=None, metavar="ADDR", help="Sender (default: the SMTP user name).")
-@click.option("--subject", default=None, help="Subject (default: the briefing title and its period).")
-@click.option("--smtp-host", default="localhost", show_default=True, help="SMTP server host name.")
-@click.option("--smtp-port", type=click.IntRange(1, 65535), default=None,
-              help="SMTP port (default: 587; 465 with --ssl; 25 with --plain).")
-@click.option("--starttls", "security", flag_value="starttls", default=True,
-              help="Upgrade the connection with STARTTLS (default).")
-@click.option("--ssl", "security", flag_value="ssl", help="TLS from the first byte (usually port 465).")
-@click.option("--plain", "security", flag_value="plain", help="No encryption: a relay on a trusted network only.")
-@click.option("--attach-pdf", is_flag=True, help="Attach the PDF to the message.")
-@click.option("--dry-run", is_flag=True, help="Write the message as OUT/briefing-<label>.eml; send nothing.")
-@click.option("--force", is_flag=True, help="Send even when the ledger says these recipients have it.")
+@mail_options
 @click.pass_context
 def email_digest(ctx: click.Context, **kwargs: Any) -> None:
     """Build the digest and mail it, once: text and HTML, optionally the PDF.

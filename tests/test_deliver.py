@@ -320,6 +320,18 @@ def test_starttls_with_login_sends_once_and_records_it(tmp_path: Path, smtp_serv
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(f".{LEDGER_FILE}.")]
 
 
+def test_two_runs_at_the_same_time_send_once(tmp_path: Path, smtp_server: Any) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    server = smtp_server()
+    digest = write_digest(tmp_path)
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: deliver.send_digest(digest, mail_for(server)), range(2)))
+    assert sorted(r.status for r in results) == ["already-sent", "sent"]
+    assert len(server.handler.envelopes) == 1
+    assert len(ledger_of(tmp_path)) == 1
+
+
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 def test_implicit_tls_with_login(tmp_path: Path, smtp_server: Any) -> None:
     server = smtp_server("ssl")
