@@ -4,8 +4,9 @@ Usage: python benchmarks/summarize.py [--data ../shared/eval/orangesum_valid.jso
        [--limit N] [--repeats 3] [--no-title]
 
 Prints one Markdown table: method, ROUGE-1/2/L F1 (rouge-score, lower-case Unicode \\w+ tokens, no stemming,
-as ../shared/eval/README.md says), documents per second (median of --repeats interleaved timed passes,
-splitting included) and speed relative to sumy LexRank measured in the same run. sumy is a benchmark-only
+as ../shared/eval/README.md says), documents per CPU second of this process (median of --repeats
+interleaved passes, splitting included; CPU time, so other jobs on a shared machine do not skew it) and
+speed relative to sumy LexRank measured in the same run. sumy is a benchmark-only
 dependency (`pip install -e .[bench]`); it gets briefing's sentence splitter and a \\w+ word tokenizer
 because its default tokenizer needs NLTK data that cannot be downloaded offline.
 """
@@ -90,9 +91,9 @@ def timed_outputs(
     outputs: list[list[str]] = [[] for _ in methods]
     for _ in range(repeats):
         for slot, (_, run) in enumerate(methods):
-            start = time.perf_counter()
+            start = time.process_time()
             outputs[slot] = [run(row) for row in rows]
-            rates[slot].append(len(rows) / (time.perf_counter() - start))
+            rates[slot].append(len(rows) / (time.process_time() - start))
     return [(out, statistics.median(rate)) for out, rate in zip(outputs, rates, strict=True)]
 
 
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     timed = timed_outputs(methods, rows, args.repeats)
     lexrank_rate = timed[1][1]
     print(f"OrangeSum: {len(rows)} articles from {args.data.name}, --sentences {n}; "
-          f"docs/s = median of {args.repeats} interleaved passes\n")
+          f"docs/s = articles per CPU second of this process, median of {args.repeats} interleaved passes\n")
     print("| method | ROUGE-1 | ROUGE-2 | ROUGE-L | docs/s | × LexRank speed |")
     print("|---|---:|---:|---:|---:|---:|")
     for (name, _), (hypotheses, rate) in zip(methods, timed, strict=True):

@@ -12,6 +12,7 @@ unless the paragraph is hard-wrapped prose.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
 from pathlib import Path
 
@@ -94,7 +95,7 @@ def _collapse_spaces(line: str) -> str:
 
 
 def _split_paragraph(text: str, abbrevs: frozenset[str]) -> list[str]:
-    protected = _protected_spans(text)
+    protected = _merge(_protected_spans(text))
     sentences: list[str] = []
     start = 0
     for match in _TERMINAL.finditer(text):
@@ -184,6 +185,21 @@ def _opens_quote(text: str, index: int) -> bool:
     return before in ".!?:;," and after.isalnum()
 
 
-def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+def _merge(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Overlapping spans merged, as sorted starts and their ends (for a binary search per break)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in sorted(spans):
+        if ends and start < ends[-1]:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
+
+
+def _inside(protected: tuple[list[int], list[int]], position: int) -> bool:
     """True when a break at `position` would fall strictly inside a protected span."""
-    return any(start < position <= end for start, end in spans)
+    starts, ends = protected
+    slot = bisect_left(starts, position) - 1
+    return slot >= 0 and position <= ends[slot]

@@ -18,7 +18,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import chain
 from operator import mul
 from typing import Any
 
@@ -113,7 +112,8 @@ def _is_boilerplate(sentence: str, lower: str) -> bool:
 def candidates(text: str, lang: str) -> list[Candidate]:
     """The sentences of `text` a summary may use, in order; every sentence when none passes the filters."""
     sentences = [_strip_dateline(s) for s in split_sentences(text, lang)]
-    tokens = [_WORD.findall(s.lower()) for s in sentences]
+    lowers = [s.lower() for s in sentences]
+    tokens = [_WORD.findall(lower) for lower in lowers]
     keys = [" ".join(words) for words in tokens]
     seen: set[str] = set()
     kept: list[int] = []
@@ -123,7 +123,7 @@ def candidates(text: str, lang: str) -> list[Candidate]:
         # later repeats are echoes of a sentence already kept.
         following = sentences[index + 1] if index + 1 < len(sentences) else ""
         caption = key == (keys[index - 1] if index else None) or key == (keys[index + 1] if following else None)
-        if caption or _PHOTO_CREDIT.match(following) or key in seen or _is_boilerplate(sentence, sentence.lower()):
+        if caption or _PHOTO_CREDIT.match(following) or key in seen or _is_boilerplate(sentence, lowers[index]):
             continue
         seen.add(key)
         kept.append(index)
@@ -157,11 +157,14 @@ def centroid(cands: Sequence[Candidate], n: int, title: Counter[str] | None = No
     """Centroid + title similarity + position prior, picked greedily with maximal marginal relevance."""
     if n >= len(cands):
         return list(range(len(cands)))
-    idfs = _idf([c.terms for c in cands])
+    spread: Counter[str] = Counter()  # in how many sentences each term occurs
+    for cand in cands:
+        spread.update(cand.terms.keys())
+    idfs = _idf(spread, len(cands))
     vectors = [{term: count * idfs[term] for term, count in c.terms.items()} for c in cands]
     norms = [_norm(vector) for vector in vectors]
-    middle = Counter(chain.from_iterable(c.terms.elements() for c in cands))
-    middle_vector = {term: count * idfs[term] for term, count in middle.items()}
+    # The centroid weighs a term by how many sentences use it and how telling it is.
+    middle_vector = {term: count * idfs[term] for term, count in spread.items()}
     title_vector = {t: float(c) for t, c in title.items()} if title else {}
     middle_norm, title_norm = _norm(middle_vector), _norm(title_vector)
     relevance = []
@@ -172,20 +175,34 @@ def centroid(cands: Sequence[Candidate], n: int, title: Counter[str] | None = No
             if title_norm:
                 score += TITLE_WEIGHT * _dot(vector, title_vector) / (norm * title_norm)
         relevance.append(score * _length_factor(cand.words))
-    redundancy = [0.0] * len(cands)  # highest similarity to a sentence already picked
-    chosen: list[int] = []
+    return _mmr(relevance, vectors, norms, n)
+
+
+def _mmr(relevance: list[float], vectors: list[dict[str, float]], norms: list[float], n: int) -> list[int]:
+    """Greedy maximal marginal relevance: relevance less the penalty times the closest pick's cosine.
+
+    Candidates are visited best-first and the visit stops once no one left can win (relevance is an
+    upper bound of the marginal score), so few similarities are computed.
+    """
+    order = sorted(range(len(relevance)), key=lambda i: (-relevance[i], i))
+    chosen = [order[0]]
+    closest = [0.0] * len(relevance)  # cosine to the most similar sentence picked so far
+    checked = [0] * len(relevance)  # how many picks `closest` already accounts for
     while len(chosen) < n:
-        best = max(
-            (i for i in range(len(cands)) if i not in chosen),
-            key=lambda i: (relevance[i] - REDUNDANCY_PENALTY * redundancy[i], -i),
-        )
+        best, best_score = -1, -math.inf
+        for i in order:
+            if relevance[i] <= best_score:
+                break
+            if i in chosen:
+                continue
+            for j in chosen[checked[i] :]:
+                if norms[i] and norms[j]:
+                    closest[i] = max(closest[i], _dot(vectors[i], vectors[j]) / (norms[i] * norms[j]))
+            checked[i] = len(chosen)
+            score = relevance[i] - REDUNDANCY_PENALTY * closest[i]
+            if score > best_score:
+                best, best_score = i, score
         chosen.append(best)
-        if len(chosen) == n:
-            break
-        for i, (vector, norm) in enumerate(zip(vectors, norms, strict=True)):
-            if norm and norms[best]:
-                similarity = _dot(vector, vectors[best]) / (norm * norms[best])
-                redundancy[i] = max(redundancy[i], similarity)
     return sorted(chosen)
 
 
@@ -198,14 +215,10 @@ def _norm(vector: dict[str, float]) -> float:
     return math.sqrt(sum(map(mul, vector.values(), vector.values())))
 
 
-def _idf(bags: Sequence[Counter[str]]) -> dict[str, float]:
+def _idf(spread: Counter[str], total: int) -> dict[str, float]:
     """Inverse sentence frequency of each term within the article (rarer terms tell sentences apart)."""
-    frequency: Counter[str] = Counter()
-    for bag in bags:
-        frequency.update(bag.keys())
-    total = len(bags)
-    by_count = {count: math.log(1.0 + total / count) for count in set(frequency.values())}
-    return {term: by_count[count] for term, count in frequency.items()}
+    by_count = {count: math.log(1.0 + total / count) for count in set(spread.values())}
+    return {term: by_count[count] for term, count in spread.items()}
 
 
 def _length_factor(words: int) -> float:
