@@ -331,15 +331,23 @@ def translate(source_lang: str, target_lang: str, engine: str, glossary: Path | 
 @_input_option
 @click.option("--field", default="text", show_default=True, help="The field holding the text.")
 @click.option("--themes", "themes_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Themes file (TOML with [[theme]] name, description, keywords).")
-@click.option("--auto", "auto", is_flag=True, help="Discover themes by clustering.")
-@click.option("--k", type=click.IntRange(1, 50), default=None, help="With --auto: number of themes.")
+              help="Themes file (TOML with [[theme]] name, description, keywords); "
+              "default: the taxonomy that ships with briefing.")
+@click.option("--auto", "auto", is_flag=True, help="Discover the themes by clustering, with readable labels.")
+@click.option("--k", type=click.IntRange(1, 50), default=None,
+              help="With --auto: number of themes (default: chosen from the data).")
 def themes(input_file: IO[str], field: str, themes_file: Path | None, auto: bool, k: int | None) -> None:
-    """Add a "theme" to each JSONL record, from a taxonomy file or discovered clusters."""
+    """Add "theme" and "theme_score" to each JSONL record (English text), from a taxonomy or discovered.
+
+    With a taxonomy, each record goes to the theme whose description it is closest to in meaning
+    (keywords are hints), or to "Other" when none fits; the score is that similarity (cosine).
+    With --auto, the themes are found in the records themselves and labelled with their most
+    distinctive words; the score is the similarity to the theme's centre.
+    """
     from briefing import themes as themes_mod
 
-    if bool(themes_file) == bool(auto):
-        raise click.UsageError("give exactly one of --themes FILE or --auto")
+    if themes_file and auto:
+        raise click.UsageError("give either --themes FILE or --auto, not both")
     if k is not None and not auto:
         raise click.UsageError("--k goes with --auto")
     try:

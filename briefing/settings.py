@@ -102,6 +102,38 @@ APERTIUM_CHAINS: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 # --- themes -----------------------------------------------------------------------------
+EMBED_THREADS = 2  # torch threads: fixed so vectors (and run time) do not depend on the machine's core count
+EMBED_SEED = 0  # fixed torch seed: the same texts give the same vectors on every run
+EMBED_BATCH_SIZE = 64  # MiniLM on CPU: larger batches gain nothing and pad short items more
+EMBED_DIM = 384  # all-MiniLM-L6-v2's vector size
+THEME_SEED = 0  # k-means seeds: auto themes are the same on every run
+OTHER_THEME = "Other"  # the section for articles no theme fits, and for merged tiny themes; always last
+OTHER_MIN_SIMILARITY = 0.0  # default: a cosine at or below 0 means unrelated (1% of AG News); a file may set its own
+KEYWORD_BONUS = 0.05  # added to the cosine per keyword hint found in the text: a hint, not a vote
+KEYWORD_BONUS_CAP = 3  # hits beyond three add nothing: long articles repeat their words
+CENTER_MIN_ARTICLES = 12  # centre vectors on the batch mean only when the batch is big enough for a stable mean
+REFINE_MIN_ARTICLES = 12  # below this, the week is too small to learn from itself: plain similarity to descriptions
+REFINE_ROUNDS = 10  # EM rounds over the batch; AG News dev stops changing after about six
+REFINE_TEMPERATURE = 0.1  # softmax temperature on cosines (≈0.1 apart for neighbouring themes); 0.05–0.2 all give 0.86 on AG News dev
+REFINE_WORD_WEIGHT = 0.3  # weight of the batch's own word statistics against the vectors; above 0.5 words start to dominate
+REFINE_WORD_SMOOTHING = 0.5  # additive smoothing of the word model (0.2–1.0 give the same AG News accuracy)
+REFINE_NEIGHBOURS = 10  # each article also listens to its 10 nearest neighbours (5–20 give the same AG News scores)
+REFINE_NEIGHBOUR_SHARE = 0.3  # how much: +0.01 accuracy and +0.015 NMI on AG News dev; 0.5 is no better
+REFINE_ANCHOR = 5.0  # a theme's description counts as this many articles, so a small week cannot drift a theme away
+AUTO_K_MIN_LARGE = 3  # a large week in two sections reads as one long list: look for three themes or more
+AUTO_LARGE_WEEK = 30  # from this many articles a week counts as large
+AUTO_K_MAX = 10  # more sections than this is a table of contents, not a briefing
+AUTO_CONSENSUS_RUNS = 10  # k-means restarts whose refined answers are combined: one restart's NMI varies ±0.05
+TINY_THEME_SHARE = 0.05  # a theme with fewer than 5% of the articles (and at least 2 needed) joins "Other"
+MAX_SECTIONS = 8  # beyond eight sections the smallest ones join "Other"
+LABEL_TERMS = 2  # an auto label joins its two most distinctive terms: "Oil & prices"
+SECTION_KEYWORDS = 5  # keywords shown in a section's overview
+# words every news story uses, and feed debris ("quot" from &quot;): never a theme's keyword or label
+NEWS_FILLER_WORDS = frozenset(
+    "said says say told new year years week today yesterday tomorrow monday tuesday wednesday thursday friday "
+    "saturday sunday percent addition including according reuters ap afp quot lt gt amp href http https www "
+    "com html".split()
+)
 
 # --- render -----------------------------------------------------------------------------
 PAPER_SIZES = ("A4", "Letter")  # what offices print on; the names CSS @page `size` understands

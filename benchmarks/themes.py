@@ -1,0 +1,123 @@
+"""Theme quality and speed on AG News (../shared/eval/agnews_dev.csv), ours against three baselines.
+
+    python benchmarks/themes.py [--data CSV] [--limit N] [--repeat R]
+
+Text = title + ". " + description; labels 1 World, 2 Sports, 3 Business, 4 Sci/Tech.
+Rows:
+- TF-IDF + k-means (k=4)                      classic vectors, no model
+- MiniLM + k-means (k=4)                      the same embeddings as ours, plain k-means
+- MiniLM zero-shot                            nearest one-line description (benchmarks/agnews_themes.toml)
+- ours, taxonomy (agnews_themes.toml)         briefing.themes.assign_taxonomy
+- ours, auto --k 4 / ours, auto (k chosen)    briefing.themes.assign_auto
+Accuracy only for taxonomy rows ("Other" counts as wrong); NMI and ARI from scikit-learn for every row.
+Speed: the model is loaded once (as in a run); embedding the texts once with MiniLM is the baseline time,
+median of --repeat runs; each MiniLM row costs that embedding plus its own work (median of --repeat runs),
+and "× embed" is that total over the embedding alone (the issue's bar: ≤ 1.2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import accuracy_score, adjusted_rand_score, normalized_mutual_info_score
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from briefing import themes  # noqa: E402
+from briefing.embed import embed  # noqa: E402
+
+DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "agnews_dev.csv"
+THEMES_FILE = ROOT / "benchmarks" / "agnews_themes.toml"
+LABELS = {"1": "World", "2": "Sports", "3": "Business", "4": "Sci/Tech"}
+SEED = 0
+
+
+def read_agnews(path: Path, limit: int | None) -> tuple[list[str], list[str]]:
+    """Texts (title + ". " + description) and label names."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))[:limit]
+    texts = [f"{r['title'].strip()}. {r['description'].strip()}" for r in rows]
+    return texts, [LABELS[r["label"]] for r in rows]
+
+
+def timed(func: Callable[[], Any], repeat: int) -> tuple[Any, float]:
+    """The result of the last call and the median wall time of `repeat` calls."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = func()
+        times.append(time.perf_counter() - start)
+    return result, statistics.median(times)
+
+
+def tfidf_kmeans(texts: list[str]) -> np.ndarray:
+    """Baseline: TF-IDF vectors of the batch, k-means with k = 4."""
+    matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
+    return np.asarray(KMeans(n_clusters=4, n_init=10, random_state=SEED).fit(matrix).labels_)
+
+
+def minilm_kmeans(vectors: np.ndarray) -> np.ndarray:
+    """Baseline: k-means with k = 4 on the MiniLM vectors."""
+    return np.asarray(KMeans(n_clusters=4, n_init=10, random_state=SEED).fit(vectors).labels_)
+
+
+def zero_shot(vectors: np.ndarray, descriptions: list[str]) -> np.ndarray:
+    """Baseline: each text's nearest description by cosine."""
+    return np.asarray((vectors @ embed(descriptions).T).argmax(axis=1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="AG News CSV: label,title,description")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N rows")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per row (median)")
+    args = parser.parse_args()
+
+    texts, labels = read_agnews(args.data, args.limit)
+    taxonomy = themes.load_themes(THEMES_FILE)
+    names = [t.name for t in taxonomy]
+    embed(["warm-up: the model loads once per run"])
+    vectors, embed_time = timed(lambda: embed(texts), args.repeat)
+
+    rows: list[tuple[str, list[str] | np.ndarray, float, bool]] = []  # name, predicted, seconds, is_taxonomy
+    predicted, seconds = timed(lambda: tfidf_kmeans(texts), args.repeat)
+    rows.append(("TF-IDF + k-means (k=4)", predicted, seconds, False))
+    predicted, seconds = timed(lambda: minilm_kmeans(vectors), args.repeat)
+    rows.append(("MiniLM + k-means (k=4)", predicted, embed_time + seconds, False))
+    descriptions = [t.description or t.name for t in taxonomy]
+    predicted, seconds = timed(lambda: zero_shot(vectors, descriptions), args.repeat)
+    rows.append(("MiniLM zero-shot", [names[i] for i in predicted], embed_time + seconds, True))
+    result, seconds = timed(lambda: themes.assign_taxonomy(texts, taxonomy, vectors=vectors), args.repeat)
+    rows.append(("ours, taxonomy", list(result.themes), embed_time + seconds, True))
+    result, seconds = timed(lambda: themes.assign_auto(texts, 4, vectors=vectors), args.repeat)
+    rows.append(("ours, auto --k 4", list(result.themes), embed_time + seconds, False))
+    auto_labels = sorted(result.keywords)
+    result, seconds = timed(lambda: themes.assign_auto(texts, None, vectors=vectors), args.repeat)
+    rows.append((f"ours, auto (k={len(result.keywords)} chosen)", list(result.themes), embed_time + seconds, False))
+
+    print(f"AG News: {len(texts)} items from {args.data.name}; embedding once: {embed_time:.1f} s "
+          f"({len(texts) / embed_time:.0f} items/s), median of {args.repeat}")
+    print(f"{'method':<30} {'accuracy':>8} {'NMI':>6} {'ARI':>6} {'items/s':>8} {'× embed':>8}")
+    for name, predicted, seconds, is_taxonomy in rows:
+        accuracy = f"{accuracy_score(labels, predicted):.3f}" if is_taxonomy else "-"
+        nmi = normalized_mutual_info_score(labels, predicted)
+        ari = adjusted_rand_score(labels, predicted)
+        ratio = f"{seconds / embed_time:.3f}" if "MiniLM" in name or "ours" in name else "-"
+        print(f"{name:<30} {accuracy:>8} {nmi:>6.3f} {ari:>6.3f} {len(texts) / seconds:>8.0f} {ratio:>8}")
+    print("auto --k 4 labels: " + "; ".join(auto_labels))
+    print("auto (k chosen) labels: " + "; ".join(sorted(result.keywords)))
+
+
+if __name__ == "__main__":
+    main()
