@@ -76,6 +76,7 @@ POSITION_WEIGHT = 0.6  # news puts the essentials first, but the lead sentence i
 POSITION_DECAY = 0.9  # the prior fades slowly: the key fact is often in the 2nd-4th sentence
 REDUNDANCY_PENALTY = 1.0  # MMR: a sentence that repeats one already picked loses its share of overlap
 LONG_SENTENCE_WORDS = 40  # sentences longer than this are scored down in proportion (summaries run ~35 words)
+SHORT_SENTENCE_WORDS = 8  # shorter ones too: a 4-word caption has a high cosine to the centroid but says little
 
 # --- translate --------------------------------------------------------------------------
 TRANSLATION_CACHE_FILE = "translations.sqlite"  # under $XDG_CACHE_HOME/briefing: reruns reuse it, `rm` is safe

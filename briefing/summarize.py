@@ -37,6 +37,7 @@ from briefing.settings import (
     POSITION_DECAY,
     POSITION_WEIGHT,
     REDUNDANCY_PENALTY,
+    SHORT_SENTENCE_WORDS,
     STEM_PREFIX,
     TITLE_WEIGHT,
 )
@@ -58,7 +59,8 @@ _BOILERPLATE_START = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE_STARTS)
 _DATELINE = re.compile(DATELINE_PATTERN)
 _PHOTO_CREDIT = re.compile(PHOTO_CREDIT_START, re.IGNORECASE)
 _BOILERPLATE_MARK = re.compile("|".join(re.escape(mark) for mark in BOILERPLATE_MARKS))
-_SENTENCE_END = frozenset(".!?…:;»”\")]")
+_SENTENCE_END = frozenset(".!?…:;")
+_CLOSERS = " \u00a0\u202f»”\"’)]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +108,8 @@ def _is_boilerplate(sentence: str, lower: str) -> bool:
         return True
     if _BOILERPLATE_MARK.search(lower):
         return True
-    return sentence[-1] not in _SENTENCE_END  # a heading or a caption has no final punctuation
+    # A heading or a caption has no final punctuation, even inside closing quotes or brackets.
+    return sentence.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END
 
 
 def candidates(text: str, lang: str) -> list[Candidate]:
@@ -222,8 +225,11 @@ def _idf(spread: Counter[str], total: int) -> dict[str, float]:
 
 
 def _length_factor(words: int) -> float:
-    """1 for a sentence of ordinary length; less for a very long one, which crowds out the second pick."""
-    return min(1.0, LONG_SENTENCE_WORDS / words) if words else 0.0
+    """1 for a sentence of ordinary length; less for a very long one, which crowds out the second pick,
+    and for a very short one, whose few words make its cosines look better than its content is."""
+    if not words:
+        return 0.0
+    return min(1.0, LONG_SENTENCE_WORDS / words, words / SHORT_SENTENCE_WORDS)
 
 
 SUMMARIZERS: dict[str, Ranker] = {"lead": lead, "centroid": centroid, "default": centroid}
