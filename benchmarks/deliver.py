@@ -18,6 +18,7 @@ Without --translate the build skips translation (the translation cache would hid
 from __future__ import annotations
 
 import argparse
+import asyncio
 import dataclasses
 import datetime as dt
 import statistics
@@ -53,7 +54,7 @@ class EphemeralController(Controller):
     """A Controller on a port the OS picks."""
 
     def _trigger_server(self) -> None:
-        assert self.server is not None
+        assert isinstance(self.server, asyncio.Server)
         self.port = self.server.sockets[0].getsockname()[1]
         super()._trigger_server()
 

@@ -169,7 +169,11 @@ def send_digest(digest: Digest, mail: MailOptions) -> Delivery:
             articles=digest.article_ids, sent_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             message_id=str(message["Message-ID"]),
         )
-        write_ledger(ledger, (*records, record))
+        try:
+            write_ledger(ledger, (*records, record))
+        except DeliveryError as exc:
+            raise DeliveryError(f"the digest WAS sent to {', '.join(key)}, but recording it failed ({exc}): "
+                                "fix that before the next run, which would send it again") from None
     return Delivery("sent", f"sent the {digest.period} digest ({len(digest.article_ids)} article(s)) to "
                     f"{', '.join(key)} via {mail.smtp_host}; recorded in {ledger}")
 

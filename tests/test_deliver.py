@@ -3,6 +3,7 @@ certificate made by openssl at test time), real digest files, the ledger read ba
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import dataclasses
 import datetime as dt
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -54,7 +55,7 @@ class Recorder:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.drop:
-            assert server.transport is not None
+            assert isinstance(server.transport, asyncio.Transport)
             server.transport.abort()  # the connection dies before the server says it accepted
             return "421 gone"
         self.envelopes.append(envelope)
@@ -66,8 +67,8 @@ class Recorder:
         for envelope in self.envelopes:
             raw = envelope.original_content or envelope.content
             assert isinstance(raw, bytes)
-            out.append(email.message_from_bytes(raw, policy=policy.default))
-        return out  # type: ignore[return-value]
+            out.append(parse(raw))
+        return out
 
     def authenticate(self, server: SMTP, session: Session, envelope: Envelope, mechanism: str,
                      auth_data: Any) -> AuthResult:
@@ -82,7 +83,7 @@ class EphemeralController(Controller):
     """A Controller on a free port the OS picks (no fixed port to collide with other test runs)."""
 
     def _trigger_server(self) -> None:
-        assert self.server is not None
+        assert isinstance(self.server, asyncio.Server)
         self.port = self.server.sockets[0].getsockname()[1]
         super()._trigger_server()
 
@@ -177,6 +178,11 @@ def write_digest(folder: Path, *, title: str = "Weekly briefing", label: str = "
     return deliver.load_digest(outputs, title="unused")
 
 
+def parse(raw: bytes) -> EmailMessage:
+    """`raw` read back as a receiving mail client would."""
+    return cast(EmailMessage, email.message_from_bytes(raw, policy=policy.default))
+
+
 def ledger_of(folder: Path) -> list[dict[str, Any]]:
     """The ledger's entries, or [] when there is no ledger file."""
     path = folder / LEDGER_FILE
@@ -194,9 +200,9 @@ def test_message_is_text_then_html_with_subject_from_title_and_period(tmp_path: 
     digest = write_digest(tmp_path)
     message = deliver.compose(digest, sender=deliver.parse_address(SENDER, "--from"),
                               recipients=deliver.parse_recipients([TEAM, "Ops Team <ops@example.org>"]))
-    parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
+    parsed = parse(message.as_bytes())
     assert parsed.get_content_type() == "multipart/alternative"
-    parts = _bodies(parsed)  # type: ignore[arg-type]
+    parts = _bodies(parsed)
     assert [kind for kind, _ in parts] == ["text/plain", "text/html"]
     assert parts[0][1].replace("\r\n", "\n") == digest.outputs.txt.read_text(encoding="utf-8")
     assert "<h1>Weekly briefing</h1>" in parts[1][1]
@@ -216,10 +222,10 @@ def test_attach_pdf_adds_the_pdf_after_the_alternative_part(tmp_path: Path) -> N
     digest = write_digest(tmp_path)
     message = deliver.compose(digest, sender=deliver.parse_address(SENDER, "--from"),
                               recipients=deliver.parse_recipients([TEAM]), attach_pdf=True)
-    parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
+    parsed = parse(message.as_bytes())
     assert parsed.get_content_type() == "multipart/mixed"
-    first, attachment = parsed.get_payload()  # type: ignore[misc]
-    assert [p.get_content_type() for p in first.get_payload()] == ["text/plain", "text/html"]
+    first, attachment = parsed.iter_parts()
+    assert [p.get_content_type() for p in first.iter_parts()] == ["text/plain", "text/html"]
     assert attachment.get_filename() == "briefing-2025-W40.pdf"
     data = attachment.get_content()
     assert data == digest.outputs.pdf.read_bytes()
@@ -271,7 +277,7 @@ def test_a_title_can_never_add_a_header(tmp_path: Path, smtp_server: Any, title:
 def test_a_given_subject_can_never_add_a_header_either(tmp_path: Path, subject: str) -> None:
     message = deliver.compose(write_digest(tmp_path), sender=deliver.parse_address(SENDER, "--from"),
                               recipients=deliver.parse_recipients([TEAM]), subject=subject)
-    parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
+    parsed = parse(message.as_bytes())
     assert parsed["Bcc"] is None
     assert parsed["Subject"] == "Digest Bcc: evil@attacker.example"
 
@@ -428,7 +434,7 @@ def test_dry_run_writes_an_eml_and_sends_nothing(tmp_path: Path, smtp_server: An
     result = deliver.send_digest(digest, mail_for(server, dry_run=True, attach_pdf=True))
     assert result.status == "dry-run"
     assert result.eml == tmp_path / "briefing-2025-W40.eml"
-    parsed = email.message_from_bytes(result.eml.read_bytes(), policy=policy.default)
+    parsed = parse(result.eml.read_bytes())
     assert [p.get_content_type() for p in parsed.walk()] == [
         "multipart/mixed", "multipart/alternative", "text/plain", "text/html", "application/pdf"]
     assert server.handler.envelopes == []
@@ -506,7 +512,9 @@ def test_email_seeds_sends_once_with_the_pdf(cli: Any, runner: CliRunner, seeds_
         "multipart/mixed", "multipart/alternative", "text/plain", "text/html", "application/pdf"]
     data = json.loads((tmp_path / "briefing-2025-W40.json").read_text(encoding="utf-8"))
     (article,) = data["articles"]
-    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    body = message.get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
     assert " ".join(article["title_en"].split()[:4]) in " ".join(text.split())
     (entry,) = ledger_of(tmp_path)
     assert entry["articles"] == [article["id"]] and entry["recipients"] == [TEAM]
@@ -563,7 +571,7 @@ def test_dry_run_and_config_file(cli: Any, runner: CliRunner, seeds_dir: Path, t
     dry = runner.invoke(cli, ["--config", str(toml), "email", "--today", "2026-11-22", "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert f"dry run: wrote {out / 'briefing-2025-W40.eml'}; nothing sent" in dry.output
-    parsed = email.message_from_bytes((out / "briefing-2025-W40.eml").read_bytes(), policy=policy.default)
+    parsed = parse((out / "briefing-2025-W40.eml").read_bytes())
     assert parsed["To"] == TEAM and parsed["From"] == SENDER
     assert server.handler.envelopes == [] and ledger_of(out) == []
     # the command line wins over the file
