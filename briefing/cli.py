@@ -466,8 +466,12 @@ def email_digest(ctx: click.Context, **kwargs: Any) -> None:
     from briefing import config, deliver
 
     options = _build_settings(kwargs)
+    root = ctx.find_root()
+    commands = root.command.commands if isinstance(root.command, click.Group) else {}
     try:
-        username, password = config.credentials(ctx.find_root().params.get("config_path"))
+        config.check_keys(root.params.get("config_path"),
+                          {name: [p.name or "" for p in command.params] for name, command in commands.items()})
+        username, password = config.credentials(root.params.get("config_path"))
         done = deliver.deliver(options, _mail_settings(kwargs, username, password))
     except BriefingError as exc:
         raise _fail(exc) from None

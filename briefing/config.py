@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import stat
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +106,29 @@ def default_map_from(data: dict[str, Any], where: Path) -> dict[str, dict[str, A
             table = {}
         result[command] = {**shared, **_params(table, where)}
     return result
+
+
+def check_keys(path: Path | None, params: Mapping[str, Collection[str]]) -> None:
+    """Raise BadConfig for a key no command has (a typo would silently keep the default).
+
+    `params` gives each command's parameter names; top-level keys must belong to one of them,
+    a command's table to that command.
+    """
+    data = load(path)
+    where = path or DEFAULT_CONFIG
+    params = {name: names for name, names in params.items() if name in COMMANDS}
+    everything = set().union(*params.values())
+    tables = {name: table for name, table in data.items() if isinstance(table, dict)}
+    checks = [("", set(_params({k: v for k, v in data.items() if k not in tables}, where)), everything)]
+    checks += [(f"[{name}] ", set(_params(table, where)), set(params.get(name, ()))) for name, table in tables.items()]
+    strays = sorted(set(tables) - set(params))
+    if strays:
+        raise BadConfig(f"{where}: [{', '.join(strays)}] is not a command; tables: {', '.join(sorted(params))}")
+    for scope, keys, known in checks:
+        unknown = sorted(keys - known)
+        if unknown:
+            raise BadConfig(f"{where}: {scope}{', '.join(unknown)}: no such option; "
+                            "see 'briefing init' for an example of every key")
 
 
 def credentials(path: Path | None, environ: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tomllib
 from pathlib import Path
 
@@ -149,3 +150,38 @@ def test_a_broken_config_file_is_one_clear_line(runner: CliRunner, tmp_path: Pat
     assert f"{path}: not valid TOML" in result.output and "briefing init" in result.output
     assert "Traceback" not in result.output
     assert not os.path.exists(tmp_path / "new.toml")
+
+
+def _params_of_every_command() -> dict[str, list[str]]:
+    from briefing.cli import main
+
+    return {name: [p.name or "" for p in command.params] for name, command in main.commands.items()}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[email]\nsmtp_hots = "mail.example.org"\n', "[email] smtp_hots: no such option"),
+        ("sentnces = 2\n", "sentnces: no such option"),
+        ('[emial]\nto = ["a@example.org"]\n', "[emial] is not a command"),
+        ('[build]\nto = ["a@example.org"]\n', "[build] to: no such option"),
+    ],
+)
+def test_a_key_no_command_has_is_an_error_not_a_silent_default(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(BadConfig, match=re.escape(message)):
+        config.check_keys(_write(tmp_path, text), _params_of_every_command())
+
+
+def test_the_example_and_the_documented_keys_pass_the_check(tmp_path: Path) -> None:
+    config.check_keys(_write(tmp_path, config.EXAMPLE), _params_of_every_command())
+    config.check_keys(_write(tmp_path, EXAMPLE_OPTIONS), _params_of_every_command())
+
+
+def test_email_stops_on_a_config_typo_before_building(runner: CliRunner, tmp_path: Path) -> None:
+    from briefing.cli import main
+
+    path = _write(tmp_path, '[email]\nto = ["team@example.org"]\nsmtp_hots = "mail.example.org"\n')
+    result = runner.invoke(main, ["--config", str(path), "email", "--out", str(tmp_path / "out"), "--dry-run"])
+    assert result.exit_code == 1
+    assert "smtp_hots: no such option" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
