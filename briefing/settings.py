@@ -77,6 +77,8 @@ POSITION_DECAY = 0.9  # the prior fades slowly: the key fact is often in the 2nd
 REDUNDANCY_PENALTY = 1.0  # MMR: a sentence that repeats one already picked loses its share of overlap
 LONG_SENTENCE_WORDS = 40  # sentences longer than this are scored down in proportion (summaries run ~35 words)
 SHORT_SENTENCE_WORDS = 8  # shorter ones too: a 4-word caption has a high cosine to the centroid but says little
+QUOTE_OPENERS = "«\"“"  # a sentence that opens with a quotation is someone's words, not the news itself
+QUOTED_FACTOR = 0.6  # ...and abstracts rarely quote: +0.3 ROUGE-1/2 on both halves of the dev file (0.4-0.8 alike)
 
 # --- translate --------------------------------------------------------------------------
 TRANSLATION_CACHE_FILE = "translations.sqlite"  # under $XDG_CACHE_HOME/briefing: reruns reuse it, `rm` is safe

@@ -36,6 +36,8 @@ from briefing.settings import (
     PHOTO_CREDIT_START,
     POSITION_DECAY,
     POSITION_WEIGHT,
+    QUOTE_OPENERS,
+    QUOTED_FACTOR,
     REDUNDANCY_PENALTY,
     SHORT_SENTENCE_WORDS,
     STEM_PREFIX,
@@ -177,6 +179,8 @@ def centroid(cands: Sequence[Candidate], n: int, title: Counter[str] | None = No
             score += CENTROID_WEIGHT * _dot(vector, middle_vector) / (norm * middle_norm)
             if title_norm:
                 score += TITLE_WEIGHT * _dot(vector, title_vector) / (norm * title_norm)
+        if cand.text[:1] in QUOTE_OPENERS:
+            score *= QUOTED_FACTOR
         relevance.append(score * _length_factor(cand.words))
     return _mmr(relevance, vectors, norms, n)
 
