@@ -284,7 +284,8 @@ def summarize_records(
 ) -> Iterator[dict[str, Any]]:
     """Each record with a "summary" added, for `briefing summarize` (JSONL in, JSONL out).
 
-    `lang` "auto" takes each record's "lang" field, else detects the language of the text. Raises BadInput
+    `lang` "auto" takes each record's "lang" field, else detects the language of the text. The title
+    field is ignored for records marked `"title_derived": true` (see `ingest --jsonl`). Raises BadInput
     naming the record when `field` is missing or not text, SummarizeError for an unknown method.
     """
     if method not in SUMMARIZERS:
@@ -295,7 +296,8 @@ def summarize_records(
         if not isinstance(text, str):
             found = "missing" if text is None else f"a {type(text).__name__}, not text"
             raise BadInput(f"{name}: field {field!r} is {found}; name the text field with --field")
-        title = record.get(title_field) if title_field else None
+        # Like summarize_article: a title that ingestion made from the lead says nothing new.
+        title = record.get(title_field) if title_field and record.get("title_derived") is not True else None
         if title_field and title is not None and not isinstance(title, str):
             raise BadInput(f"{name}: title field {title_field!r} is a {type(title).__name__}, not text")
         text_lang = _record_lang(record, text) if lang == "auto" else lang

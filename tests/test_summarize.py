@@ -220,6 +220,20 @@ def test_records_get_a_summary_and_keep_their_fields() -> None:
     assert out[1] == {**records[1], "summary": "One sentence only."}
 
 
+def test_records_use_the_title_field_unless_the_title_was_derived() -> None:
+    text = (
+        "Le conseil municipal s'est réuni lundi soir pendant trois heures. "
+        "Ils ont ensuite voté la fermeture de la piscine olympique pour travaux. "
+        "La séance s'est terminée tard dans la nuit."
+    )
+    records = [{"text": text, "title": "La piscine olympique fermée"},
+               {"text": text, "title": "La piscine olympique fermée", "title_derived": True}]
+    out = list(summarize_records(records, field="text", lang="fr", sentences=1, method="default",
+                                 title_field="title"))
+    assert out[0]["summary"] == "Ils ont ensuite voté la fermeture de la piscine olympique pour travaux."
+    assert out[1]["summary"] == summarize(text, "fr", 1)[0] != out[0]["summary"]
+
+
 def test_records_missing_field_names_the_record() -> None:
     records = [{"id": "a", "text": "Un texte."}, {"id": "b", "body": "Un texte."}]
     with pytest.raises(BadInput, match=r"record 2 \(id b\): field 'text' is missing; name the text field with --field"):
