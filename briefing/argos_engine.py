@@ -8,6 +8,7 @@ with thread counts set explicitly, instead of argostranslate's one-call-per-text
 from __future__ import annotations
 
 import json
+import logging
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -74,38 +75,42 @@ def find_model(source: str, target: str) -> ModelInfo | None:
     return max(matches, key=_version_key) if matches else None
 
 
-def available_models() -> list[ModelInfo]:
-    """Packages in the Argos index (downloads the index: needs internet)."""
-    package = _package_module()
+def _index_packages() -> list[Any]:
+    """Every package in the Argos index, downloaded fresh (needs internet)."""
     import argostranslate.settings
 
-    package.update_package_index()
+    package = _package_module()
+    argos_log = logging.getLogger("argostranslate.utils")
+    level = argos_log.level
+    argos_log.setLevel(logging.CRITICAL)  # offline it logs a bare URLError; the message below says what to do
+    try:
+        package.update_package_index()
+    finally:
+        argos_log.setLevel(level)
     if not Path(argostranslate.settings.local_package_index).is_file():
         raise TranslationError(
             "could not download the Argos package index (no internet?); "
             "install a model offline with: briefing models install --file PATH.argosmodel"
         )
     try:
-        packages = package.get_available_packages()
+        return list(package.get_available_packages())
     except (OSError, ValueError) as exc:
         raise TranslationError(f"the Argos package index is unreadable: {exc}") from None
-    infos = [_info(p) for p in packages if getattr(p, "type", "translate") == "translate"]
+
+
+def available_models() -> list[ModelInfo]:
+    """Packages in the Argos index (downloads the index: needs internet)."""
+    infos = [_info(p) for p in _index_packages() if getattr(p, "type", "translate") == "translate"]
     return sorted(infos, key=lambda i: (i.source, i.target))
 
 
 def install_model(source: str, target: str) -> ModelInfo:
     """Download and install the index's package for source→target (needs internet)."""
-    package = _package_module()
-    candidates = [p for p in package.get_available_packages()
-                  if (p.from_code, p.to_code) == (source, target)] if _index_ready() else []
-    if not candidates:
-        available_models()  # raises when the index cannot be fetched
-        candidates = [p for p in package.get_available_packages() if (p.from_code, p.to_code) == (source, target)]
+    candidates = [p for p in _index_packages() if (p.from_code, p.to_code) == (source, target)]
     if not candidates:
         raise ModelMissing(f"the Argos index has no {source}->{target} model; see `briefing models list --available`")
     try:
-        download = candidates[0].download()
-        package.install_from_path(download)
+        _package_module().install_from_path(candidates[0].download())
     except Exception as exc:  # argostranslate raises bare Exception for a failed download
         raise TranslationError(
             f"could not download the {source}->{target} model ({exc}); "
@@ -115,12 +120,6 @@ def install_model(source: str, target: str) -> ModelInfo:
     if installed is None:
         raise TranslationError(f"the {source}->{target} model was downloaded but is not installed")
     return installed
-
-
-def _index_ready() -> bool:
-    import argostranslate.settings
-
-    return Path(argostranslate.settings.local_package_index).is_file()
 
 
 def install_model_file(path: Path) -> ModelInfo:

@@ -34,6 +34,7 @@ from briefing.settings import (
     GUARD_MAX_REPEATS,
     TRANSLATE_BLOCK,
 )
+from briefing.summarize import split_sentences
 from briefing.translation_cache import TranslationCache, default_cache_path, normalise
 
 log = get_logger(__name__)
@@ -149,15 +150,8 @@ def split_long(text: str, measure: Callable[[str], int], limit: int) -> list[str
 
 # --- sentences -----------------------------------------------------------------------------------
 
-_FALLBACK_BOUNDARY = re.compile(r"(?<=[.!?…])\s+(?=[«\"“(\[]?[A-Z0-9À-ÖØ-Þ])")
-
-
 def _sentences(text: str, lang: str) -> list[str]:
-    """The summarizer's sentences of `text` (a plain regex split until summarize.py is there)."""
-    try:
-        from briefing.summarize import split_sentences
-    except ImportError:
-        return [s.strip() for s in _FALLBACK_BOUNDARY.split(text) if s.strip()]
+    """The summarizer's sentences of `text`: the units that are translated and cached."""
     return [s for s in split_sentences(text, lang) if s.strip()]
 
 
@@ -307,7 +301,11 @@ def translate_articles(articles: Sequence[Article], *, target: str = "en", engin
     """
     result = [dataclasses.replace(a, title_en=a.title, summary_en=a.summary) if a.lang == target else a
               for a in articles]
-    languages = sorted({a.lang for a in articles if a.lang != target})
+    unknown = [i for i, a in enumerate(result) if not a.lang.strip()]
+    for i in unknown:
+        log.warning("%s: language unknown; left untranslated", result[i].path or result[i].id)
+        result[i] = _untranslated(result[i])
+    languages = sorted({a.lang for a in articles if a.lang != target and a.lang.strip()})
     translators: dict[str, Translator] = {}
     missing: list[ModelMissing] = []
     try:

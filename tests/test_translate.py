@@ -351,13 +351,16 @@ def test_translate_articles_fills_english_fields_and_flags(argos_home: Path, pac
     french = make_article(summary="Le Vietnam lance un programme. Il soutient les start-up en IA.")
     english = make_article(id="a2", lang="en", title="Vietnam launches", summary="It helps start-ups.")
     vietnamese = make_article(id="a3", lang="vi", title="Việt Nam", summary="Chương trình.")
-    out, engine = translate.translate_articles([french, english, vietnamese], engine="auto", cache_path=cache_file)
+    unknown = make_article(id="a5", lang="", title="???", summary="")
+    out, engine = translate.translate_articles([french, english, vietnamese, unknown], engine="auto",
+                                               cache_path=cache_file)
     assert engine == "apertium"
     assert out[0].title_en.startswith("The Vietnam") and "start-up" in out[0].title_en
     assert "AI" in out[0].summary_en and ". " in out[0].summary_en
     assert out[0].flags == ()
     assert (out[1].title_en, out[1].summary_en, out[1].flags) == ("Vietnam launches", "It helps start-ups.", ())
     assert (out[2].title_en, out[2].flags) == ("Việt Nam", ("untranslated",))
+    assert (out[3].title_en, out[3].flags) == ("???", ("untranslated",))
 
     translate.install_model_file(packages["de-en"])
     german = make_article(id="a4", lang="de", title="Das Programm beginnt.", summary="Heute.")
