@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
+import json
 import logging
 import shutil
+import socket
 import sqlite3
 import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -386,3 +391,59 @@ def test_cli_translate_one_line_out_per_line_in(runner, cache_file: Path) -> Non
     assert lines[0] == "The NIC launches a program."
     assert lines[1] == ""
     assert "Tô Lâm" in lines[2] and "Hanoi" in lines[2]
+
+
+@pytest.fixture
+def argos_index(argos_home: Path, packages: dict[str, Path], tmp_path: Path,
+                monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 serving an Argos index that lists the tiny fr->en package."""
+    import argostranslate.settings as argos_settings
+
+    served = tmp_path / "served"
+    served.mkdir()
+    shutil.copy(packages["fr-en"], served / packages["fr-en"].name)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    index = [{"package_version": "0.1", "argos_version": "1.9", "from_code": "fr", "to_code": "en",
+              "from_name": "French", "to_name": "English", "type": "translate",
+              "links": [base + packages["fr-en"].name]}]
+    (served / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    monkeypatch.setattr(argos_settings, "remote_package_index", base + "index.json")
+    monkeypatch.setattr(argos_settings, "downloads_dir", tmp_path / "downloads")
+    (tmp_path / "downloads").mkdir()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_models_install_from_an_index(argos_index: str, runner) -> None:  # type: ignore[no-untyped-def]
+    listed = runner.invoke(main, ["models", "list", "--available"])
+    assert listed.exit_code == 0, listed.output
+    assert "fr->en  0.1  available  translate-fr_en" in listed.stdout
+    result = runner.invoke(main, ["models", "install", "fr", "en"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "installed fr->en 0.1 (translate-fr_en)\n"
+    missing = runner.invoke(main, ["models", "install", "fr", "xx"])
+    assert missing.exit_code == 1
+    assert "the Argos index has no fr->xx model" in missing.stderr
+
+
+def test_models_install_offline_says_how_to_install_from_a_file(argos_home: Path, runner,  # type: ignore[no-untyped-def]
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import argostranslate.settings as argos_settings
+
+    with socket.socket() as closed:  # a port nobody listens on: the download fails for real
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    monkeypatch.setattr(argos_settings, "remote_package_index", f"http://127.0.0.1:{port}/index.json")
+    result = runner.invoke(main, ["models", "install", "fr", "en"])
+    assert result.exit_code == 1
+    assert "could not download the Argos package index" in result.stderr
+    assert "briefing models install --file PATH.argosmodel" in result.stderr
