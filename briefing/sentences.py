@@ -39,8 +39,9 @@ _UNBREAKABLE = (
     ("www.", re.compile(r"\bwww\.\S*[^\s.,;:!?»”\")\]]", re.IGNORECASE)),
     ("@", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
 )
-_QUOTE_PAIRS = {"«": "»", "“": "”"}
-_QUOTES = re.compile(r'[«»“”"]')
+_PAIRS = {"«": "»", "“": "”", "(": ")"}  # a period inside a short quotation or bracket ends nothing
+_QUOTES = re.compile(r'[«»“”"()]')
+_CLOSING = frozenset('»”")')
 # What may open a sentence: a capital (tested apart), a digit, an opening quote or bracket, a dash.
 _OPENERS = frozenset("0123456789«“\"'‘([¿¡–—-*•!")  # "!" opens a markdown image
 _WORD_WRAPPERS = "([«“\"'‘’»”)]-–—"
@@ -100,10 +101,14 @@ def _split_paragraph(text: str, abbrevs: frozenset[str]) -> list[str]:
     start = 0
     for match in _TERMINAL.finditer(text):
         end = match.end()
+        closing = _closing_soon(text, protected, end)
+        if closing is None:
+            continue  # inside a quotation or a link
+        end = closing
         gap = _SPACE_AFTER.match(text, end)
         assert gap is not None  # \s* always matches
         following = gap.end()
-        if following >= len(text) or _inside(protected, end):
+        if following >= len(text):
             continue
         if _is_boundary(text, match, following, abbrevs):
             sentence = text[start:end].strip()
@@ -123,7 +128,7 @@ def _is_boundary(text: str, match: re.Match[str], following: int, abbrevs: froze
         return False
     punct = match.group().rstrip(" \u00a0\u202f»”\"’)]")
     if punct != ".":
-        if not spaced and not nxt.isupper():
+        if (not spaced and not nxt.isupper()) or _dash_continues(text, following):
             return False
         # "(…)" and "[...]" mark a cut inside a quotation, not an end.
         return not (match.start() > 0 and text[match.start() - 1] in "([")
@@ -133,7 +138,7 @@ def _is_boundary(text: str, match: re.Match[str], following: int, abbrevs: froze
     if _INITIALS.fullmatch(word) and word[0].isupper() and len(word.replace(".", "").replace("-", "")) <= 3:
         return False  # J. / J.-C. / U.S.
     if spaced:
-        return not (word[-1].isdigit() and nxt.isdigit())
+        return not (word[-1].isdigit() and nxt.isdigit()) and not _dash_continues(text, following)
     # No space after the period: only "word.Word" and "word.- ", as scraped text glues sentences that way.
     after = text[following : following + 2]
     if len(word) < 2 or not word[-1].islower() or len(after) < 2:
@@ -145,6 +150,14 @@ def _is_boundary(text: str, match: re.Match[str], following: int, abbrevs: froze
     return nxt.isupper() and (after[1].islower() or after[1] in "'’")
 
 
+def _dash_continues(text: str, dash: int) -> bool:
+    """A dash then a lower-case word ('« Quoi ? » - demande-t-il') goes on with the same sentence."""
+    if text[dash] not in "-–—":
+        return False
+    rest = text[dash + 1 : dash + 3].lstrip()
+    return rest[:1].islower()
+
+
 def _word_before(text: str, end: int) -> str:
     """The word a period follows, without the quotes or brackets around it."""
     start = end
@@ -154,20 +167,20 @@ def _word_before(text: str, end: int) -> str:
 
 
 def _protected_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) spans where no sentence ends inside: links, addresses, short quotations."""
+    """(start, end) spans where no sentence ends inside: links, addresses, short quotations and brackets."""
     spans = [m.span() for marker, pattern in _UNBREAKABLE if marker in text for m in pattern.finditer(text)]
-    stack: list[tuple[str, int]] = []
+    opened: dict[str, list[int]] = {closer: [] for closer in _PAIRS.values()}
     straight: int | None = None
     for quote in _QUOTES.finditer(text):
         index, char = quote.start(), quote.group()
-        if char in _QUOTE_PAIRS:
-            stack.append((_QUOTE_PAIRS[char], index))
+        if char in _PAIRS:
+            opened[_PAIRS[char]].append(index)
         elif char != '"':
-            if stack and char == stack[-1][0]:
-                _, opened = stack.pop()
-                if index - opened <= MAX_PROTECTED_QUOTE_CHARS:
-                    spans.append((opened, index))
-        elif _opens_quote(text, index):
+            if opened[char]:
+                start = opened[char].pop()
+                if index - start <= MAX_PROTECTED_QUOTE_CHARS:
+                    spans.append((start, index))
+        elif _opens_quote(text, index, straight is None):
             straight = index
         elif straight is not None:
             if index - straight <= MAX_PROTECTED_QUOTE_CHARS:
@@ -176,12 +189,13 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _opens_quote(text: str, index: int) -> bool:
+def _opens_quote(text: str, index: int, none_open: bool) -> bool:
     """Whether the straight quote at `index` opens a quotation (judged by its neighbours)."""
     before = text[index - 1] if index else " "
     after = text[index + 1] if index + 1 < len(text) else " "
     if before.isspace() or before in "([«“'‘-–—":
-        return not after.isspace()
+        # Spaced on both sides (French style, ' " Je veux. " '): it opens when no quotation is open.
+        return none_open if after.isspace() else True
     return before in ".!?:;," and after.isalnum()
 
 
@@ -198,8 +212,14 @@ def _merge(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
-def _inside(protected: tuple[list[int], list[int]], position: int) -> bool:
-    """True when a break at `position` would fall strictly inside a protected span."""
+def _closing_soon(text: str, protected: tuple[list[int], list[int]], position: int) -> int | None:
+    """Where a break at `position` may go: `position` itself outside protected spans, just after the
+    closing quote when only spaces lie before it ('mourir. "'), else None (inside a quotation)."""
     starts, ends = protected
     slot = bisect_left(starts, position) - 1
-    return slot >= 0 and position <= ends[slot]
+    if slot < 0 or position > ends[slot]:
+        return position
+    closer = ends[slot]
+    if closer < len(text) and text[closer] in _CLOSING and not text[position:closer].strip():
+        return closer + 1
+    return None

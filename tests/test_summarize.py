@@ -48,6 +48,13 @@ TRICKY = [
      ["« Pourquoi ? » demande-t-il.", "Personne ne répond…", "Puis il part !", "Fin."]),
     ('He said "I\'m done. Really." Then he left. Elle cite (...) Les autres se taisent.',
      ['He said "I\'m done. Really."', "Then he left.", "Elle cite (...) Les autres se taisent."]),
+    # newstest2013: a French-spaced straight quotation, a period in brackets, a dash that goes on
+    ('Les malades disent la même phrase: " Je veux mourir. " Puis ils se taisent.',
+     ['Les malades disent la même phrase: " Je veux mourir. "', "Puis ils se taisent."]),
+    ("The PTA sought entry to the Federation (est. 1951) and by autumn was a member. It grew.",
+     ["The PTA sought entry to the Federation (est. 1951) and by autumn was a member.", "It grew."]),
+    ('"Then what?" - asks Valery Poliakov. « Quoi ? » – demande-t-il.',
+     ['"Then what?" - asks Valery Poliakov.', "« Quoi ? » – demande-t-il."]),
     ("— Bonjour, dit-il.\n— Salut, répond-elle. – Et toi ?",
      ["— Bonjour, dit-il.", "— Salut, répond-elle.", "– Et toi ?"]),
     # scraped text that lost the space after a period (orangesum)
@@ -97,6 +104,14 @@ def test_split_keeps_every_word_of_the_seeds(seeds_dir: Path) -> None:
         assert WORD.findall(" ".join(sentences)) == WORD.findall(text), path.name
         # no sentence ends on an abbreviation or an initial
         assert not [s for s in sentences if re.search(r"\b(?:M|Mme|Dr|n°|[A-Z])\.$", s)], path.name
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_split_rarely_cuts_one_line_news_sentences(lang: str, shared_dir: Path) -> None:
+    # newstest2013 has one sentence per line, save a few lines that really hold two (27 fr, 24 en).
+    lines = (shared_dir / "eval" / f"newstest2013.{lang}").read_text(encoding="utf-8").splitlines()
+    cut = [line for line in lines if len(split_sentences(line, lang)) != 1]
+    assert len(cut) <= 30, cut[:10]
 
 
 def test_split_eval_articles_keep_their_words(shared_dir: Path) -> None:
