@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any
 
 import click
 
 from briefing import __version__
 from briefing.errors import BadInput, BriefingError
-from briefing.records import Article
 
 EXIT_OK, EXIT_SOME_SKIPPED, EXIT_NOTHING = 0, 1, 2
 
@@ -196,6 +196,8 @@ def build(**kwargs: Any) -> None:
         report = pipeline.build(options)
     except BriefingError as exc:
         raise _fail(exc) from None
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if report.message:
         click.echo(report.message, err=True)
     click.echo(_report_line(report))

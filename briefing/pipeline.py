@@ -64,6 +64,7 @@ def build(options: BuildOptions) -> BuildReport:
     today = options.today or dt.date.today()
     if options.week is not None:
         parse_week(options.week, today)  # a bad --week fails before any work is done
+    render.check_templates(options.templates_dir)  # so does a broken --templates file
 
     # 1. ingest
     result = ingest.ingest(options.sources, today=today)
@@ -71,14 +72,18 @@ def build(options: BuildOptions) -> BuildReport:
         reasons = "; ".join(f"{s.source}: {s.reason}" for s in result.skipped) or "no files matched"
         raise NoArticles(f"no usable article found in {', '.join(options.sources)} ({reasons})")
 
-    # 2. select
-    articles, period = select_period(result.articles, options.week, today)
+    # 2. select (articles mailed in an earlier digest are left out: deliver's ledger)
+    fresh = [a for a in result.articles if a.id not in options.exclude_ids]
+    articles, period = select_period(fresh, options.week, today)
     report = BuildReport(
         outputs=None, read=len(result.articles), kept=len(articles), translated=0,
         skipped=result.skipped, merged=result.merged, warnings=result.warnings,
     )
     if not articles:
-        return dataclasses.replace(report, message=f"no articles dated in {period.week}: nothing to build")
+        where = f"dated in {period.week}" if period.week else "left"
+        already = len(result.articles) - len(fresh)
+        note = f" ({already} already sent in an earlier digest)" if already else ""
+        return dataclasses.replace(report, message=f"no articles {where}{note}: nothing to build")
 
     # 3. summarize
     log.info("summarizing %d article(s)", len(articles))
@@ -94,7 +99,9 @@ def build(options: BuildOptions) -> BuildReport:
         )
     else:
         articles = [dataclasses.replace(a, title_en=a.title, summary_en=a.summary) for a in articles]
-    translated = sum(1 for a in articles if "untranslated" not in a.flags and a.lang != options.target_lang)
+    translated = sum(
+        1 for a in articles if options.translate and a.lang != options.target_lang and "untranslated" not in a.flags
+    )
 
     # 5. themes
     log.info("grouping %d article(s) by theme", len(articles))

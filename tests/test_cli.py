@@ -109,8 +109,10 @@ def test_build_pdf_reads_back_in_english_grouped_by_theme(seeds_build: tuple[Pat
     reader = PdfReader(next(out.glob("briefing-*.pdf")))
     text = "\n".join(page.extract_text() for page in reader.pages)
     flat = re.sub(r"\s+", " ", text)
-    assert "5 articles" in flat or "5 article" in flat
-    assert "French" in flat or "fr" in flat
+    # the cover: period, article count and source languages
+    assert "15 January 2025 – 25 October 2025" in flat
+    assert "Articles 5 in" in flat
+    assert "Source languages French" in flat
     for article in data["articles"]:
         assert article["theme"] in flat
         first_words = " ".join(article["title_en"].split()[:3])
@@ -150,7 +152,8 @@ def test_build_week_without_articles_is_not_an_error(runner: CliRunner, seeds_di
     [
         (["build", "does-not-exist/", "--no-translate"], "no usable article found"),
         (["build", "--week", "2025-40"], "use YYYY-Www"),
-        (["themes", "--auto", "--themes", "x.toml"], "exactly one of"),
+        (["themes", "--auto", "--themes", "x.toml"], "give either --themes FILE or --auto, not both"),
+        (["translate", "--source", "xx", "--target", "en"], "xx"),
     ],
 )
 def test_user_mistakes_get_one_clear_line_and_a_non_zero_exit(
