@@ -159,33 +159,45 @@ def lead(cands: Sequence[Candidate], n: int, title: Counter[str] | None = None) 
 
 
 def centroid(cands: Sequence[Candidate], n: int, title: Counter[str] | None = None) -> list[int]:
-    """Centroid + title similarity + position prior, picked greedily with maximal marginal relevance."""
+    """Centroid + title similarity + position prior, picked greedily with maximal marginal relevance.
+
+    Sentences are tf-idf vectors (idf over the article's sentences); the centroid weighs a term by how
+    many sentences use it and how telling it is. Cosines are computed from the term counts directly
+    (weights idf², no vector is built), which keeps the ranker a small fraction of a millisecond.
+    """
     if n >= len(cands):
         return list(range(len(cands)))
     spread: Counter[str] = Counter()  # in how many sentences each term occurs
     for cand in cands:
         spread.update(cand.terms.keys())
-    idfs = _idf(spread, len(cands))
-    vectors = [{term: count * idfs[term] for term, count in c.terms.items()} for c in cands]
-    norms = [_norm(vector) for vector in vectors]
-    # The centroid weighs a term by how many sentences use it and how telling it is.
-    middle_vector = {term: count * idfs[term] for term, count in spread.items()}
-    title_vector = {t: float(c) for t, c in title.items()} if title else {}
-    middle_norm, title_norm = _norm(middle_vector), _norm(title_vector)
+    idf = _idf(spread, len(cands))
+    idf2 = {term: weight * weight for term, weight in idf.items()}
+    middle = {term: count * idf2[term] for term, count in spread.items()}  # centroid · sentence weights
+    middle_norm = math.sqrt(_weighted_dot(spread, spread, idf2))
+    title_norm = math.sqrt(sum(map(mul, title.values(), title.values()))) if title else 0.0
+    norms = [math.sqrt(_weighted_dot(c.terms, c.terms, idf2)) for c in cands]
     relevance = []
-    for position, (vector, norm, cand) in enumerate(zip(vectors, norms, cands, strict=True)):
+    for position, (cand, norm) in enumerate(zip(cands, norms, strict=True)):
         score = POSITION_WEIGHT * POSITION_DECAY**position
         if norm:
-            score += CENTROID_WEIGHT * _dot(vector, middle_vector) / (norm * middle_norm)
-            if title_norm:
-                score += TITLE_WEIGHT * _dot(vector, title_vector) / (norm * title_norm)
+            bag = cand.terms
+            to_middle = sum(map(mul, bag.values(), map(middle.__getitem__, bag)))
+            score += CENTROID_WEIGHT * to_middle / (norm * middle_norm)
+            if title and title_norm:
+                score += TITLE_WEIGHT * _weighted_dot(bag, title, idf) / (norm * title_norm)
         if cand.text[:1] in QUOTE_OPENERS:
             score *= QUOTED_FACTOR
         relevance.append(score * _length_factor(cand.words))
-    return _mmr(relevance, vectors, norms, n)
+
+    def similarity(i: int, j: int) -> float:
+        if not (norms[i] and norms[j]):
+            return 0.0
+        return _weighted_dot(cands[i].terms, cands[j].terms, idf2) / (norms[i] * norms[j])
+
+    return _mmr(relevance, similarity, n)
 
 
-def _mmr(relevance: list[float], vectors: list[dict[str, float]], norms: list[float], n: int) -> list[int]:
+def _mmr(relevance: list[float], similarity: Callable[[int, int], float], n: int) -> list[int]:
     """Greedy maximal marginal relevance: relevance less the penalty times the closest pick's cosine.
 
     Candidates are visited best-first and the visit stops once no one left can win (relevance is an
@@ -203,8 +215,7 @@ def _mmr(relevance: list[float], vectors: list[dict[str, float]], norms: list[fl
             if i in chosen:
                 continue
             for j in chosen[checked[i] :]:
-                if norms[i] and norms[j]:
-                    closest[i] = max(closest[i], _dot(vectors[i], vectors[j]) / (norms[i] * norms[j]))
+                closest[i] = max(closest[i], similarity(i, j))
             checked[i] = len(chosen)
             score = relevance[i] - REDUNDANCY_PENALTY * closest[i]
             if score > best_score:
@@ -213,13 +224,11 @@ def _mmr(relevance: list[float], vectors: list[dict[str, float]], norms: list[fl
     return sorted(chosen)
 
 
-def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+def _weighted_dot(a: Counter[str], b: Counter[str], weight: dict[str, float]) -> float:
+    """Σ a[t]·b[t]·weight[t] over the terms both have (every shared term must be in `weight`)."""
     shared = a.keys() & b.keys()
-    return sum(map(mul, map(a.__getitem__, shared), map(b.__getitem__, shared)))
-
-
-def _norm(vector: dict[str, float]) -> float:
-    return math.sqrt(sum(map(mul, vector.values(), vector.values())))
+    products = map(mul, map(a.__getitem__, shared), map(b.__getitem__, shared))
+    return sum(map(mul, products, map(weight.__getitem__, shared)))
 
 
 def _idf(spread: Counter[str], total: int) -> dict[str, float]:
