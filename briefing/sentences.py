@@ -49,10 +49,15 @@ _BULLETS = frozenset("•–—-")
 _INITIALS = re.compile(r"(?:[^\W\d_]\.-?)*[^\W\d_]", re.UNICODE)
 
 
+def language_key(lang: str) -> str:
+    """The primary language subtag, lower-cased: "fr-FR", "FR" and "fr_CA" all give "fr"."""
+    return lang.strip().lower().replace("_", "-").split("-")[0]
+
+
 @cache
 def abbreviations(lang: str) -> frozenset[str]:
     """Words that a period follows without ending the sentence, for `lang` (others: French and English)."""
-    files = [DATA_DIR / "abbreviations" / f"{lang}.txt"]
+    files = [DATA_DIR / "abbreviations" / f"{language_key(lang)}.txt"]
     if not files[0].is_file():
         files = sorted((DATA_DIR / "abbreviations").glob("*.txt"))
     words: set[str] = set()
@@ -74,7 +79,7 @@ def split_sentences(text: str, lang: str) -> list[str]:
     sentences: list[str] = []
     for block in _BLANK_LINE.split(text):
         for paragraph in _paragraph_lines(block):
-            sentences.extend(_split_paragraph(paragraph, abbreviations(lang.lower()[:2])))
+            sentences.extend(_split_paragraph(paragraph, abbreviations(language_key(lang))))
     return sentences
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from briefing.errors import BadInput, SummarizeError
 from briefing.log import get_logger
 from briefing.records import Article
-from briefing.sentences import DATA_DIR, split_sentences
+from briefing.sentences import DATA_DIR, language_key, split_sentences
 from briefing.settings import (
     BOILERPLATE_MARKS,
     BOILERPLATE_STARTS,
@@ -85,7 +85,7 @@ Ranker = Callable[[Sequence[Candidate], int, "Counter[str] | None"], list[int]]
 @cache
 def stopwords(lang: str) -> frozenset[str]:
     """Function words ignored when comparing sentences (empty for a language without a list)."""
-    path = DATA_DIR / "stopwords" / f"{lang}.txt"
+    path = DATA_DIR / "stopwords" / f"{language_key(lang)}.txt"
     if not path.is_file():
         return frozenset()
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -257,10 +257,10 @@ def summarize(text: str, lang: str, n: int, *, method: str = "default", title: s
     When n is at least the number of usable sentences, all of them are returned. `title`, when given,
     helps rankers that use it. Raises SummarizeError for an unknown method or n < 1.
     """
-    if method not in SUMMARIZERS:
-        raise SummarizeError(f"unknown summarizer {method!r}; choose one of: {', '.join(sorted(SUMMARIZERS))}")
+    _check_method(method)
     if n < 1:
         raise SummarizeError(f"a summary needs at least one sentence, got {n}")
+    lang = language_key(lang)
     cands = candidates(text, lang)
     if n >= len(cands):
         return [c.text for c in cands]
@@ -270,6 +270,11 @@ def summarize(text: str, lang: str, n: int, *, method: str = "default", title: s
     title_terms = content_terms(title, lang) if title else None
     picked = SUMMARIZERS[method](pool, n, title_terms or None)
     return [pool[i].text for i in sorted(picked)]
+
+
+def _check_method(method: str) -> None:
+    if method not in SUMMARIZERS:
+        raise SummarizeError(f"unknown summarizer {method!r}; choose one of: {', '.join(sorted(SUMMARIZERS))}")
 
 
 def summarize_article(article: Article, n: int, *, method: str = "default") -> Article:
@@ -297,18 +302,17 @@ def summarize_records(
     field is ignored for records marked `"title_derived": true` (see `ingest --jsonl`). Raises BadInput
     naming the record when `field` is missing or not text, SummarizeError for an unknown method.
     """
-    if method not in SUMMARIZERS:
-        raise SummarizeError(f"unknown summarizer {method!r}; choose one of: {', '.join(sorted(SUMMARIZERS))}")
+    _check_method(method)
     for number, record in enumerate(records, 1):
         name = f"record {number}" + (f" (id {record['id']})" if "id" in record else "")
         text = record.get(field)
         if not isinstance(text, str):
-            found = "missing" if text is None else f"a {type(text).__name__}, not text"
+            found = "missing" if text is None else f"not text ({type(text).__name__})"
             raise BadInput(f"{name}: field {field!r} is {found}; name the text field with --field")
         # Like summarize_article: a title that ingestion made from the lead says nothing new.
         title = record.get(title_field) if title_field and record.get("title_derived") is not True else None
         if title_field and title is not None and not isinstance(title, str):
-            raise BadInput(f"{name}: title field {title_field!r} is a {type(title).__name__}, not text")
+            raise BadInput(f"{name}: title field {title_field!r} is not text ({type(title).__name__})")
         text_lang = _record_lang(record, text) if lang == "auto" else lang
         summary = summarize(text, text_lang, sentences, method=method, title=title or None)
         yield {**record, "summary": " ".join(summary)}

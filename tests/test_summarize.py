@@ -92,6 +92,14 @@ def test_split_joins_hard_wrapped_lines() -> None:
     ]
 
 
+def test_split_language_codes_are_normalised() -> None:
+    # "Me" (Maître) is a French abbreviation only; unknown codes use every list.
+    text = "Ils ont appelé Me. Dupont hier."
+    assert split_sentences(text, "FR") == split_sentences(text, "fr_CA") == [text]
+    assert split_sentences(text, "en-GB") == split_sentences(text, "EN") == ["Ils ont appelé Me.", "Dupont hier."]
+    assert split_sentences(text, "und") == [text]
+
+
 def test_split_empty_and_blank_text() -> None:
     assert split_sentences("", "fr") == []
     assert split_sentences(" \n\n \t", "fr") == []
@@ -253,7 +261,7 @@ def test_records_missing_field_names_the_record() -> None:
     records = [{"id": "a", "text": "Un texte."}, {"id": "b", "body": "Un texte."}]
     with pytest.raises(BadInput, match=r"record 2 \(id b\): field 'text' is missing; name the text field with --field"):
         list(summarize_records(records, field="text", lang="fr", sentences=2, method="default", title_field=None))
-    with pytest.raises(BadInput, match=r"record 1: field 'text' is a int, not text"):
+    with pytest.raises(BadInput, match=r"record 1: field 'text' is not text \(int\)"):
         list(summarize_records([{"text": 3}], field="text", lang="fr", sentences=2, method="default",
                                title_field=None))
 
