@@ -26,7 +26,9 @@ from briefing.settings import (
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 # Terminal punctuation, then any closing quotes/brackets (French puts a space before »).
-_TERMINAL = re.compile(r"[.!?…]+(?:[ \u00a0\u202f]*»|[”’)\]]|\"(?!\w))*")
+_TERMINAL = re.compile(r"[.!?…。！？؟।]+(?:[ \u00a0\u202f]*»|[”’)\]」』）】]|\"(?!\w))*")
+# Full stops of scripts written without spaces between sentences (Chinese, Japanese) end one outright.
+_FULL_WIDTH_ENDS = frozenset("。！？")
 _SPACE_AFTER = re.compile(r"\s*")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 _INLINE_SPACE = re.compile(r" {2,}|[\t\r\f\v][ \t\r\f\v]*")  # runs only: single spaces stay as they are
@@ -129,9 +131,12 @@ def _split_paragraph(text: str, abbrevs: frozenset[str]) -> list[str]:
 def _is_boundary(text: str, match: re.Match[str], following: int, abbrevs: frozenset[str]) -> bool:
     nxt = text[following]
     spaced = following > match.end()
-    if not (nxt.isupper() or nxt in _OPENERS):
+    if match.group()[-1] in _FULL_WIDTH_ENDS or match.group()[0] in _FULL_WIDTH_ENDS:
+        return True
+    # A sentence starts with a capital, a letter of a script without case (Arabic, Hindi), or an opener.
+    if not ((nxt.isalpha() and not nxt.islower()) or nxt in _OPENERS):
         return False
-    punct = match.group().rstrip(" \u00a0\u202f»”\"’)]")
+    punct = match.group().rstrip(" \u00a0\u202f»”\"’)]」』）】")
     if punct != ".":
         if (not spaced and not nxt.isupper()) or _dash_continues(text, following):
             return False

@@ -72,6 +72,16 @@ def test_split_tricky_sentences(text: str, expected: list[str]) -> None:
     assert split_sentences(text, "fr" if "Rowling" not in text else "en") == expected
 
 
+def test_split_scripts_without_case_or_spaces() -> None:
+    # Full-width stops end a sentence outright; Arabic letters have no case but start sentences.
+    chinese = ["梁振英此前承认。", "引发诚信危机！", "他道歉了？"]
+    assert split_sentences("".join(chinese), "zh") == chinese
+    japanese = ["地元当局者が明らかにした。", "「攻撃は町で起きた」。"]
+    assert split_sentences("".join(japanese), "ja") == japanese
+    arabic = ["وقال المرصد السوري لحقوق الإنسان إن الاشتباكات مستمرة.", "وأضاف أن المقاتلين سيطروا على المستودعات؟"]
+    assert split_sentences(" ".join(arabic), "ar") == arabic
+
+
 def test_split_headings_and_paragraphs_are_their_own_sentences() -> None:
     text = "Promouvoir la coopération\nS'exprimant lors du forum, il a parlé.\n\nDeuxième paragraphe ici."
     assert split_sentences(text, "fr") == [
