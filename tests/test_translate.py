@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from briefing import apertium_engine, translate
 from briefing.cli import main
@@ -183,7 +184,7 @@ def test_bad_glossary_says_which_file_and_what_is_wrong(tmp_path: Path, content:
     assert str(path) in str(caught.value)
 
 
-def test_missing_glossary_file_is_a_clean_cli_error(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_glossary_file_is_a_clean_cli_error(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["translate", "--source", "fr", "--glossary", str(tmp_path / "nope.toml")],
                            input="Bonjour\n")
     assert result.exit_code == 1
@@ -218,7 +219,7 @@ def test_split_long_cuts_at_clause_breaks_and_never_drops_text() -> None:
 # --- argos (tiny real package) ---------------------------------------------------------------------
 
 
-def test_install_from_file_and_list(argos_home: Path, packages: dict[str, Path], runner) -> None:  # type: ignore[no-untyped-def]
+def test_install_from_file_and_list(argos_home: Path, packages: dict[str, Path], runner: CliRunner) -> None:
     result = runner.invoke(main, ["models", "install", "--file", str(packages["fr-en"])])
     assert result.exit_code == 0, result.output
     assert result.stdout == "installed fr->en 0.1 (translate-fr_en)\n"
@@ -228,7 +229,7 @@ def test_install_from_file_and_list(argos_home: Path, packages: dict[str, Path],
     assert (argos_home / "translate-fr_en-0_1" / "model" / "model.bin").is_file()
 
 
-def test_a_file_that_is_not_a_package_is_refused(argos_home: Path, tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_that_is_not_a_package_is_refused(argos_home: Path, tmp_path: Path, runner: CliRunner) -> None:
     fake = tmp_path / "fr_en.argosmodel"
     fake.write_bytes(b"\x89PNG not a zip")
     with pytest.raises(BadModelFile, match="not an Argos model"):
@@ -239,7 +240,7 @@ def test_a_file_that_is_not_a_package_is_refused(argos_home: Path, tmp_path: Pat
     assert translate.installed_models() == []
 
 
-def test_missing_pair_fails_up_front_naming_the_install_command(argos_home: Path, runner) -> None:  # type: ignore[no-untyped-def]
+def test_missing_pair_fails_up_front_naming_the_install_command(argos_home: Path, runner: CliRunner) -> None:
     with pytest.raises(ModelMissing, match=r"xx->en.*briefing models install xx en"):
         translate.open_translator("xx", "en", use_cache=False)
     with pytest.raises(ModelMissing, match=r"no Argos model for fr->en.*briefing models install fr en"):
@@ -308,7 +309,7 @@ def test_rerun_translates_nothing(argos_home: Path, packages: dict[str, Path], c
 
 
 def test_no_cache_writes_no_file(argos_home: Path, packages: dict[str, Path], cache_file: Path,
-                                 runner) -> None:  # type: ignore[no-untyped-def]
+                                 runner: CliRunner) -> None:
     translate.install_model_file(packages["fr-en"])
     result = runner.invoke(main, ["translate", "--source", "fr", "--engine", "argos", "--no-cache",
                                   "--cache", str(cache_file)], input="Le programme.\n")
@@ -381,7 +382,7 @@ def test_translate_articles_without_any_engine_fails_up_front(argos_home: Path) 
 
 
 @needs_apertium
-def test_cli_translate_one_line_out_per_line_in(runner, cache_file: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_translate_one_line_out_per_line_in(runner: CliRunner, cache_file: Path) -> None:
     text = "Le NIC lance un programme.\n\nTô Lâm et la JICA\u2028à Hanoi.\n"
     result = runner.invoke(main, ["translate", "--source", "fr", "--engine", "apertium", "--cache", str(cache_file)],
                            input=text)
@@ -422,7 +423,7 @@ def argos_index(argos_home: Path, packages: dict[str, Path], tmp_path: Path,
         server.server_close()
 
 
-def test_models_install_from_an_index(argos_index: str, runner) -> None:  # type: ignore[no-untyped-def]
+def test_models_install_from_an_index(argos_index: str, runner: CliRunner) -> None:
     listed = runner.invoke(main, ["models", "list", "--available"])
     assert listed.exit_code == 0, listed.output
     assert "fr->en  0.1  available  translate-fr_en" in listed.stdout
@@ -434,7 +435,7 @@ def test_models_install_from_an_index(argos_index: str, runner) -> None:  # type
     assert "the Argos index has no fr->xx model" in missing.stderr
 
 
-def test_models_install_offline_says_how_to_install_from_a_file(argos_home: Path, runner,  # type: ignore[no-untyped-def]
+def test_models_install_offline_says_how_to_install_from_a_file(argos_home: Path, runner: CliRunner,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     import argostranslate.settings as argos_settings
 
