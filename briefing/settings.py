@@ -67,6 +67,8 @@ BOILERPLATE_MARKS = ("©", "getty images", "afp photo", "tous droits réservés"
 # "Hanoi (VNA) – ", "PARIS (Reuters) - ": the agency dateline is not part of the sentence.
 DATELINE_PATTERN = r"^[A-ZÀ-Ý][\w' .-]{0,40}\((?:AFP|VNA|Reuters|AP|ANSA|dpa|Belga)\)\s*[-–—:]\s*"
 LANGID_SAMPLE_CHARS = 2000  # py3langid is sure of a language well before 2,000 characters
+CJK_LANGS = ("zh", "ja")  # written without spaces: sentences are compared on character bigrams
+CJK_TOKENS_PER_WORD = 1.7  # a Chinese word averages ~1.7 characters, so length rules count words alike
 # Default ranker ("centroid"). Tuned by coordinate search on the two halves of the OrangeSum dev file
 # (benchmarks/summarize.py); ROUGE is flat within +-0.2 around these values, so they are round numbers.
 STEM_PREFIX = 7  # French and English inflections live past the 7th letter; 5-100 all score alike

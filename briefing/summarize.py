@@ -29,6 +29,8 @@ from briefing.settings import (
     BOILERPLATE_MARKS,
     BOILERPLATE_STARTS,
     CENTROID_WEIGHT,
+    CJK_LANGS,
+    CJK_TOKENS_PER_WORD,
     DATELINE_PATTERN,
     LANGID_SAMPLE_CHARS,
     LONG_SENTENCE_WORDS,
@@ -61,7 +63,7 @@ _BOILERPLATE_START = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE_STARTS)
 _DATELINE = re.compile(DATELINE_PATTERN)
 _PHOTO_CREDIT = re.compile(PHOTO_CREDIT_START, re.IGNORECASE)
 _BOILERPLATE_MARK = re.compile("|".join(re.escape(mark) for mark in BOILERPLATE_MARKS))
-_SENTENCE_END = frozenset(".!?…:;")
+_SENTENCE_END = frozenset(".!?…:;。！？؟।")
 _CLOSERS = " \u00a0\u202f»”\"’)]"
 
 
@@ -94,7 +96,8 @@ def stopwords(lang: str) -> frozenset[str]:
 
 def content_terms(text: str, lang: str) -> Counter[str]:
     """Lower-cased content words of `text`, cut to a fixed prefix (a cheap stemmer for any language)."""
-    return _terms(_WORD.findall(text.lower()), stopwords(lang))
+    lang = language_key(lang)
+    return _terms(_tokens(text.lower(), lang), stopwords(lang))
 
 
 # --- candidates ----------------------------------------------------------------------------
@@ -118,7 +121,7 @@ def candidates(text: str, lang: str) -> list[Candidate]:
     """The sentences of `text` a summary may use, in order; every sentence when none passes the filters."""
     sentences = [_strip_dateline(s) for s in split_sentences(text, lang)]
     lowers = [s.lower() for s in sentences]
-    tokens = [_WORD.findall(lower) for lower in lowers]
+    tokens = [_tokens(lower, lang) for lower in lowers]
     keys = [" ".join(words) for words in tokens]
     seen: set[str] = set()
     kept: list[int] = []
@@ -135,10 +138,22 @@ def candidates(text: str, lang: str) -> list[Candidate]:
     if not kept:
         kept = list(range(len(sentences)))
     stop = stopwords(lang)
-    return [
-        Candidate(i, sentences[i], _terms(tokens[i], stop), len(tokens[i]))
-        for i in kept
-    ]
+    per_word = CJK_TOKENS_PER_WORD if lang in CJK_LANGS else 1.0
+    return [Candidate(i, sentences[i], _terms(tokens[i], stop), round(len(tokens[i]) / per_word)) for i in kept]
+
+
+def _tokens(lower: str, lang: str) -> list[str]:
+    """Word tokens; for Chinese and Japanese, written without spaces, character bigrams instead."""
+    words = _WORD.findall(lower)
+    if lang not in CJK_LANGS:
+        return words
+    bigrams: list[str] = []
+    for run in words:
+        if run.isascii() or len(run) < 3:
+            bigrams.append(run)
+        else:
+            bigrams.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return bigrams
 
 
 def _strip_dateline(sentence: str) -> str:

@@ -202,6 +202,17 @@ def test_text_of_headings_only_still_gives_a_summary() -> None:
     assert summarize("", "fr", 2) == []
 
 
+@pytest.mark.parametrize(("name", "lang"), [("chinese", "zh"), ("japanese", "ja"), ("japanese2", "ja"),
+                                           ("arabic", "ar"), ("spanish", "es"), ("cnn", "en")])
+def test_real_articles_in_other_languages_give_two_real_sentences(name: str, lang: str, shared_dir: Path) -> None:
+    text = (shared_dir / "eval" / "html" / "expected" / f"{name}.txt").read_text(encoding="utf-8")
+    picked = summarize(text, lang, 2)
+    assert len(picked) == 2
+    sentences = split_sentences(text, lang)
+    assert sentences.index(picked[0]) < sentences.index(picked[1])
+    assert all(s.rstrip("»”\"’)]」』）").endswith((".", "!", "?", "。", "！", "？")) for s in picked), picked
+
+
 def test_summary_is_deterministic(seeds_dir: Path) -> None:
     for path in sorted(seeds_dir.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
