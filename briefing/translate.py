@@ -197,13 +197,17 @@ class Translator:
         block: list[list[list[str]]] = []  # per text: per sentence: its pieces
         size = 0
         for text in texts:
-            pieces = [split_long(s, self._measure, self._limit) for s in _sentences(text, self.source)]
+            pieces = [self._pieces(sentence) for sentence in _sentences(text, self.source)]
             block.append(pieces)
             size += sum(len(p) for p in pieces)
             if size >= TRANSLATE_BLOCK:
                 yield from self._translate_block(block)
                 block, size = [], 0
         yield from self._translate_block(block)
+
+    def _pieces(self, sentence: str) -> list[str]:
+        """The sentence, cut where it is too long for the engine."""
+        return [piece for piece in split_long(sentence, self._measure, self._limit) if piece]
 
     def _translate_block(self, block: list[list[list[str]]]) -> Iterator[Translated]:
         prepared = {piece: protect(piece, self.source, self.target, self.glossary)
