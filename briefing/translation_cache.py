@@ -15,7 +15,6 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from types import TracebackType
 
 from briefing.log import get_logger
 from briefing.settings import CACHE_BUSY_TIMEOUT_S, TRANSLATION_CACHE_FILE
@@ -49,7 +48,7 @@ class TranslationCache:
     def __enter__(self) -> TranslationCache:
         return self
 
-    def __exit__(self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def _key(self, sentence: str) -> str:
