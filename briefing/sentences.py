@@ -34,12 +34,13 @@ _BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 _INLINE_SPACE = re.compile(r" {2,}|[\t\r\f\v][ \t\r\f\v]*")  # runs only: single spaces stay as they are
 # Spans in which no boundary is looked for: links and e-mail addresses. (A bare domain such as
 # "franceinfo.fr" needs no protection: a boundary without a space needs a capital after the period.)
-# Each pattern runs only when its literal marker is in the text, which keeps splitting fast.
+# Each pattern runs only when its literal marker is in the text, which keeps splitting fast; repeats are
+# bounded (RFC lengths for addresses) so that a pathological line cannot make a search quadratic.
 _UNBREAKABLE = (
-    ("](", re.compile(r"!?\[[^\]\n]*\]\([^)\s]*\)")),  # markdown link or image
+    ("](", re.compile(r"!?\[[^\]\n]{0,500}\]\([^)\s]{0,2000}\)")),  # markdown link or image
     ("://", re.compile(r"\b(?:https?|ftp)://\S*[^\s.,;:!?»”\")\]]", re.IGNORECASE)),
     ("www.", re.compile(r"\bwww\.\S*[^\s.,;:!?»”\")\]]", re.IGNORECASE)),
-    ("@", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("@", re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")),
 )
 _PAIRS = {"«": "»", "“": "”", "(": ")"}  # a period inside a short quotation or bracket ends nothing
 _QUOTES = re.compile(r'[«»“”"()]')
