@@ -6,10 +6,11 @@ Both modes work on English text (title + summary) and compute each article's vec
 - Taxonomy mode starts from each theme's description (plus its keyword hints) and runs a few rounds of
   EM over the week's own articles: theme centroids move towards the articles they attract, and a small
   word model learnt from the same articles adds the words that mark each theme. Descriptions stay anchored
-  so a small week cannot drift a theme away. An article that is far from every description goes to "Other".
+  so a week cannot drift a theme away (weeks under 30 articles are too small to learn from and use plain
+  similarity). An article far from every theme, as described and as seen in the week, goes to "Other".
 - Auto mode runs k-means several times, refines each run the same way, and combines the runs (a consensus),
   which is both better and far more stable than one k-means. The number of themes is chosen by silhouette
-  unless given. Each theme is labelled with its most distinctive terms ("Oil & prices").
+  unless given. Each theme is labelled with its most distinctive words or phrases ("Prices & stocks").
 """
 
 from __future__ import annotations
@@ -159,14 +160,15 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
 
 def _word_counts(
     texts: Sequence[str], ngrams: tuple[int, int] = (1, 1), stop_words: frozenset[str] | None = None,
+    binary: bool = True,
 ) -> tuple[sparse.csr_matrix, list[str]]:
-    """Binary document-term matrix of the batch (English stop words out) and its vocabulary."""
+    """Document-term matrix of the batch (English stop words out; by default 0/1) and its vocabulary."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
     min_df = 2 if len(texts) >= REFINE_MIN_ARTICLES else 1  # a word seen once says nothing about a theme
     try:
         vectorizer = CountVectorizer(
-            min_df=min_df, stop_words=sorted(stop_words or ENGLISH_STOP_WORDS), binary=True, dtype=np.float64,
+            min_df=min_df, stop_words=sorted(stop_words or ENGLISH_STOP_WORDS), binary=binary, dtype=np.float64,
             token_pattern=_WORD, ngram_range=ngrams,
         )
         counts = vectorizer.fit_transform(texts)
@@ -245,7 +247,8 @@ def _distinctive_terms(counts: sparse.csr_matrix, vocab: list[str], members: np.
     share = in_theme / in_theme.sum(axis=1, keepdims=True)
     lift = np.log(share / (overall / overall.sum()))
     weight = lift * np.log1p(in_theme - REFINE_WORD_SMOOTHING)  # distinctive and also frequent
-    order = np.argsort(-weight, axis=1, kind="stable")[:, : 4 * SECTION_KEYWORDS]
+    words = np.array([term.count(" ") + 1 for term in vocab])
+    order = np.stack([np.lexsort((-words, -row)) for row in weight])[:, : 4 * SECTION_KEYWORDS]  # ties: phrases
     return [[vocab[j] for j in row if weight[i, j] > 0] for i, row in enumerate(order)]
 
 
@@ -256,7 +259,9 @@ def _theme_keywords(texts: Sequence[str], members: np.ndarray) -> list[tuple[str
     """
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    counts, vocab = _word_counts(texts, ngrams=(1, 2), stop_words=ENGLISH_STOP_WORDS | NEWS_FILLER_WORDS)
+    counts, vocab = _word_counts(
+        texts, ngrams=(1, 2), stop_words=ENGLISH_STOP_WORDS | NEWS_FILLER_WORDS, binary=False,
+    )
     forms = _surface_forms(texts)
     keywords = []
     for terms in _distinctive_terms(counts, vocab, members):
