@@ -72,6 +72,7 @@ CJK_TOKENS_PER_WORD = 1.7  # a Chinese word averages ~1.7 characters, so length 
 # Default ranker ("centroid"). Tuned by coordinate search on the two halves of the OrangeSum dev file
 # (benchmarks/summarize.py); ROUGE is flat within +-0.2 around these values, so they are round numbers.
 STEM_PREFIX = 7  # French and English inflections live past the 7th letter; 5-100 all score alike
+TERM_TABLE_MAX = 200_000  # words remembered per language (~25 MB at most); the 1,500 dev articles use ~60k
 CENTROID_WEIGHT = 1.5  # what the whole article is about weighs most
 TITLE_WEIGHT = 2.0  # the editor's title names the story (cosine to a short title is small, so weight is high)
 POSITION_WEIGHT = 0.6  # news puts the essentials first, but the lead sentence is often a hook, not the story

@@ -43,6 +43,7 @@ from briefing.settings import (
     REDUNDANCY_PENALTY,
     SHORT_SENTENCE_WORDS,
     STEM_PREFIX,
+    TERM_TABLE_MAX,
     TITLE_WEIGHT,
 )
 
@@ -97,7 +98,7 @@ def stopwords(lang: str) -> frozenset[str]:
 def content_terms(text: str, lang: str) -> Counter[str]:
     """Lower-cased content words of `text`, cut to a fixed prefix (a cheap stemmer for any language)."""
     lang = language_key(lang)
-    return _terms(_tokens(text.lower(), lang), stopwords(lang))
+    return _terms(_tokens(text.lower(), lang), lang)
 
 
 # --- candidates ----------------------------------------------------------------------------
@@ -137,9 +138,8 @@ def candidates(text: str, lang: str) -> list[Candidate]:
         kept.append(index)
     if not kept:
         kept = list(range(len(sentences)))
-    stop = stopwords(lang)
     per_word = CJK_TOKENS_PER_WORD if lang in CJK_LANGS else 1.0
-    return [Candidate(i, sentences[i], _terms(tokens[i], stop), round(len(tokens[i]) / per_word)) for i in kept]
+    return [Candidate(i, sentences[i], _terms(tokens[i], lang), round(len(tokens[i]) / per_word)) for i in kept]
 
 
 def _tokens(lower: str, lang: str) -> list[str]:
@@ -161,8 +161,31 @@ def _strip_dateline(sentence: str) -> str:
     return sentence[found.end() :] if found else sentence
 
 
-def _terms(words: list[str], stop: frozenset[str]) -> Counter[str]:
-    return Counter([word[:STEM_PREFIX] for word in words if len(word) > 1 and word not in stop])
+def _terms(words: list[str], lang: str) -> Counter[str]:
+    return Counter(filter(None, map(_term_table(lang).__getitem__, words)))
+
+
+class _TermTable(dict[str, str]):
+    """word -> its term (the stem; "" for a stopword or a one-letter word), filled on first sight.
+
+    Looking words up in a dict runs in C, which makes term extraction several times faster than
+    filtering and cutting each word in Python.
+    """
+
+    def __init__(self, stop: frozenset[str]) -> None:
+        super().__init__()
+        self.stop = stop
+
+    def __missing__(self, word: str) -> str:
+        term = "" if len(word) < 2 or word in self.stop else word[:STEM_PREFIX]
+        if len(self) < TERM_TABLE_MAX:
+            self[word] = term
+        return term
+
+
+@cache
+def _term_table(lang: str) -> _TermTable:
+    return _TermTable(stopwords(lang))
 
 
 # --- rankers -------------------------------------------------------------------------------
@@ -188,9 +211,9 @@ def centroid(cands: Sequence[Candidate], n: int, title: Counter[str] | None = No
     idf = _idf(spread, len(cands))
     idf2 = {term: weight * weight for term, weight in idf.items()}
     middle = {term: count * idf2[term] for term, count in spread.items()}  # centroid · sentence weights
-    middle_norm = math.sqrt(_weighted_dot(spread, spread, idf2))
+    middle_norm = math.sqrt(_weighted_square(spread, idf2))
     title_norm = math.sqrt(sum(map(mul, title.values(), title.values()))) if title else 0.0
-    norms = [math.sqrt(_weighted_dot(c.terms, c.terms, idf2)) for c in cands]
+    norms = [math.sqrt(_weighted_square(c.terms, idf2)) for c in cands]
     relevance = []
     for position, (cand, norm) in enumerate(zip(cands, norms, strict=True)):
         score = POSITION_WEIGHT * POSITION_DECAY**position
@@ -237,6 +260,11 @@ def _mmr(relevance: list[float], similarity: Callable[[int, int], float], n: int
                 best, best_score = i, score
         chosen.append(best)
     return sorted(chosen)
+
+
+def _weighted_square(a: Counter[str], weight: dict[str, float]) -> float:
+    """Σ a[t]²·weight[t] (every term of `a` must be in `weight`)."""
+    return sum(map(mul, map(mul, a.values(), a.values()), map(weight.__getitem__, a)))
 
 
 def _weighted_dot(a: Counter[str], b: Counter[str], weight: dict[str, float]) -> float:
