@@ -49,6 +49,7 @@ _CLOSING = frozenset('»”")')
 _OPENERS = frozenset("0123456789«“\"'‘([¿¡–—-*•!")  # "!" opens a markdown image
 _WORD_WRAPPERS = "([«“\"'‘’»”)]-–—"
 _BULLETS = frozenset("•–—-")
+_LONGEST_WORD = 40
 _INITIALS = re.compile(r"(?:[^\W\d_]\.-?)*[^\W\d_]", re.UNICODE)
 
 
@@ -132,12 +133,13 @@ def _split_paragraph(text: str, abbrevs: frozenset[str]) -> list[str]:
 def _is_boundary(text: str, match: re.Match[str], following: int, abbrevs: frozenset[str]) -> bool:
     nxt = text[following]
     spaced = following > match.end()
-    if match.group()[-1] in _FULL_WIDTH_ENDS or match.group()[0] in _FULL_WIDTH_ENDS:
+    found = match.group()
+    if found[0] in _FULL_WIDTH_ENDS or found[-1] in _FULL_WIDTH_ENDS:
         return True
     # A sentence starts with a capital, a letter of a script without case (Arabic, Hindi), or an opener.
     if not ((nxt.isalpha() and not nxt.islower()) or nxt in _OPENERS):
         return False
-    punct = match.group().rstrip(" \u00a0\u202f»”\"’)]」』）】")
+    punct = found.rstrip(" \u00a0\u202f»”\"’)]」』）】")
     if punct != ".":
         if (not spaced and not nxt.isupper()) or _dash_continues(text, following):
             return False
@@ -146,7 +148,7 @@ def _is_boundary(text: str, match: re.Match[str], following: int, abbrevs: froze
     word = _word_before(text, match.start())
     if not word or word in abbrevs or word.rstrip(".") in abbrevs:
         return False
-    if _INITIALS.fullmatch(word) and word[0].isupper() and len(word.replace(".", "").replace("-", "")) <= 3:
+    if word[0].isupper() and len(word) <= 8 and _is_initials(word):
         return False  # J. / J.-C. / U.S.
     if spaced:
         return not (word[-1].isdigit() and nxt.isdigit()) and not _dash_continues(text, following)
@@ -161,6 +163,10 @@ def _is_boundary(text: str, match: re.Match[str], following: int, abbrevs: froze
     return nxt.isupper() and (after[1].islower() or after[1] in "'’")
 
 
+def _is_initials(word: str) -> bool:
+    return bool(_INITIALS.fullmatch(word)) and len(word.replace(".", "").replace("-", "")) <= 3
+
+
 def _dash_continues(text: str, dash: int) -> bool:
     """A dash then a lower-case word ('« Quoi ? » - demande-t-il') goes on with the same sentence."""
     if text[dash] not in "-–—":
@@ -171,10 +177,10 @@ def _dash_continues(text: str, dash: int) -> bool:
 
 def _word_before(text: str, end: int) -> str:
     """The word a period follows, without the quotes or brackets around it."""
-    start = end
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
-    return text[start:end].strip(_WORD_WRAPPERS)
+    chunk = text[max(0, end - _LONGEST_WORD) : end]  # longer words are no abbreviations anyway
+    if not chunk or chunk[-1].isspace():
+        return ""
+    return chunk.split()[-1].strip(_WORD_WRAPPERS)
 
 
 def _protected_spans(text: str) -> list[tuple[int, int]]:
