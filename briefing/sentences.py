@@ -1,9 +1,11 @@
 """Sentence segmentation for news text (French and English first, other languages by the same rules).
 
-A sentence ends at `.`, `!`, `?` or an ellipsis (with any closing quotes or brackets after it) when the
-next sentence visibly starts: a capital, a digit, an opening quote or a dialogue dash. A period does not
-end a sentence after a known abbreviation (M., Mme, Dr, n°…), an initial (J. K. Rowling, J.-C.), or inside
-a URL, an e-mail address, a number (2.600, 1,14) or a short quotation (« … », “ … ”, "…").
+A sentence ends at `.`, `!`, `?`, an ellipsis or `؟` (with any closing quotes or brackets after it) when
+the next sentence visibly starts: a capital, a letter of a script without case, a digit, an opening quote
+or a dialogue dash (a dash then a lower-case word goes on: '« Quoi ? » - demande-t-il'). Chinese and
+Japanese full stops (。！？) end a sentence outright. A period does not end a sentence after a known
+abbreviation (M., Mme, Dr, n°…), an initial (J. K. Rowling, J.-C.), or inside a URL, an e-mail address,
+a number (2.600, 1,14), a short bracket "(est. 1951)" or a short quotation (« … », “ … ”, "…").
 Scraped text often loses the space after a period ("Venise.Selon"); a lower-case word, a period and a
 capitalised word is taken as a boundary. A blank line always ends a sentence; so does a single line break,
 unless the paragraph is hard-wrapped prose.
