@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from briefing.records import Article
+# Keep every test (and libraries such as argostranslate that write beside the home folder on import)
+# out of the user's real data, config and cache folders: set before anything imports them.
+_SANDBOX = Path(tempfile.mkdtemp(prefix="briefing-tests-"))
+for _var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+    os.environ[_var] = str(_SANDBOX / _var.lower())
+
+from briefing.records import Article  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
