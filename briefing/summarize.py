@@ -294,11 +294,14 @@ SUMMARIZERS: dict[str, Ranker] = {"lead": lead, "centroid": centroid, "default":
 # --- public entry points --------------------------------------------------------------------
 
 
-def summarize(text: str, lang: str, n: int, *, method: str = "default", title: str | None = None) -> list[str]:
+def summarize(
+    text: str, lang: str, n: int, *, method: str = "default", title: str | None = None, keep_lead: bool = False
+) -> list[str]:
     """The n sentences of `text` that best summarise it, in their original order.
 
     When n is at least the number of usable sentences, all of them are returned. `title`, when given,
-    helps rankers that use it. Raises SummarizeError for an unknown method or n < 1.
+    helps rankers that use it. `keep_lead` makes the first sentence one of the n, whatever its rank.
+    Raises SummarizeError for an unknown method or n < 1.
     """
     _check_method(method)
     if n < 1:
@@ -311,7 +314,11 @@ def summarize(text: str, lang: str, n: int, *, method: str = "default", title: s
     statements = [c for c in cands if c.words >= MIN_SENTENCE_WORDS]
     pool = statements if len(statements) >= n else cands
     title_terms = content_terms(title, lang) if title else None
-    picked = SUMMARIZERS[method](pool, n, title_terms or None)
+    if keep_lead:
+        rest = SUMMARIZERS[method](pool[1:], n - 1, title_terms or None) if n > 1 else []
+        picked = [0, *(i + 1 for i in rest)]
+    else:
+        picked = SUMMARIZERS[method](pool, n, title_terms or None)
     return [pool[i].text for i in sorted(picked)]
 
 
@@ -323,10 +330,13 @@ def _check_method(method: str) -> None:
 def summarize_article(article: Article, n: int, *, method: str = "default") -> Article:
     """A copy of `article` with `summary` set (the picked sentences joined by one space).
 
-    The title guides the ranker unless ingestion made it from the lead (`title_derived`).
+    The title guides the ranker unless ingestion made it from the lead (`title_derived`); then the
+    title is a cut-off lead, so the summary keeps the lead sentence whole for the reader.
     """
     title = None if article.title_derived else article.title
-    sentences = summarize(article.text, article.lang or "und", n, method=method, title=title)
+    sentences = summarize(
+        article.text, article.lang or "und", n, method=method, title=title, keep_lead=article.title_derived
+    )
     return dataclasses.replace(article, summary=" ".join(sentences))
 
 

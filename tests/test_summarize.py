@@ -247,8 +247,23 @@ def test_summarize_article_sets_summary_and_uses_the_title_unless_derived() -> N
     summarized = summarize_article(article, 1)
     assert summarized.summary == "Ils ont ensuite voté la fermeture de la piscine olympique pour travaux."
     assert summarized.text == article.text and article.summary == ""
-    derived = summarize_article(make_article(text=text, title="Le conseil municipal", title_derived=True), 1)
-    assert derived.summary == summarize(text, "fr", 1)[0]
+    derived = summarize_article(make_article(text=text, title="Le conseil municipal", title_derived=True), 2)
+    # a title cut from the lead is completed by the lead itself, then the best of the rest
+    assert derived.summary == (
+        "Le conseil municipal s'est réuni lundi soir pendant trois heures. "
+        "Ils ont ensuite voté la fermeture de la piscine olympique pour travaux."
+    )
+
+
+def test_a_long_lead_is_kept_when_the_title_was_cut_from_it(seeds_dir: Path) -> None:
+    from briefing.ingest import ingest
+
+    article = ingest([str(seeds_dir / "000_056433ed9970a9b1.txt")]).articles[0]
+    assert article.title_derived
+    lead = summarize(article.text, "fr", 1, method="lead")[0]
+    assert lead not in summarize(article.text, "fr", 3)  # the ranker alone finds this lead too long
+    summary = summarize_article(article, 3).summary
+    assert summary.startswith(lead) and "VietLeap AI Accelerator" in summary
     assert summarize_article(make_article(), 2, method="lead").summary == (
         "Le Vietnam lance un programme. Il soutient les start-up en IA."
     )
