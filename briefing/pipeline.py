@@ -65,6 +65,8 @@ def build(options: BuildOptions) -> BuildReport:
     if options.week is not None:
         parse_week(options.week, today)  # a bad --week fails before any work is done
     render.check_templates(options.templates_dir)  # so does a broken --templates file
+    if options.themes_file is not None and not options.auto_themes:
+        themes.load_themes(options.themes_file)  # and a bad --themes file
 
     # 1. ingest
     result = ingest.ingest(options.sources, today=today)

@@ -152,6 +152,7 @@ def test_build_week_without_articles_is_not_an_error(runner: CliRunner, seeds_di
     [
         (["build", "does-not-exist/", "--no-translate"], "no usable article found"),
         (["build", "--week", "2025-40"], "use YYYY-Www"),
+        (["build", "--themes", "missing-themes.toml"], "missing-themes.toml: no such file"),
         (["themes", "--auto", "--themes", "x.toml"], "give either --themes FILE or --auto, not both"),
         (["translate", "--source", "xx", "--target", "en"], "xx"),
     ],
