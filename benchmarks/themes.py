@@ -1,6 +1,6 @@
 """Theme quality and speed on AG News (../shared/eval/agnews_dev.csv), ours against three baselines.
 
-    python benchmarks/themes.py [--data CSV] [--limit N] [--repeat R]
+    python benchmarks/themes.py [--data CSV] [--limit N] [--repeat R] [--subsets N]
 
 Text = title + ". " + description; labels 1 World, 2 Sports, 3 Business, 4 Sci/Tech.
 Rows:
@@ -13,6 +13,13 @@ Accuracy only for taxonomy rows ("Other" counts as wrong); NMI and ARI from scik
 Speed: the model is loaded once (as in a run); embedding the texts once with MiniLM is the baseline time,
 median of --repeat runs; each MiniLM row costs that embedding plus its own work (median of --repeat runs),
 and "× embed" is that total over the embedding alone (the issue's bar: ≤ 1.2).
+
+Stability (--subsets N, N > 0): the bars are checked on held-out rows, so one number on the dev file is
+not enough. The same vectors are then scored on parts of the file: every contiguous block of 400 and of
+800 rows (AG News rows come roughly in date order, so blocks differ in their news: the first 800 hold
+the Athens Olympics), and N random subsets each of 800 and 1200 rows (seeded). For each part it prints
+the MiniLM baselines and ours (taxonomy accuracy, auto --k 4 NMI, auto NMI), then per size the mean and
+the minimum, with the issue's bar beside them.
 """
 
 from __future__ import annotations
@@ -41,6 +48,9 @@ DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "agnews_dev.csv"
 THEMES_FILE = ROOT / "benchmarks" / "agnews_themes.toml"
 LABELS = {"1": "World", "2": "Sports", "3": "Business", "4": "Sci/Tech"}
 SEED = 0
+BLOCK_SIZES = (400, 800)  # contiguous parts: a small and a large week
+RANDOM_SIZES = (800, 1200)  # random parts: a mix of dates, closer to a held-out sample
+BARS = {"taxonomy acc": 0.85, "auto --k 4 NMI": 0.65, "auto NMI": 0.55}  # issue 6
 
 
 def read_agnews(path: Path, limit: int | None) -> tuple[list[str], list[str]]:
@@ -77,11 +87,59 @@ def zero_shot(vectors: np.ndarray, descriptions: list[str]) -> np.ndarray:
     return np.asarray((vectors @ embed(descriptions).T).argmax(axis=1))
 
 
+def subsets(total: int, count: int) -> list[tuple[str, np.ndarray]]:
+    """Named row sets: contiguous blocks of BLOCK_SIZES, `count` random draws of each of RANDOM_SIZES."""
+    parts = [
+        (f"rows {start}-{start + size - 1}", np.arange(start, start + size))
+        for size in BLOCK_SIZES for start in range(0, total - size + 1, size)
+    ]
+    rng = np.random.default_rng(SEED)
+    for size in RANDOM_SIZES:
+        if size < total:
+            draws = [np.sort(rng.choice(total, size, replace=False)) for _ in range(count)]
+            parts += [(f"random {size} #{i + 1}", rows) for i, rows in enumerate(draws)]
+    return parts
+
+
+def stability(
+    texts: list[str], labels: list[str], vectors: np.ndarray, taxonomy: tuple[Any, ...], count: int,
+) -> None:
+    """Print the scores of the baselines and ours on each subset, then mean and minimum per size."""
+    names = [t.name for t in taxonomy]
+    descriptions = [t.description or t.name for t in taxonomy]
+    header = ("k-means NMI", "zero-shot acc", "taxonomy acc", "auto --k 4 NMI", "auto NMI")
+    print(f"\nStability over parts of the file ({len(texts)} rows; ours against the MiniLM baselines)")
+    print(f"{'part':<18} {'size':>5} " + " ".join(f"{h:>14}" for h in header))
+    by_size: dict[str, list[tuple[float, ...]]] = {}
+    for name, rows in subsets(len(texts), count):
+        part_texts, part_labels, part_vectors = [texts[i] for i in rows], [labels[i] for i in rows], vectors[rows]
+        taxonomy_themes = themes.assign_taxonomy(part_texts, taxonomy, vectors=part_vectors).themes
+        auto_k4 = themes.assign_auto(part_texts, 4, vectors=part_vectors).themes
+        auto = themes.assign_auto(part_texts, None, vectors=part_vectors).themes
+        scores = (
+            normalized_mutual_info_score(part_labels, minilm_kmeans(part_vectors)),
+            accuracy_score(part_labels, [names[i] for i in zero_shot(part_vectors, descriptions)]),
+            accuracy_score(part_labels, taxonomy_themes),
+            normalized_mutual_info_score(part_labels, auto_k4),
+            normalized_mutual_info_score(part_labels, auto),
+        )
+        kind = "block" if name.startswith("rows") else "random"
+        by_size.setdefault(f"{kind} {len(rows)}", []).append(scores)
+        print(f"{name:<18} {len(rows):>5} " + " ".join(f"{x:>14.3f}" for x in scores), flush=True)
+    print(f"{'summary':<18} {'parts':>5} " + " ".join(f"{h:>14}" for h in header))
+    for group, table in by_size.items():
+        matrix = np.array(table)
+        for stat, values in (("mean", matrix.mean(axis=0)), ("min", matrix.min(axis=0))):
+            print(f"{group + ' ' + stat:<18} {len(table):>5} " + " ".join(f"{x:>14.3f}" for x in values))
+    print("bars: " + ", ".join(f"{name} ≥ {bar}" for name, bar in BARS.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="AG News CSV: label,title,description")
     parser.add_argument("--limit", type=int, default=None, help="only the first N rows")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per row (median)")
+    parser.add_argument("--subsets", type=int, default=0, help="also score N random subsets per size, and blocks")
     args = parser.parse_args()
 
     texts, labels = read_agnews(args.data, args.limit)
@@ -117,6 +175,8 @@ def main() -> None:
         print(f"{name:<30} {accuracy:>8} {nmi:>6.3f} {ari:>6.3f} {len(texts) / seconds:>8.0f} {ratio:>8}")
     print("auto --k 4 labels: " + "; ".join(auto_labels))
     print("auto (k chosen) labels: " + "; ".join(sorted(result.keywords)))
+    if args.subsets > 0:
+        stability(texts, labels, vectors, taxonomy, args.subsets)
 
 
 if __name__ == "__main__":
