@@ -184,6 +184,13 @@ def test_auto_on_a_tiny_week_still_labels_every_article() -> None:
     assert all(re.search(r"[A-Za-z]{2}", label) for label in result.themes)
 
 
+def test_a_theme_with_a_single_distinctive_phrase_is_labelled_by_it() -> None:
+    texts = ["Oil prices rise", "Football match won", "Chip maker profits", "Elections in France"]
+    result = themes.assign_auto(texts, k=4)  # "elections france" is the last theme's only term: a label of one term
+    assert len(set(result.themes)) == 4
+    assert all(re.match(r"[A-Z][A-Za-z]+", label) for label in result.themes), result.themes
+
+
 # --- determinism ----------------------------------------------------------------------------
 
 
@@ -277,7 +284,7 @@ def test_sections_are_ordered_by_size_with_other_last_and_tiny_themes_merged(sha
     assert sorted(a.id for s in sections for a in s.articles) == sorted(a.id for a in [*articles, recipe])
     for section in sections:
         assert all(a.theme == section.theme and a.theme_score is not None for a in section.articles)
-        scores = [a.theme_score for a in section.articles]
+        scores = [a.theme_score or 0.0 for a in section.articles]  # all set (asserted above)
         assert scores == sorted(scores, reverse=True)
     assert all(s.keywords for s in sections[:-1])
 
