@@ -36,6 +36,7 @@ SEED_LINES = [
     "",
     "Le NIC prévoit une économie de l’IA de 130 milliards de dollars d’ici 2040, selon la résolution 57-NQ/TW.",
     "Source : https://mst.gov.vn/day-manh-hop-tac-197251025164051267.htm",
+    "Le NIC a lancé le programme VietLeap AI Accelerator.",
 ]
 
 
@@ -88,7 +89,7 @@ def cache_file(tmp_path: Path) -> Path:
 @needs_apertium
 def test_apertium_keeps_names_figures_codes_and_urls(cache_file: Path) -> None:
     with translate.open_translator("fr", "en", engine="apertium", cache_path=cache_file) as translator:
-        first, empty, second, source = translator.translate_lines(SEED_LINES)
+        first, empty, second, source, named = translator.translate_lines(SEED_LINES)
     assert translator.name == "apertium"
     assert empty == ""
     for name in ("Tô Lâm", "JICA", "Viettel IDC", "Hanoi"):
@@ -97,6 +98,7 @@ def test_apertium_keeps_names_figures_codes_and_urls(cache_file: Path) -> None:
         assert kept in second
     assert "https://mst.gov.vn/day-manh-hop-tac-197251025164051267.htm" in source
     assert "milliard" not in second and "*" not in second
+    assert "VietLeap AI Accelerator" in named  # English "AI" in a name is not French "ai" (= "have")
 
 
 @needs_apertium
