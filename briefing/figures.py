@@ -1,4 +1,8 @@
-"""Key figures ("numbers of the week") pulled from the English summaries.
+"""Key figures ("numbers of the week") pulled from the articles.
+
+Step 3 of the pipeline keeps, besides the summary, the sentences of each article that state amounts or
+shares (`figure_sentences`, in any language); step 4 translates them; the render step reads figures
+from the English summary and those translated sentences.
 
 A figure is an amount of money, a percentage, or a number with a scale or unit ("130 billion USD",
 "12.5%", "2,600 passengers"), kept with the sentence that says what it measures. Bare numbers and
@@ -7,17 +11,19 @@ years are left out: on their own they measure nothing a reader can use.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from briefing.records import Article
-from briefing.settings import KEY_FIGURE_CONTEXT_CHARS, KEY_FIGURES_MAX
+from briefing.sentences import split_sentences
+from briefing.settings import FIGURE_SENTENCES_MAX, KEY_FIGURE_CONTEXT_CHARS, KEY_FIGURES_MAX
 
 _NUMBER = r"\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _SCALE = r"(?:thousand|million|billion|trillion|bn|mn)"
 _CURRENCY_WORD = (
-    r"(?:USD|EUR|GBP|JPY|CNY|VND|US dollars?|dollars?|euros?|pounds?|yen|yuan|dong|francs?)"
+    r"(?:USD|EUR|GBP|JPY|CNY|VND|US dollars?|American dollars?|dollars?|euros?|pounds?|yen|yuan|dong|francs?)"
 )
 _UNIT = (
     r"(?:people|persons|passengers|victims|deaths|dead|injured|jobs|workers|employees|engineers|students|delegates|participants|visitors|"
@@ -34,6 +40,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("count", re.compile(rf"\b(?:{_NUMBER})\s{_UNIT}\b")),
 )
 _KIND_RANK = {"money": 0, "share": 1, "count": 2}
+# In the source language, before translation: a percentage, a currency sign, or a number with a scale
+# or currency word. The stems cover the Latin-script languages news comes in (milliard/Milliarde,
+# million/millón/milione, billion, dollar/dólar, euro); the English patterns above do the fine sorting.
+_SOURCE_FIGURE = re.compile(
+    r"\d\s?(?:%|‰)|[$€£¥]\s?\d|\d[\s\u00a0\u202f]*(?:milliard|mill[io]|billi|trilli|bn\b|mn\b)"
+    r"|\d[\s\u00a0\u202f]*(?:de\s)?(?:dollar|dólar|euro|USD|EUR|VND|yen|yuan)",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“])")
 
 
@@ -78,8 +92,18 @@ def shorten(sentence: str, value: str, limit: int = KEY_FIGURE_CONTEXT_CHARS) ->
     return window
 
 
+def with_figure_sentences(article: Article, limit: int = FIGURE_SENTENCES_MAX) -> Article:
+    """A copy of `article` with `figure_sentences`: up to `limit` sentences of its text, outside its
+    summary, that state an amount or a share, in reading order."""
+    summary = article.summary
+    picked = [s for s in split_sentences(article.text, article.lang or "und")
+              if _SOURCE_FIGURE.search(s) and s not in summary]
+    return dataclasses.replace(article, figure_sentences=tuple(picked[:limit]))
+
+
 def key_figures(articles: Iterable[Article], limit: int = KEY_FIGURES_MAX) -> tuple[KeyFigure, ...]:
-    """Up to `limit` figures from the articles' English summaries, at most one per article first.
+    """Up to `limit` figures from the articles' English summaries and figure sentences, at most one
+    per article first.
 
     Money comes before shares and shares before counts; among equals, the briefing's order wins.
     When fewer articles than `limit` carry a figure, second figures of the same articles fill in.
@@ -87,7 +111,7 @@ def key_figures(articles: Iterable[Article], limit: int = KEY_FIGURES_MAX) -> tu
     """
     candidates: list[tuple[bool, int, int, KeyFigure]] = []
     for position, article in enumerate(articles):
-        found = figures_in(article.summary_en or article.summary)
+        found = figures_in(" ".join((article.summary_en or article.summary, *article.figure_sentences_en)))
         best_first = sorted(range(len(found)), key=lambda i: (_KIND_RANK[found[i][1]], i))
         for rank, index in enumerate(best_first):
             value, kind, sentence = found[index]

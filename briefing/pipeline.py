@@ -2,8 +2,8 @@
 
 1. ingest     read sources, clean them, find metadata, drop duplicates   (ingest.py, clean.py)
 2. select     keep the articles of the chosen ISO week                   (here)
-3. summarize  extractive summary in each article's own language          (summarize.py)
-4. translate  titles and summaries to English                            (translate.py)
+3. summarize  extractive summary, and the sentences stating key figures (summarize.py, figures.py)
+4. translate  titles, summaries and figure sentences to English          (translate.py)
 5. themes     group articles into named sections                         (themes.py)
 6. render     PDF, email HTML, plain text and JSON                       (render.py)
 """
@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from briefing import ingest, render, summarize, themes, translate
+from briefing import figures, ingest, render, summarize, themes, translate
 from briefing.errors import BadWeek, NoArticles
 from briefing.log import get_logger
 from briefing.records import Article, Briefing, BuildReport, Period
@@ -89,7 +89,10 @@ def build(options: BuildOptions) -> BuildReport:
 
     # 3. summarize
     log.info("summarizing %d article(s)", len(articles))
-    articles = [summarize.summarize_article(a, options.sentences, method=options.method) for a in articles]
+    articles = [
+        figures.with_figure_sentences(summarize.summarize_article(a, options.sentences, method=options.method))
+        for a in articles
+    ]
 
     # 4. translate
     engine: str | None = None
@@ -100,7 +103,8 @@ def build(options: BuildOptions) -> BuildReport:
             glossary=options.glossary, use_cache=options.use_cache, cache_path=options.cache_path,
         )
     else:
-        articles = [dataclasses.replace(a, title_en=a.title, summary_en=a.summary) for a in articles]
+        articles = [dataclasses.replace(a, title_en=a.title, summary_en=a.summary,
+                                        figure_sentences_en=a.figure_sentences) for a in articles]
     translated = sum(
         1 for a in articles if options.translate and a.lang != options.target_lang and "untranslated" not in a.flags
     )

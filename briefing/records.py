@@ -35,12 +35,17 @@ class Article:
     theme: str = ""
     theme_score: float | None = None
     flags: tuple[str, ...] = ()  # e.g. "untranslated", "translation-suspect"
+    figure_sentences: tuple[str, ...] = ()  # sentences of `text` stating amounts or shares (own language)
+    figure_sentences_en: tuple[str, ...] = ()  # their translations, for the key-figures box
+
+    _TUPLES = ("flags", "figure_sentences", "figure_sentences_en")
 
     def to_json(self) -> dict[str, Any]:
         """The record as a JSON-ready dict (dates as ISO strings)."""
         data = dataclasses.asdict(self)
         data["date"] = self.date.isoformat() if self.date else None
-        data["flags"] = list(self.flags)
+        for name in self._TUPLES:
+            data[name] = list(data[name])
         return data
 
     @classmethod
@@ -50,7 +55,8 @@ class Article:
         kwargs = {k: v for k, v in data.items() if k in names}
         raw_date = kwargs.get("date")
         kwargs["date"] = dt.date.fromisoformat(raw_date) if raw_date else None
-        kwargs["flags"] = tuple(kwargs.get("flags") or ())
+        for name in cls._TUPLES:
+            kwargs[name] = tuple(kwargs.get(name) or ())
         kwargs.setdefault("id", "")
         kwargs.setdefault("path", "")
         kwargs.setdefault("title", "")

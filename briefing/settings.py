@@ -151,6 +151,10 @@ NEWS_FILLER_WORDS = frozenset((
 PAPER_SIZES = ("A4", "Letter")  # what offices print on; the names CSS @page `size` understands
 KEY_FIGURES_MAX = 8  # one "numbers of the week" box that fits beside the chart on a single page
 KEY_FIGURE_CONTEXT_CHARS = 160  # about two printed lines: enough to say what the number measures
+# Sentences stating amounts or shares, translated besides the summary so the key-figures box draws on the
+# whole article ("130 billion USD AI economy by 2040" sits in seed 000's eighth sentence, not its summary).
+# Three per article cover its headline numbers at a few more sentences of translation each.
+FIGURE_SENTENCES_MAX = 3
 SUMMARY_FALLBACK_CHARS = 400  # an article without a summary shows this much of its text, never nothing
 CHART_LABEL_CHARS = 28  # longer theme names are cut in the chart so the bars keep a readable width
 EMAIL_WIDTH_PX = 600  # the width Gmail, Outlook and phones all show without horizontal scrolling

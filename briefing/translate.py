@@ -296,15 +296,15 @@ def _with_flag(article: Article, flag: str) -> Article:
 def translate_articles(articles: Sequence[Article], *, target: str = "en", engine: str = "auto",
                        glossary: Path | None = None, use_cache: bool = True,
                        cache_path: Path | None = None) -> tuple[list[Article], str | None]:
-    """Titles → title_en and summaries → summary_en for every article not already in `target`.
+    """Titles → title_en, summaries → summary_en and figure sentences → figure_sentences_en for every
+    article not already in `target`.
 
     One translator per source language, opened before any work (so a missing engine fails up
     front); all sentences of a language go through it in batches. Articles in `target` are copied.
     A guard that fired adds flag "translation-suspect"; a language no engine can do (while others
     can) or a failed run adds "untranslated" and keeps the original text. Returns the engine name(s).
     """
-    result = [dataclasses.replace(a, title_en=a.title, summary_en=a.summary) if a.lang == target else a
-              for a in articles]
+    result = [_as_is(a) if a.lang == target else a for a in articles]
     unknown = [i for i, a in enumerate(result) if not a.lang.strip()]
     for i in unknown:
         log.warning("%s: language unknown; left untranslated", result[i].path or result[i].id)
@@ -340,13 +340,21 @@ def translate_articles(articles: Sequence[Article], *, target: str = "en", engin
     return result, "+".join(names) or None
 
 
+def _as_is(article: Article) -> Article:
+    """The article with its own text as the 'translation' (it is already in the target language)."""
+    return dataclasses.replace(article, title_en=article.title, summary_en=article.summary,
+                               figure_sentences_en=article.figure_sentences)
+
+
 def _untranslated(article: Article) -> Article:
+    # figure sentences are left out: the key-figures box reads English only
     copied = dataclasses.replace(article, title_en=article.title, summary_en=article.summary)
     return _with_flag(copied, UNTRANSLATED)
 
 
 def _translate_language(translator: Translator, articles: list[Article], indexes: list[int]) -> list[Article]:
-    texts = [text for i in indexes for text in (articles[i].title, articles[i].summary)]
+    texts = [text for i in indexes
+             for text in (articles[i].title, articles[i].summary, *articles[i].figure_sentences)]
     try:
         done = list(translator.translate_texts(texts))
     except TranslationError as exc:
@@ -354,9 +362,13 @@ def _translate_language(translator: Translator, articles: list[Article], indexes
                     translator.source, translator.target, exc, len(indexes))
         return [_untranslated(a) if i in set(indexes) else a for i, a in enumerate(articles)]
     out = list(articles)
-    for position, i in enumerate(indexes):
-        title, summary = done[2 * position], done[2 * position + 1]
-        article = dataclasses.replace(out[i], title_en=title.text, summary_en=summary.text)
+    at = 0
+    for i in indexes:
+        title, summary, *figures = done[at : at + 2 + len(out[i].figure_sentences)]
+        at += 2 + len(figures)
+        # a figure sentence a guard caught is dropped, not shown in the source language
+        article = dataclasses.replace(out[i], title_en=title.text, summary_en=summary.text,
+                                      figure_sentences_en=tuple(f.text for f in figures if not f.suspect))
         out[i] = _with_flag(article, SUSPECT) if title.suspect or summary.suspect else article
     stats = translator.stats
     log.info("%s->%s with %s: %d sentence(s) translated, %d from the cache, %d kept in the source",

@@ -101,6 +101,9 @@ def test_build_json_has_every_article_in_english_with_metadata(seeds_build: tupl
         assert english > 2 * french, article["summary_en"]
     assert {a["date"] for a in articles} >= {"2025-10-04", "2025-01-15"}
     assert any(a["url"] and a["url"].startswith("https://mst.gov.vn/") for a in articles)
+    # key figures come from the whole articles, not only the summaries
+    values = [f["value"] for f in data["key_figures"]]
+    assert "130 billion dollars" in values, values
 
 
 def test_build_pdf_reads_back_in_english_grouped_by_theme(seeds_build: tuple[Path, str]) -> None:

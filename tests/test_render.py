@@ -7,6 +7,7 @@ the renderer opens.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import http.server
 import json
@@ -24,7 +25,7 @@ import pypdf
 import pytest
 
 from briefing.errors import RenderError, TemplateProblem
-from briefing.figures import figures_in, key_figures, shorten
+from briefing.figures import figures_in, key_figures, shorten, with_figure_sentences
 from briefing.records import Article, Briefing, Outputs, Period, Section
 from briefing.render import (
     EMAIL_TEMPLATE,
@@ -672,6 +673,7 @@ def test_a_failed_render_leaves_the_previous_files_intact(sample: Briefing, tmp_
         ("The fund holds $2.5 billion and €300 million.", ["$2.5 billion", "€300 million"]),
         ("The ship carries 2,600 passengers.", ["2,600 passengers"]),
         ("About 1.2 million people live there.", ["1.2 million people"]),
+        ("AI could add about 79.3 billion American dollars.", ["79.3 billion American dollars"]),
         ("In 2025, on 3 October, the 14th congress met.", []),  # years, dates and ordinals are not figures
     ],
 )
@@ -690,6 +692,35 @@ def test_key_figures_prefer_money_one_per_article_and_drop_repeats() -> None:
         ("3 billion USD", "a1"), ("3.1%", "a2"), ("12.5%", "a1"),
     ]
     assert figures[0].context == "The state invests 3 billion USD."
+
+
+def test_key_figures_also_read_the_translated_figure_sentences() -> None:
+    article = dataclasses.replace(
+        translated(1, summary_en="The programme was launched in Hanoi."),
+        figure_sentences_en=("The report foresees an AI economy of 130 billion dollars by 2040.",),
+    )
+    assert [(f.value, f.kind) for f in key_figures([article])] == [("130 billion dollars", "money")]
+
+
+@pytest.mark.parametrize(
+    ("text", "picked"),
+    [
+        ("Le marché atteindra 1,14 milliard de dollars d'ici 2029. Il fait beau.", 1),
+        ("Le taux atteint 75 %, selon l'étude. Le forum s'est tenu en 2025.", 1),
+        ("Exports reached $46 billion. Some 300 firms took part on 3 October.", 1),
+        ("La 12e journée a eu lieu le 28 août 2025 avec 200 délégués.", 0),  # dates and counts stay out
+    ],
+)
+def test_figure_sentences_are_those_stating_amounts_or_shares(text: str, picked: int) -> None:
+    article = make_article(text=text, summary="")
+    assert len(with_figure_sentences(article).figure_sentences) == picked
+
+
+def test_figure_sentences_leave_out_the_summary_and_keep_at_most_the_limit() -> None:
+    text = " ".join(f"Le projet numéro {i} coûte {i} milliards de dollars." for i in range(1, 7))
+    summary = "Le projet numéro 1 coûte 1 milliards de dollars."
+    picked = with_figure_sentences(make_article(text=text, summary=summary), limit=3).figure_sentences
+    assert picked == tuple(f"Le projet numéro {i} coûte {i} milliards de dollars." for i in (2, 3, 4))
 
 
 def test_shorten_keeps_the_value_in_view() -> None:

@@ -356,8 +356,10 @@ def test_two_runs_at_once_share_the_cache_safely(tmp_path: Path, cache_file: Pat
 @needs_apertium
 def test_translate_articles_fills_english_fields_and_flags(argos_home: Path, packages: dict[str, Path],
                                                            cache_file: Path) -> None:
-    french = make_article(summary="Le Vietnam lance un programme. Il soutient les start-up en IA.")
-    english = make_article(id="a2", lang="en", title="Vietnam launches", summary="It helps start-ups.")
+    french = make_article(summary="Le Vietnam lance un programme. Il soutient les start-up en IA.",
+                          figure_sentences=("Le marché atteindra 1,14 milliard de dollars d’ici 2029.",))
+    english = make_article(id="a2", lang="en", title="Vietnam launches", summary="It helps start-ups.",
+                           figure_sentences=("It costs $3 billion.",))
     vietnamese = make_article(id="a3", lang="vi", title="Việt Nam", summary="Chương trình.")
     unknown = make_article(id="a5", lang="", title="???", summary="")
     out, engine = translate.translate_articles([french, english, vietnamese, unknown], engine="auto",
@@ -366,7 +368,10 @@ def test_translate_articles_fills_english_fields_and_flags(argos_home: Path, pac
     assert out[0].title_en.startswith("The Vietnam") and "start-up" in out[0].title_en
     assert "AI" in out[0].summary_en and ". " in out[0].summary_en
     assert out[0].flags == ()
+    (figure,) = out[0].figure_sentences_en
+    assert "1.14 billion dollars" in figure and "2029" in figure and "milliard" not in figure
     assert (out[1].title_en, out[1].summary_en, out[1].flags) == ("Vietnam launches", "It helps start-ups.", ())
+    assert out[1].figure_sentences_en == ("It costs $3 billion.",)
     assert (out[2].title_en, out[2].flags) == ("Việt Nam", ("untranslated",))
     assert (out[3].title_en, out[3].flags) == ("???", ("untranslated",))
 
