@@ -18,6 +18,8 @@ import click
 
 from briefing import __version__
 from briefing.errors import BadInput, BriefingError
+from briefing.summarize import SUMMARIZERS
+from briefing.translate import ENGINES
 
 EXIT_OK, EXIT_SOME_SKIPPED, EXIT_NOTHING = 0, 1, 2
 
@@ -94,19 +96,38 @@ def main(ctx: click.Context, verbose: int, quiet: bool, config_path: Path | None
 # --- build ------------------------------------------------------------------------------
 
 
+# The translation options `build`, `email` and `translate` share.
+_TRANSLATION_OPTIONS = [
+    click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
+                 help="Translation engine: argos when a model for the pair is installed, else apertium."),
+    click.option("--glossary", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                 help="Glossary TOML (source term = \"English term\") applied on top of the shipped one."),
+    click.option("--no-cache", is_flag=True, help="Do not read or write the translation cache."),
+    click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                 help="Translation cache file (default: $XDG_CACHE_HOME/briefing/translations.sqlite)."),
+]
+
+
+def _apply(options: list[Any], func: Any) -> Any:
+    """Decorate `func` with `options`, listed in the order --help shows them."""
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def translation_options(func: Any) -> Any:
+    """The translation options alone, for `translate`."""
+    return _apply(_TRANSLATION_OPTIONS, func)
+
+
 def build_options(func: Any) -> Any:
     """The options `build` and `email` share (the digest's inputs and look)."""
-    from briefing.summarize import SUMMARIZERS
-    from briefing.translate import ENGINES
-
     options = [
         click.argument("sources", nargs=-1),
         click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
                      default="out", show_default=True, help="Folder for the generated files."),
         click.option("--week", default=None, metavar="YYYY-Www|last|this",
                      help="Keep only articles dated in this ISO week ('last' = the last complete week)."),
-        click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
-                     help="Translation engine: argos when a model is installed, else apertium."),
         click.option("--no-translate", is_flag=True, help="Keep the original language (the cover says so)."),
         click.option("--sentences", type=click.IntRange(1, 20), default=3, show_default=True,
                      help="Summary length in sentences."),
@@ -117,11 +138,7 @@ def build_options(func: Any) -> Any:
                      "default: the taxonomy that ships with briefing."),
         click.option("--auto-themes", is_flag=True, help="Discover the week's themes instead of using a taxonomy."),
         click.option("--k", type=click.IntRange(1, 50), default=None, help="With --auto-themes: number of themes."),
-        click.option("--glossary", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                     help="Glossary TOML (source term = \"English term\") applied to translations."),
-        click.option("--no-cache", is_flag=True, help="Do not read or write the translation cache."),
-        click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                     help="Translation cache file (default: $XDG_CACHE_HOME/briefing/translations.sqlite)."),
+        *_TRANSLATION_OPTIONS,
         click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
                      default=None, help="Folder of your own templates (same names as templates/)."),
         click.option("--title", default="Weekly briefing", show_default=True, help="Briefing title."),
@@ -133,9 +150,7 @@ def build_options(func: Any) -> Any:
         click.option("--creation-date", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
                      default=None, help="Fixed generation date, for reproducible output."),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return _apply(options, func)
 
 
 def _build_settings(kwargs: dict[str, Any]) -> Any:
@@ -252,22 +267,9 @@ def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float) -> 
     sys.exit(EXIT_SOME_SKIPPED if result.skipped else EXIT_OK)
 
 
-def translate_engines() -> tuple[str, ...]:
-    """The engine names the translate stage offers (its registry)."""
-    from briefing.translate import ENGINES
-
-    return ENGINES
-
-
 def _input_option(func: Any) -> Any:
     return click.option("--input", "input_file", type=click.File("r", encoding="utf-8"), default="-",
                         show_default=True, help="JSONL file to read ('-' for stdin).")(func)
-
-
-def _summarizer_names() -> list[str]:
-    from briefing.summarize import SUMMARIZERS
-
-    return sorted(SUMMARIZERS)
 
 
 @main.command()
@@ -277,7 +279,7 @@ def _summarizer_names() -> list[str]:
               help="Language of the texts ('auto': each record's 'lang' field, else detected).")
 @click.option("--sentences", type=click.IntRange(1, 100), default=3, show_default=True,
               help="Summary length in sentences.")
-@click.option("--method", type=click.Choice(_summarizer_names()), default="default", show_default=True,
+@click.option("--method", type=click.Choice(sorted(SUMMARIZERS)), default="default", show_default=True,
               help="Ranker: 'default' (= centroid: article centroid, title and position, no repeats) or 'lead'.")
 @click.option("--title-field", default=None, help="Field holding the title, which the ranker may use.")
 def summarize(input_file: IO[str], field: str, lang: str, sentences: int, method: str,
@@ -298,13 +300,7 @@ def summarize(input_file: IO[str], field: str, lang: str, sentences: int, method
 @main.command()
 @click.option("--source", "source_lang", required=True, help="Source language code, e.g. fr.")
 @click.option("--target", "target_lang", default="en", show_default=True, help="Target language code.")
-@click.option("--engine", type=click.Choice(translate_engines()), default="auto", show_default=True,
-              help="Translation engine: argos when a model for the pair is installed, else apertium.")
-@click.option("--glossary", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Glossary TOML applied on top of the default one.")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the translation cache.")
-@click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Translation cache file (default: $XDG_CACHE_HOME/briefing/translations.sqlite).")
+@translation_options
 def translate(source_lang: str, target_lang: str, engine: str, glossary: Path | None, no_cache: bool,
               cache_path: Path | None) -> None:
     """Translate plain text lines from stdin: exactly one line out per line in, same order.
@@ -447,9 +443,7 @@ def mail_options(func: Any) -> Any:
         click.option("--dry-run", is_flag=True, help="Write the message as OUT/briefing-<label>.eml; send nothing."),
         click.option("--force", is_flag=True, help="Send even when the ledger says these recipients have it."),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return _apply(options, func)
 
 
 @main.command("email")

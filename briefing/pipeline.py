@@ -103,10 +103,10 @@ def build(options: BuildOptions) -> BuildReport:
             glossary=options.glossary, use_cache=options.use_cache, cache_path=options.cache_path,
         )
     else:
-        articles = [dataclasses.replace(a, title_en=a.title, summary_en=a.summary,
-                                        figure_sentences_en=a.figure_sentences) for a in articles]
+        articles = [translate.as_is(a) for a in articles]
     translated = sum(
-        1 for a in articles if options.translate and a.lang != options.target_lang and "untranslated" not in a.flags
+        1 for a in articles
+        if options.translate and a.lang != options.target_lang and translate.UNTRANSLATED not in a.flags
     )
 
     # 5. themes

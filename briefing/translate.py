@@ -40,8 +40,8 @@ from briefing.translation_cache import TranslationCache, default_cache_path, nor
 log = get_logger(__name__)
 
 __all__ = [
-    "ENGINES", "ModelInfo", "Translator", "available_models", "install_model", "install_model_file",
-    "installed_models", "open_translator", "translate_articles",
+    "ENGINES", "UNTRANSLATED", "ModelInfo", "Translator", "as_is", "available_models", "install_model",
+    "install_model_file", "installed_models", "open_translator", "translate_articles",
 ]
 
 ENGINES = ("auto", "argos", "apertium")
@@ -304,7 +304,7 @@ def translate_articles(articles: Sequence[Article], *, target: str = "en", engin
     A guard that fired adds flag "translation-suspect"; a language no engine can do (while others
     can) or a failed run adds "untranslated" and keeps the original text. Returns the engine name(s).
     """
-    result = [_as_is(a) if a.lang == target else a for a in articles]
+    result = [as_is(a) if a.lang == target else a for a in articles]
     unknown = [i for i, a in enumerate(result) if not a.lang.strip()]
     for i in unknown:
         log.warning("%s: language unknown; left untranslated", result[i].path or result[i].id)
@@ -340,7 +340,7 @@ def translate_articles(articles: Sequence[Article], *, target: str = "en", engin
     return result, "+".join(names) or None
 
 
-def _as_is(article: Article) -> Article:
+def as_is(article: Article) -> Article:
     """The article with its own text as the 'translation' (it is already in the target language)."""
     return dataclasses.replace(article, title_en=article.title, summary_en=article.summary,
                                figure_sentences_en=article.figure_sentences)
