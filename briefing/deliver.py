@@ -20,7 +20,6 @@ import dataclasses
 import datetime as dt
 import email.errors
 import fcntl
-import glob
 import hashlib
 import json
 import os
@@ -203,6 +202,7 @@ def build_or_reuse(options: BuildOptions) -> BuildReport:
     report = pipeline.build(options)
     if fingerprint and report.outputs is not None:
         files = {f.name: getattr(report.outputs, f.name).name for f in dataclasses.fields(Outputs)}
+        cached.pop(fingerprint, None)  # a rebuilt entry moves to the end, so trimming keeps it
         cached[fingerprint] = {
             "files": files, "json_sha256": _file_hash(report.outputs.json), "read": report.read,
             "kept": report.kept, "translated": report.translated,
@@ -216,19 +216,16 @@ def build_or_reuse(options: BuildOptions) -> BuildReport:
 def inputs_fingerprint(options: BuildOptions) -> str | None:
     """A hash of everything a build reads, or None when a source is a URL (its page may have changed)."""
     from briefing import __version__
+    from briefing.ingest import expand_sources
     from briefing.settings import TEMPLATES_DIR
 
-    if any(re.match(r"https?://", source, re.I) for source in options.sources):
-        return None
+    entries = list(expand_sources(options.sources))  # the very files ingestion will read
+    if any(path is None and problem is None for _, path, problem in entries):
+        return None  # a URL
     settings = dataclasses.asdict(options)
     settings["today"] = (options.today or dt.date.today()).isoformat()
     settings["exclude_ids"] = sorted(options.exclude_ids)
-    files: list[Path] = []
-    for source in options.sources:
-        path = Path(source)
-        matched = [path] if path.exists() else [Path(p) for p in glob.glob(source, recursive=True)]
-        for found in matched:
-            files.extend(sorted(f for f in found.rglob("*") if f.is_file()) if found.is_dir() else [found])
+    files = [path for _, path, _ in entries if path is not None]
     for extra in (options.themes_file, options.glossary, options.templates_dir or TEMPLATES_DIR):
         if extra is not None and extra.exists():
             files.extend(sorted(f for f in extra.rglob("*") if f.is_file()) if extra.is_dir() else [extra])

@@ -532,7 +532,7 @@ _URL = re.compile(r"^https?://", re.IGNORECASE)
 _CONTENT_TYPES = {"html": ".html", "xml": ".xml", "rss": ".xml", "atom": ".xml", "json": ".json", "plain": ".txt"}
 
 
-def _expand(sources: Sequence[str]) -> Iterator[tuple[str, Path | None, str | None]]:
+def expand_sources(sources: Sequence[str]) -> Iterator[tuple[str, Path | None, str | None]]:
     """(source name, local path or None, problem or None) for every input the sources name."""
     seen: set[Path] = set()
     for source in sources:
@@ -682,7 +682,7 @@ def ingest(sources: Sequence[str], *, today: dt.date | None = None, max_bytes: i
     articles: list[Article] = []
     skipped: list[Skipped] = []
     warnings: list[str] = []
-    for name, path, problem in _expand(sources):
+    for name, path, problem in expand_sources(sources):
         if problem:
             skipped.append(Skipped(name, problem))
             continue

@@ -477,6 +477,17 @@ def test_inputs_fingerprint_follows_sources_options_and_date(tmp_path: Path, see
     assert deliver.inputs_fingerprint(dataclasses.replace(options, sources=("https://example.org/feed",))) is None
 
 
+def test_inputs_fingerprint_reads_the_files_ingestion_reads_under_home(
+    tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(seeds_dir, tmp_path / "news")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    options = BuildOptions(sources=("~/news",), out_dir=tmp_path / "out", today=dt.date(2026, 11, 23))
+    first = deliver.inputs_fingerprint(options)
+    (tmp_path / "news" / "new.txt").write_text("Le Vietnam lance un nouveau programme. " * 20, encoding="utf-8")
+    assert deliver.inputs_fingerprint(options) != first  # a new article under ~ is a new digest
+
+
 # --- end to end: `briefing email seeds/` -----------------------------------------------
 
 
