@@ -22,11 +22,9 @@ import email.errors
 import fcntl
 import hashlib
 import json
-import os
 import re
 import smtplib
 import ssl
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from email import policy
@@ -46,6 +44,7 @@ from briefing.errors import (
     LoginRefused,
     RecipientRefused,
 )
+from briefing.files import write_atomic
 from briefing.log import get_logger
 from briefing.records import BuildReport, Outputs, Period
 from briefing.settings import (
@@ -540,20 +539,10 @@ def ledger_lock(out_dir: Path) -> Iterator[None]:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    """Write a temporary file in the same folder, then rename it over `path`."""
+    """Write `path` atomically and owner-only (it holds recipients' addresses)."""
     try:
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        write_atomic(path, data, shared=False)
     except OSError as exc:
-        raise DeliveryError(f"{path.parent}: cannot write in the output folder ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "wb") as tmp:
-            tmp.write(data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(name, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
         raise DeliveryError(f"{path}: cannot write ({exc.strerror})") from None
 
 

@@ -13,9 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,12 +31,14 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from briefing import __version__
 from briefing.errors import RenderError, TemplateProblem
 from briefing.figures import KeyFigure, key_figures
+from briefing.files import write_atomic
 from briefing.log import get_logger
 from briefing.records import Article, Briefing, Outputs, Period, Section
 from briefing.settings import (
     CHART_LABEL_CHARS,
     EMAIL_MAX_BYTES,
     EMAIL_WIDTH_PX,
+    OTHER_THEME,
     PAPER_SIZES,
     PDF_VARIANT,
     SUMMARY_FALLBACK_CHARS,
@@ -219,7 +219,7 @@ def _views(briefing: Briefing, bilingual: bool) -> tuple[tuple[SectionView, ...]
             anchor = f"art-{number}"
             anchors.setdefault(article.id, anchor)
             views.append(article_view(article, anchor, bilingual=bilingual))
-        sections.append(SectionView(f"sec-{s_index}", section.theme or "Other", len(views),
+        sections.append(SectionView(f"sec-{s_index}", section.theme or OTHER_THEME, len(views),
                                     section.keywords, tuple(views)))
     return tuple(sections), anchors
 
@@ -443,30 +443,6 @@ def briefing_json(briefing: Briefing, figures: Sequence[KeyFigure]) -> str:
         "articles": [a.to_json() for a in briefing.articles],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def _file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-_FILE_MODE = _file_mode()
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder, so readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, _FILE_MODE)  # mkstemp makes owner-only files; a briefing is meant to be shared
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def render(
