@@ -334,11 +334,11 @@ def assign_taxonomy(
     higher: a sports story can be far from "Sports: games, matches…" and still sit among this week's
     sports stories.
     """
+    names = [t.name for t in themes]
+    if not len(texts):  # nothing to assign: no need to load the model
+        return Assignment((), (), {name: () for name in names})
     vectors = embed(texts) if vectors is None else vectors
     theme_vectors = embed([_theme_text(t) for t in themes]).astype(np.float64)
-    names = [t.name for t in themes]
-    if not len(texts):
-        return Assignment((), (), {name: () for name in names})
     bonus = KEYWORD_BONUS * _keyword_hits(texts, themes)
     similarity = vectors @ theme_vectors.T + bonus
     if len(texts) >= REFINE_MIN_ARTICLES:
@@ -434,7 +434,6 @@ def assign_auto(texts: Sequence[str], k: int | None = None, vectors: np.ndarray 
     counts, _ = _word_counts(texts)
     with _one_blas_thread():
         k = min(k, n) if k is not None else (choose_k(batch) if n >= 3 else 1)
-    with _one_blas_thread():
         members = _discover(batch, counts, k)
     chosen = members.argmax(axis=1)
     used = sorted(set(chosen.tolist()))
