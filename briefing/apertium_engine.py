@@ -23,7 +23,7 @@ from typing import IO
 
 from briefing.errors import ModelMissing, TranslationError
 from briefing.log import get_logger
-from briefing.settings import APERTIUM_BLOCK_LINES, APERTIUM_CHAINS, APERTIUM_TIMEOUT_S
+from briefing.settings import APERTIUM_BLOCK_LINES, APERTIUM_CHAINS, APERTIUM_MAX_SEGMENT_CHARS, APERTIUM_TIMEOUT_S
 
 log = get_logger(__name__)
 
@@ -100,6 +100,12 @@ class ApertiumEngine:
             )
         self.chain = chain
         self.version = "+".join(chain) + "@" + _chain_version(chain)
+
+    max_tokens = APERTIUM_MAX_SEGMENT_CHARS  # apertium counts nothing; characters bound a runaway segment
+
+    def token_count(self, text: str) -> int:
+        """Characters: apertium has no token limit of its own."""
+        return len(text)
 
     def translate(self, segments: Sequence[str]) -> list[str]:
         """One translation per segment, unknown-word marks removed; empty segments stay empty."""

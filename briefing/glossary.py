@@ -64,10 +64,10 @@ def _term_regex(term: str) -> str:
     return "".join(parts)
 
 
-def load_glossary(path: Path | None, source: str, target: str, *, with_default: bool = True) -> Glossary:
+def load_glossary(path: Path | None, source: str, target: str) -> Glossary:
     """The glossary for source→target: the default one, then `path` on top (raises BadGlossary)."""
     merged: dict[str, str] = {}
-    files = ([DEFAULT_GLOSSARY_FILE] if with_default and DEFAULT_GLOSSARY_FILE.is_file() else [])
+    files = [DEFAULT_GLOSSARY_FILE] if DEFAULT_GLOSSARY_FILE.is_file() else []
     if path is not None:
         files.append(Path(path))
     for file in files:

@@ -73,6 +73,16 @@ def normalise_figures(text: str, source: str, target: str) -> str:
     return _PERCENT.sub(r"\1%", text)
 
 
+# "130 milliards de dollars" → one held span "130 billion" per source language, longest scale word first.
+_AMOUNTS = {
+    lang: re.compile(
+        rf"(?<![\w.,])({_NUMBER}){_SPACES}+({'|'.join(sorted(scales, key=len, reverse=True))})\b"
+        rf"(?:{_SPACES}+de{_SPACES}+|{_SPACES}+d['’])?"
+    )
+    for lang, scales in SCALES.items()
+}
+
+
 def protect(text: str, source: str, target: str, glossary: Glossary) -> Protected:
     """Replace URLs, e-mail addresses, scaled amounts and glossary terms by placeholders."""
     if _PLACEHOLDER.search(text):
@@ -88,9 +98,7 @@ def protect(text: str, source: str, target: str, glossary: Glossary) -> Protecte
     text = normalise_figures(text, source, target)
     scales = SCALES.get(source) if target == "en" else None
     if scales:
-        words = "|".join(sorted(scales, key=len, reverse=True))
-        amount = re.compile(rf"(?<![\w.,])({_NUMBER}){_SPACES}+({words})\b(?:{_SPACES}+de{_SPACES}+|{_SPACES}+d['’])?")
-        text = amount.sub(lambda m: hold(f"{m.group(1)} {scales[m.group(2)]}") + " ", text)
+        text = _AMOUNTS[source].sub(lambda m: hold(f"{m.group(1)} {scales[m.group(2)]}") + " ", text)
         text = re.sub(r" {2,}", " ", text).strip()
     if glossary.pattern is not None:
         text = glossary.pattern.sub(lambda m: hold(glossary.target_for(m.group(0))), text)

@@ -27,14 +27,13 @@ from briefing.glossary import Glossary, load_glossary
 from briefing.log import get_logger
 from briefing.protect import Protected, protect, restore
 from briefing.records import Article
+from briefing.sentences import split_sentences
 from briefing.settings import (
-    APERTIUM_MAX_SEGMENT_CHARS,
     GUARD_LENGTH_RATIO,
     GUARD_LENGTH_SLACK,
     GUARD_MAX_REPEATS,
     TRANSLATE_BLOCK,
 )
-from briefing.summarize import split_sentences
 from briefing.translation_cache import TranslationCache, default_cache_path, normalise
 
 log = get_logger(__name__)
@@ -59,6 +58,11 @@ class Engine(Protocol):
 
     name: str
     version: str
+    max_tokens: int  # the longest segment, in `token_count` units, the engine takes whole
+
+    def token_count(self, text: str) -> int:
+        """The size of `text` in the engine's own units (model tokens, or characters)."""
+        ...
 
     def translate(self, segments: Sequence[str]) -> list[str]:
         """One output per segment, same order; empty stays empty."""
@@ -150,9 +154,8 @@ def split_long(text: str, measure: Callable[[str], int], limit: int) -> list[str
 
 # --- sentences -----------------------------------------------------------------------------------
 
-def _sentences(text: str, lang: str) -> list[str]:
-    """The summarizer's sentences of `text`: the units that are translated and cached."""
-    return [s for s in split_sentences(text, lang) if s.strip()]
+# The summarizer's sentences (briefing.sentences.split_sentences, never empty) are the units that are
+# translated and cached.
 
 
 # --- the translator --------------------------------------------------------------------------------
@@ -169,9 +172,8 @@ class Translator:
         self.glossary = glossary
         self.cache = cache
         self.stats = Stats()
-        token_count = getattr(engine, "token_count", None)
-        self._measure: Callable[[str], int] = token_count if token_count else len
-        self._limit: int = getattr(engine, "max_tokens", APERTIUM_MAX_SEGMENT_CHARS)
+        self._measure: Callable[[str], int] = engine.token_count
+        self._limit = engine.max_tokens
 
     def __enter__(self) -> Translator:
         return self
@@ -197,7 +199,7 @@ class Translator:
         block: list[list[list[str]]] = []  # per text: per sentence: its pieces
         size = 0
         for text in texts:
-            pieces = [self._pieces(sentence) for sentence in _sentences(text, self.source)]
+            pieces = [self._pieces(sentence) for sentence in split_sentences(text, self.source)]
             block.append(pieces)
             size += sum(len(p) for p in pieces)
             if size >= TRANSLATE_BLOCK:

@@ -45,12 +45,6 @@ class TranslationCache:
         self._prefix = f"{SCHEMA_VERSION}\0{engine}\0{version}\0{source}\0{target}\0"
         self._db: sqlite3.Connection | None = self._open()
 
-    def __enter__(self) -> TranslationCache:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     def _key(self, sentence: str) -> str:
         return hashlib.sha256((self._prefix + normalise(sentence)).encode("utf-8")).hexdigest()
 
