@@ -392,7 +392,13 @@ def sniff(text: str) -> str | None:
 
 
 def _format(text: str, name: str) -> str:
-    suffix = Path(urllib.parse.urlparse(name).path if "://" in name else name).suffix.lower()
+    if "://" in name:  # a URL: its path's extension, else the content-type hint _fetch put in the fragment
+        url = urllib.parse.urlparse(name)
+        suffix = Path(url.path).suffix.lower()
+        if suffix not in EXTENSIONS and url.fragment in EXTENSIONS:
+            suffix = url.fragment
+    else:
+        suffix = Path(name).suffix.lower()
     by_name = EXTENSIONS.get(suffix)
     by_content = sniff(text)
     if by_name in ("text", "feed") and by_content in ("html", "feed"):
@@ -583,7 +589,8 @@ def _fetch(url: str, max_bytes: int) -> tuple[bytes, str, str | None]:
     name = url
     if Path(urllib.parse.urlparse(url).path).suffix.lower() not in EXTENSIONS:
         subtype = content_type.rsplit("/", 1)[-1].split("+")[-1]
-        name = url + "#" + _CONTENT_TYPES.get(subtype, "") if subtype in _CONTENT_TYPES else url
+        if subtype in _CONTENT_TYPES:
+            name = url + "#" + _CONTENT_TYPES[subtype]
     return data, name, charset
 
 

@@ -480,6 +480,33 @@ def test_url_without_extension_uses_the_content_type(server: str) -> None:
     assert [a.title for a in result.articles] == ["Ten thousand trees for the river banks"]
 
 
+def test_plain_text_url_without_extension_is_read_by_its_content_type() -> None:
+    body = STORY.encode("utf-8")
+
+    class PlainText(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), PlainText)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/news/story"
+        result = ingest([url], today=TODAY)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert result.skipped == ()
+    [article] = result.articles
+    assert article.path == url and article.text == read_bytes(body, "story.txt", today=TODAY)[0].text
+
+
 def test_unreachable_url_is_skipped() -> None:
     result = ingest(["http://127.0.0.1:9/nothing-listens-here"], today=TODAY)
     [skipped] = result.skipped
