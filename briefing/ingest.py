@@ -657,7 +657,7 @@ def merge_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[M
             score = shared / min(len(own), len(shingles[position]))
             if score > similarity:
                 match, similarity = position, score
-        if match is None or (similarity < NEAR_DUPLICATE_ARTICLE and kept[match].id != article.id):
+        if match is None or similarity < NEAR_DUPLICATE_ARTICLE:  # the same id scores 1.0
             for shingle in own:
                 index[shingle].append(len(kept))
             kept.append(article)

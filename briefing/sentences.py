@@ -68,11 +68,12 @@ def abbreviations(lang: str) -> frozenset[str]:
         files = sorted((DATA_DIR / "abbreviations").glob("*.txt"))
     words: set[str] = set()
     for path in files:
-        words.update(_read_word_list(path))
+        words.update(read_word_list(path))
     return frozenset(words)
 
 
-def _read_word_list(path: Path) -> list[str]:
+def read_word_list(path: Path) -> list[str]:
+    """The words of a list file: one per line, blank lines and '#' comments skipped."""
     lines = path.read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 

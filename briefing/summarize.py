@@ -24,7 +24,7 @@ from typing import Any
 from briefing.errors import BadInput, SummarizeError
 from briefing.log import get_logger
 from briefing.records import Article
-from briefing.sentences import DATA_DIR, language_key, split_sentences
+from briefing.sentences import DATA_DIR, language_key, read_word_list, split_sentences
 from briefing.settings import (
     BOILERPLATE_MARKS,
     BOILERPLATE_STARTS,
@@ -91,8 +91,7 @@ def stopwords(lang: str) -> frozenset[str]:
     path = DATA_DIR / "stopwords" / f"{language_key(lang)}.txt"
     if not path.is_file():
         return frozenset()
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+    return frozenset(read_word_list(path))
 
 
 def content_terms(text: str, lang: str) -> Counter[str]:
@@ -104,12 +103,8 @@ def content_terms(text: str, lang: str) -> Counter[str]:
 # --- candidates ----------------------------------------------------------------------------
 
 
-def is_boilerplate(sentence: str) -> bool:
-    """True for captions, credits, "read also" links, headings and other lines that are not news."""
-    return bool(sentence) and _is_boilerplate(sentence, sentence.lower())
-
-
 def _is_boilerplate(sentence: str, lower: str) -> bool:
+    """True for captions, credits, "read also" links, headings and other lines that are not news."""
     if _BOILERPLATE_START.match(lower):
         return True
     if _BOILERPLATE_MARK.search(lower):
