@@ -83,6 +83,32 @@ SHORT_SENTENCE_WORDS = 8  # shorter ones too: a 4-word caption has a high cosine
 QUOTE_OPENERS = "«\"“"  # a sentence that opens with a quotation is someone's words, not the news itself
 QUOTED_FACTOR = 0.6  # ...and abstracts rarely quote: +0.3 ROUGE-1/2 on both halves of the dev file (0.4-0.8 alike)
 
+# --- stories: summaries -----------------------------------------------------------------
+# One summary per multi-article story (briefing/stories/summary.py): concept coverage, tuned on DUC 2003
+# (English) and MultiLing 2011 M000-M004 (French) by benchmarks/stories_summaries.py.
+STORY_CONCEPT_MIN_DOCS = 2  # a phrase one outlet uses is its detail; two outlets using it make it the story's
+STORY_CONCEPT_MIN_SHARE = 0.3  # ...and in a big story, 3 of 10 (Gillick & Favre's floor for 10 articles)
+STORY_LEAD_SENTENCES = 1  # an article's first sentences state the event; later ones give background
+STORY_LEAD_BONUS = 2.0  # each article that uses a phrase in its lead counts this much more
+STORY_POSITION_BONUS = 0.5  # an article's first sentence is worth this share of an average sentence's weight
+STORY_POSITION_DECAY = 0.5  # ...its second sentence half that
+STORY_MIN_SENTENCE_WORDS = 10  # shorter sentences are fragments, captions or quotes out of context
+STORY_MAX_SENTENCE_WORDS = 40  # longer ones are run-on lists that crowd a short summary out
+STORY_POSITION_MAX = 40  # sentences after the 40th of an article are rarely summary material
+STORY_DOC_MAX_CHARS = 50_000  # ...so a huge article is read only this far (about 40 sentences and more)
+STORY_POOL_MAX = 300  # the search sees the best 300 sentences by weight per word: bounded time for 50+ articles
+STORY_GREEDY_POWERS = (0.5, 1.0, 2.0)  # greedy starts (worth per word**p): together 99 % of the exact optimum
+STORY_SWAP_ROUNDS = 10  # swaps after each start; on the dev sets none needs more than a few
+STORY_SENTENCE_WORDS = 30  # a --sentences N summary may use about N news sentences' worth of words
+# Wire datelines the per-article rule leaves ("WASHINGTON (AP) -- ", "TIANJIN, August 7 (Xinhua) -- ",
+# "PARIS _ ", or the "- " it leaves after "(AP) -"): a place in capitals, an optional date and agency, a dash.
+STORY_DATELINE_PATTERN = (
+    r"^(?:[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3}"  # WASHINGTON, NEW YORK, ST. LOUIS
+    r"(?:, [\w .]{1,30}?)?(?: \([^()]{1,30}\))? )?"  # , August 7 (Xinhua)
+    r"(?:--|_|-|–|—) "
+)
+STORY_REPEAT_SHARE = 0.7  # a sentence whose content words are this much in one picked sentence repeats it
+
 # --- translate --------------------------------------------------------------------------
 TRANSLATION_CACHE_FILE = "translations.sqlite"  # under $XDG_CACHE_HOME/briefing: reruns reuse it, `rm` is safe
 CACHE_BUSY_TIMEOUT_S = 30.0  # a second run writing at the same moment holds the lock for well under a second
