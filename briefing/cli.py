@@ -46,6 +46,12 @@ def _fail(exc: BriefingError) -> click.ClickException:
 
 def _read_jsonl(stream: IO[str], source: str) -> Iterator[dict[str, Any]]:
     """JSON objects, one per non-empty line; a bad line raises BadInput naming the line."""
+    for _, obj in _read_numbered_jsonl(stream, source):
+        yield obj
+
+
+def _read_numbered_jsonl(stream: IO[str], source: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, JSON object) for each non-empty line; a bad line raises BadInput naming the line."""
     for number, line in enumerate(stream, 1):
         if not line.strip():
             continue
@@ -55,7 +61,7 @@ def _read_jsonl(stream: IO[str], source: str) -> Iterator[dict[str, Any]]:
             raise BadInput(f"{source}, line {number}: not valid JSON ({exc.msg})") from None
         if not isinstance(obj, dict):
             raise BadInput(f"{source}, line {number}: expected a JSON object, got {type(obj).__name__}")
-        yield obj
+        yield number, obj
 
 
 def _write_jsonl(objs: Any) -> None:
@@ -131,8 +137,14 @@ def build_options(func: Any) -> Any:
         click.option("--no-translate", is_flag=True, help="Keep the original language (the cover says so)."),
         click.option("--sentences", type=click.IntRange(1, 20), default=3, show_default=True,
                      help="Summary length in sentences."),
+        click.option("--words", type=click.IntRange(10, 1000), default=None,
+                     help="Summary length in words instead (sentences are added until it has this many)."),
         click.option("--method", type=click.Choice(sorted(SUMMARIZERS)), default="default",
-                     show_default=True, help="Summarizer."),
+                     show_default=True, help="Summarizer of single articles."),
+        click.option("--top", type=click.IntRange(1, 100), default=10, show_default=True,
+                     help="Stories on the 'Top stories' pages."),
+        click.option("--max-stories", type=click.IntRange(1, 1000), default=40, show_default=True,
+                     help="Stories shown in full, top ones included; the rest are listed one line each."),
         click.option("--themes", "themes_file", type=click.Path(dir_okay=False, path_type=Path),
                      default=None, help="Themes file (TOML, [[theme]] name/description/keywords); "
                      "default: the taxonomy that ships with briefing."),
@@ -165,7 +177,10 @@ def _build_settings(kwargs: dict[str, Any]) -> Any:
         engine=kwargs.pop("engine"),
         translate=not kwargs.pop("no_translate"),
         sentences=kwargs.pop("sentences"),
+        words=kwargs.pop("words"),
         method=kwargs.pop("method"),
+        top=kwargs.pop("top"),
+        max_stories=kwargs.pop("max_stories"),
         themes_file=kwargs.pop("themes_file"),
         auto_themes=kwargs.pop("auto_themes"),
         k=kwargs.pop("k"),
@@ -182,7 +197,8 @@ def _build_settings(kwargs: dict[str, Any]) -> Any:
 
 
 def _report_line(report: Any) -> str:
-    parts = [f"{report.read} article(s) read", f"{report.kept} in the briefing"]
+    parts = [f"{report.read} article(s) read", f"{report.kept} in the briefing"
+             + (f" as {report.stories} stor{'y' if report.stories == 1 else 'ies'}" if report.stories else "")]
     if report.skipped:
         reasons = "; ".join(f"{s.source}: {s.reason}" for s in report.skipped)
         parts.append(f"{len(report.skipped)} skipped ({reasons})")
@@ -293,6 +309,46 @@ def summarize(input_file: IO[str], field: str, lang: str, sentences: int, method
             method=method, title_field=title_field,
         ):
             click.echo(json.dumps(obj, ensure_ascii=False))
+    except BriefingError as exc:
+        raise _fail(exc) from None
+
+
+@main.command()
+@_input_option
+@click.option("--field", default="text", show_default=True, help="The field holding the text.")
+@click.option("--title-field", default="title", show_default=True, help="The field holding the headline.")
+@click.option("--lang", default="auto", show_default=True,
+              help="Language of the texts ('auto': each record's 'lang' field, else detected).")
+@click.option("--no-translate", is_flag=True,
+              help="Group on the original texts: each language is then grouped among itself.")
+@click.option("--group-by", default=None, metavar="FIELD",
+              help="Take each record's story from this field instead of discovering the stories.")
+@click.option("--sentences", type=click.IntRange(1, 100), default=3, show_default=True,
+              help="Summary length in sentences.")
+@click.option("--words", type=click.IntRange(10, 2000), default=None,
+              help="Summary length in words instead (sentences are added until it has this many).")
+@translation_options
+def stories(input_file: IO[str], field: str, title_field: str, lang: str, no_translate: bool,
+            group_by: str | None, sentences: int, words: int | None, engine: str, glossary: Path | None,
+            no_cache: bool, cache_path: Path | None) -> None:
+    """Group JSONL articles into stories, rank them and summarise each: JSONL stories out, most important first.
+
+    Records need "id" and the text (--field); "title", "lang", "date" (YYYY-MM-DD), "publisher" and "url"
+    are used when present (the `ingest --jsonl` objects have them all). Articles not in English are grouped
+    on their translated title and lead. Each output line has "story", "rank", "score", "articles" (the input
+    ids), "title", "summary" (in the story's main language), "lang" and "sources" (publishers).
+    """
+    from briefing import stories as stories_mod
+
+    options = stories_mod.StoryOptions(
+        translate=not no_translate, engine=engine, glossary=glossary, use_cache=not no_cache,
+        cache_path=cache_path, sentences=None if words else sentences, words=words,
+    )
+    try:
+        _write_jsonl(stories_mod.story_records(
+            _read_numbered_jsonl(input_file, input_file.name), options, field=field, title_field=title_field,
+            lang=lang, group_by=group_by, source=input_file.name,
+        ))
     except BriefingError as exc:
         raise _fail(exc) from None
 

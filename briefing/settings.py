@@ -173,6 +173,16 @@ NEWS_FILLER_WORDS = frozenset((
     "www", "com", "html",
 ))
 
+# --- stories: ranking and what the briefing shows ------------------------------------------
+# The score's whole part counts sources; each weight is a tenth of the one before, so more articles weigh
+# more than recency, and recency more than languages, among stories with as many sources.
+RANK_ARTICLES_WEIGHT = 0.9
+RANK_RECENCY_WEIGHT = 0.09
+RANK_LANGUAGES_WEIGHT = 0.009
+DEFAULT_TOP_STORIES = 10  # a reader's first page: what every outlet covered this week
+DEFAULT_MAX_STORIES = 40  # stories shown in full, top ones included: about 20 printed pages
+STORY_SOURCES_EMAIL = 4  # sources listed under a story in the email before "+N more" (the PDF lists all)
+
 # --- render -----------------------------------------------------------------------------
 PAPER_SIZES = ("A4", "Letter")  # what offices print on; the names CSS @page `size` understands
 KEY_FIGURES_MAX = 8  # one "numbers of the week" box that fits beside the chart on a single page
@@ -234,7 +244,10 @@ class BuildOptions:
     engine: str = "auto"
     translate: bool = True
     sentences: int = DEFAULT_SENTENCES
+    words: int | None = None  # story summaries of about this many words instead of `sentences`
     method: str = "default"  # summarizer name in summarize.SUMMARIZERS
+    top: int = DEFAULT_TOP_STORIES  # stories on the "Top stories" pages
+    max_stories: int = DEFAULT_MAX_STORIES  # stories shown in full (top ones included); the rest in one line
     themes_file: Path | None = None  # None: the default taxonomy that ships with the project
     auto_themes: bool = False
     k: int | None = None

@@ -104,6 +104,14 @@ def test_build_json_has_every_article_in_english_with_metadata(seeds_build: tupl
     # key figures come from the whole articles, not only the summaries
     values = [f["value"] for f in data["key_figures"]]
     assert "130 billion dollars" in values, values
+    # five different events: five one-article stories, in rank order, each naming its article
+    stories = data["stories"]
+    assert [s["rank"] for s in stories] == [1, 2, 3, 4, 5]
+    assert sorted(a for s in stories for a in s["articles"]) == sorted(a["id"] for a in articles)
+    assert {a["story"] for a in articles} == {s["story"] for s in stories}
+    for story in stories:
+        assert story["lang"] == "fr" and story["summary"] and story["summary_en"] and story["title_en"]
+        assert story["theme"] and story["sources"] and story["score"] >= 1
 
 
 def test_build_pdf_reads_back_in_english_grouped_by_theme(seeds_build: tuple[Path, str]) -> None:
@@ -114,7 +122,8 @@ def test_build_pdf_reads_back_in_english_grouped_by_theme(seeds_build: tuple[Pat
     flat = re.sub(r"\s+", " ", text)
     # the cover: period, article count and source languages
     assert "15 January 2025 – 25 October 2025" in flat
-    assert "Articles 5 in" in flat
+    assert "Stories 5 from 5 articles" in flat
+    assert "Top stories" in flat
     assert "Source languages French" in flat
     for article in data["articles"]:
         assert article["theme"] in flat

@@ -15,3 +15,7 @@ Contract (the pipeline calls `build_stories`; `briefing stories` calls the same 
 
 Near-duplicate copies of a wire story were already merged by ingestion and count as one source.
 """
+
+from briefing.stories.stage import StoriesResult, StoryOptions, build_stories, story_records, with_story_fields
+
+__all__ = ["StoriesResult", "StoryOptions", "build_stories", "story_records", "with_story_fields"]
