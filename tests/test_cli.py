@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -173,3 +175,13 @@ def test_summarize_rejects_bad_jsonl_naming_the_line(runner: CliRunner) -> None:
     result = runner.invoke(main, ["summarize"], input='{"text": "Une phrase."}\nnot json\n')
     assert result.exit_code == 1
     assert "line 2: not valid JSON" in result.output
+
+
+@pytest.mark.parametrize("args", [["--version"], ["models", "list"]])
+def test_python_m_briefing_runs_the_same_command_line(runner: CliRunner, tmp_path: Path, args: list[str]) -> None:
+    module = subprocess.run([sys.executable, "-m", "briefing", *args], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert module.returncode == 0, module.stderr
+    direct = runner.invoke(main, args)
+    assert module.stdout == direct.output
+
