@@ -37,13 +37,14 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return next(out.glob("briefing-*.whl"))
 
 
-def test_wheel_carries_every_template_and_word_list(wheel: Path) -> None:
+def test_wheel_carries_every_module_template_and_word_list(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
+    package = {f"briefing/{name}" for name in _files(ROOT / "briefing")}
     templates = {f"briefing/templates/{name}" for name in _files(ROOT / "templates")}
-    word_lists = {f"briefing/data/{name}" for name in _files(ROOT / "briefing" / "data")}
-    assert "briefing/templates/briefing.html" in templates
-    assert templates | word_lists <= names
-    assert "briefing/__main__.py" in names
+    assert {"briefing/__main__.py", "briefing/data/stopwords/fr.txt", "briefing/templates/briefing.html"} <= (
+        package | templates)
+    missing = sorted((package | templates) - names)
+    assert not missing, f"not in the wheel (a new subpackage goes in pyproject's packages): {missing}"
 
 
 def test_installed_wheel_runs_from_another_folder_on_its_own_templates(wheel: Path, tmp_path: Path) -> None:
