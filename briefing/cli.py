@@ -413,13 +413,14 @@ def themes(input_file: IO[str], field: str, themes_file: Path | None, auto: bool
 
 @main.group()
 def models() -> None:
-    """Manage Argos translation models (argostranslate packages)."""
+    """Manage translation models: Argos packages, and the apertium pairs in use."""
 
 
 @models.command("list")
 @click.option("--available", is_flag=True, help="Also list packages in the Argos index (needs internet).")
 def models_list(available: bool) -> None:
-    """List installed Argos models (and, with --available, those in the index)."""
+    """List installed Argos models and the apertium pairs, pivots included (with --available, the Argos index)."""
+    from briefing import apertium_engine
     from briefing import translate as translate_mod
 
     try:
@@ -428,6 +429,14 @@ def models_list(available: bool) -> None:
             click.echo(f"{info.source}->{info.target}  {info.version}  installed  {info.name}")
         if not installed:
             click.echo("no Argos model installed (apertium is used where its modes exist)")
+        modes = apertium_engine.installed_modes()
+        pairs = apertium_engine.usable_pairs()
+        if modes:
+            click.echo(f"apertium modes: {', '.join(sorted(modes))}")
+        for pair in pairs:
+            click.echo(f"{pair.source}->{pair.target}  apertium  {' | '.join(pair.chain)}")
+        if not pairs:
+            click.echo(f"no apertium pair installed; for fr->en: {apertium_engine.install_hint('fr', 'en')}")
         if available:
             for info in translate_mod.available_models():
                 click.echo(f"{info.source}->{info.target}  {info.version}  available  {info.name}")

@@ -7,17 +7,28 @@ Options a user sets per run live in `BuildOptions` (built once by the CLI's adap
 from __future__ import annotations
 
 import datetime as dt
+import importlib.resources
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-# templates/ sits beside the package in a checkout; an installed wheel carries a copy in briefing/_data.
-TEMPLATES_DIR = (
-    PACKAGE_DIR.parent / "templates"
-    if (PACKAGE_DIR.parent / "templates").is_dir()
-    else PACKAGE_DIR / "_data" / "templates"
-)
+
+
+def _shipped_templates() -> Path:
+    """The templates folder: the wheel's copy (briefing/templates), else templates/ beside the package."""
+    # An installed wheel carries templates/ as package data (pyproject's package-dir maps it in). A checkout,
+    # run through the editable install or PYTHONPATH, has no briefing/templates and reads templates/ itself,
+    # so an edit there shows at the next run. The wheel's copy is asked first so that an unrelated
+    # site-packages/templates never stands in for it. Jinja and WeasyPrint read real files: wheels install
+    # unpacked, so the resource is a folder on disk.
+    packaged = importlib.resources.files("briefing") / "templates"
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return PACKAGE_DIR.parent / "templates"
+
+
+TEMPLATES_DIR = _shipped_templates()
 
 # --- pipeline ---------------------------------------------------------------------------
 DEFAULT_SOURCES = ("seeds/",)

@@ -103,7 +103,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise bad("no such file (give an existing file, or copy templates/themes.toml)") from None
+        raise bad(f"no such file (give an existing file, or copy {DEFAULT_THEMES_FILE})") from None
     except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
         raise bad(f"cannot be read ({exc.__class__.__name__}); it must be a UTF-8 TOML file") from None
     except tomllib.TOMLDecodeError as exc:

@@ -126,7 +126,7 @@ def test_missing_themes_file_says_which_file(runner: Any, tmp_path: Path) -> Non
     result = runner.invoke(main, ["themes", "--themes", str(missing), "--input", str(records)])
     assert result.exit_code == 1
     assert result.output == f"Error: themes file {missing}: no such file (give an existing file, or copy " \
-        "templates/themes.toml)\n"
+        f"{themes.DEFAULT_THEMES_FILE})\n"
 
 
 # --- taxonomy mode ------------------------------------------------------------------------
