@@ -77,7 +77,7 @@ def main() -> None:
     folder = args.keep or Path(tempfile.mkdtemp(prefix="briefing-week-"))
     (folder / "news").mkdir(parents=True, exist_ok=True)
     (folder / "news" / "week.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
-    command = [sys.executable, "-m", "briefing.cli", "-q", "build", str(folder / "news"), "--out",
+    command = [sys.executable, "-m", "briefing", "-q", "build", str(folder / "news"), "--out",
                str(folder / "out"), "--week", WEEK, "--today", "2025-10-06", "--engine", args.engine,
                "--no-cache", "--creation-date", "2025-10-06T08:00:00"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
