@@ -196,6 +196,7 @@ class MailOptions:
     attach_pdf: bool = False
     dry_run: bool = False
     force: bool = False  # send again even when the ledger says this digest went to these recipients
+    timeout_s: float = SMTP_TIMEOUT_S  # for each SMTP answer; tests shorten it
 
 
 @dataclass(frozen=True, slots=True)
