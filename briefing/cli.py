@@ -108,6 +108,11 @@ _TRANSLATION_OPTIONS = [
 ]
 
 
+_FETCH_DEADLINE_OPTION = click.option(
+    "--fetch-deadline", "fetch_deadline_s", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+    metavar="SECONDS", help="Give up on a URL source whose whole download takes longer than this.")
+
+
 def _apply(options: list[Any], func: Any) -> Any:
     """Decorate `func` with `options`, listed in the order --help shows them."""
     for option in reversed(options):
@@ -149,6 +154,7 @@ def build_options(func: Any) -> Any:
                      help="Run as if today were this date (for --week last/this and date checks)."),
         click.option("--creation-date", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
                      default=None, help="Fixed generation date, for reproducible output."),
+        _FETCH_DEADLINE_OPTION,
     ]
     return _apply(options, func)
 
@@ -178,6 +184,7 @@ def _build_settings(kwargs: dict[str, Any]) -> Any:
         bilingual=kwargs.pop("bilingual"),
         today=today.date() if today else None,
         creation_date=kwargs.pop("creation_date"),
+        fetch_deadline_s=kwargs.pop("fetch_deadline_s"),
     )
 
 
@@ -228,7 +235,8 @@ def build(**kwargs: Any) -> None:
               help="Run date: no article may be dated after it (default: today).")
 @click.option("--max-size", "max_mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
               help="Skip files larger than this many MB.")
-def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float) -> None:
+@_FETCH_DEADLINE_OPTION
+def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, fetch_deadline_s: float) -> None:
     """Read and clean articles from files, folders, globs or URLs.
 
     Formats: scraped text (.txt, .md), saved pages (.html), JSON/JSONL records (title, text, date,
@@ -246,6 +254,7 @@ def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float) -> 
             sources or DEFAULT_SOURCES,
             today=today.date() if today else None,
             max_bytes=int(max_mb * 1024 * 1024),
+            fetch_deadline_s=fetch_deadline_s,
         )
     except BriefingError as exc:
         raise _fail(exc) from None

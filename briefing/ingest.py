@@ -13,13 +13,18 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import dataclasses
 import datetime as dt
 import glob
 import hashlib
+import http.client
 import json
 import os
 import re
+import socket
+import ssl
+import threading
 import unicodedata
 import urllib.error
 import urllib.parse
@@ -36,6 +41,8 @@ from briefing.log import get_logger
 from briefing.records import Article, IngestResult, Merged, Skipped
 from briefing.settings import (
     DATE_LEAD_PARAGRAPHS,
+    FETCH_CHUNK_BYTES,
+    HTTP_DEADLINE_S,
     HTTP_TIMEOUT_S,
     LANG_MIN_CHARS,
     MAX_FILE_BYTES,
@@ -571,19 +578,83 @@ def _hidden(relative: Path) -> bool:
     return any(part.startswith(".") for part in relative.parts)
 
 
-def _fetch(url: str, max_bytes: int) -> tuple[bytes, str, str | None]:
-    """The body of `url`, a name whose extension tells its format, and the declared charset."""
+class _Watch:
+    """The sockets of one download, so that its deadline can cut them from a timer thread.
+
+    urllib's timeout applies to each socket read: a server that sends a byte every few seconds
+    would never trip it. Shutting the sockets down at the deadline wakes any blocked read.
+    """
+
+    def __init__(self) -> None:
+        self.sockets: list[socket.socket] = []
+        self.expired = False
+
+    def expire(self) -> None:
+        self.expired = True
+        for sock in self.sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def opener(self) -> urllib.request.OpenerDirector:
+        """A urllib opener whose HTTP and HTTPS connections (redirects included) report their sockets."""
+        watch = self
+
+        class Watched(http.client.HTTPConnection):
+            def connect(self) -> None:
+                super().connect()
+                watch.sockets.append(self.sock)
+
+        class WatchedTLS(http.client.HTTPSConnection):
+            def connect(self) -> None:
+                super().connect()
+                watch.sockets.append(self.sock)
+
+        class Handler(urllib.request.HTTPHandler):
+            def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+                return self.do_open(Watched, req)
+
+        class TLSHandler(urllib.request.HTTPSHandler):
+            def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+                return self.do_open(WatchedTLS, req, context=ssl.create_default_context())
+
+        return urllib.request.build_opener(Handler, TLSHandler)
+
+
+def _fetch(url: str, max_bytes: int, deadline_s: float = HTTP_DEADLINE_S) -> tuple[bytes, str, str | None]:
+    """The body of `url`, a name whose extension tells its format, and the declared charset.
+
+    The whole download (connection, headers, body, redirects) must end within `deadline_s` seconds.
+    """
     request = urllib.request.Request(url, headers={"User-Agent": "briefing (offline news digest)"})
+    watch = _Watch()
+    timer = threading.Timer(deadline_s, watch.expire)
+    timer.daemon = True
+    timer.start()
+    too_slow = f"gave up after {deadline_s:g} s: the server sends too slowly (the whole download must end in that time)"
     try:
-        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_S) as response:
-            data = response.read(max_bytes + 1)
+        with watch.opener().open(request, timeout=min(HTTP_TIMEOUT_S, deadline_s)) as response:
+            chunks: list[bytes] = []
+            size = 0
+            while size <= max_bytes:
+                chunk = response.read1(FETCH_CHUNK_BYTES)
+                if watch.expired:
+                    raise IngestError(too_slow)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+            data = b"".join(chunks)
             content_type = response.headers.get_content_type() or ""
             charset = response.headers.get_content_charset()
     except urllib.error.HTTPError as exc:
         raise IngestError(f"could not fetch: HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
+        if watch.expired:
+            raise IngestError(too_slow) from None
         reason = getattr(exc, "reason", exc)
         raise IngestError(f"could not fetch: {reason}") from None
+    finally:
+        timer.cancel()
     if len(data) > max_bytes:
         raise IngestError(f"larger than the {max_bytes / 1024 / 1024:g} MB limit")
     name = url
@@ -594,9 +665,10 @@ def _fetch(url: str, max_bytes: int) -> tuple[bytes, str, str | None]:
     return data, name, charset
 
 
-def _load(name: str, path: Path | None, max_bytes: int, today: dt.date) -> tuple[list[Article], list[str]]:
+def _load(name: str, path: Path | None, max_bytes: int, today: dt.date,
+          deadline_s: float) -> tuple[list[Article], list[str]]:
     if path is None:
-        data, format_name, charset = _fetch(name, max_bytes)
+        data, format_name, charset = _fetch(name, max_bytes, deadline_s)
         articles, warnings = _read_source(data, format_name, today, charset=charset, source_url=name)
         return [dataclasses.replace(a, path=name) for a in articles], warnings
     try:
@@ -679,9 +751,11 @@ def merge_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[M
 # --- the stage -----------------------------------------------------------------------------
 
 
-def ingest(sources: Sequence[str], *, today: dt.date | None = None, max_bytes: int = MAX_FILE_BYTES) -> IngestResult:
+def ingest(sources: Sequence[str], *, today: dt.date | None = None, max_bytes: int = MAX_FILE_BYTES,
+           fetch_deadline_s: float = HTTP_DEADLINE_S) -> IngestResult:
     """Read, clean and de-duplicate every article the sources hold (files, folders, globs, URLs).
 
+    Each URL's whole download must end within `fetch_deadline_s` seconds, else it is skipped.
     A source that gives no article becomes a `Skipped` with a one-line reason; nothing raises for one
     bad file. Articles without a date are reported in `warnings`.
     """
@@ -694,7 +768,7 @@ def ingest(sources: Sequence[str], *, today: dt.date | None = None, max_bytes: i
             skipped.append(Skipped(name, problem))
             continue
         try:
-            found, notes = _load(name, path, max_bytes, today)
+            found, notes = _load(name, path, max_bytes, today, fetch_deadline_s)
         except IngestError as exc:
             log.debug("skipped %s: %s", name, exc)
             skipped.append(Skipped(name, str(exc)))

@@ -44,6 +44,7 @@ from briefing.settings import (
     SUMMARY_FALLBACK_CHARS,
     TEMPLATES_DIR,
     TEXT_WIDTH,
+    TITLE_DISPLAY_MAX_CHARS,
 )
 
 log = get_logger(__name__)
@@ -168,6 +169,20 @@ def display_text(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+def display_title(text: str) -> str:
+    """A title as the briefing shows it: one line, cut at a word to TITLE_DISPLAY_MAX_CHARS with "…".
+
+    Feeds control titles; the full title stays in the JSON record.
+    """
+    line = " ".join(display_text(text).split())
+    if len(line) <= TITLE_DISPLAY_MAX_CHARS:
+        return line
+    cut = line[: TITLE_DISPLAY_MAX_CHARS - 1]
+    if " " in cut[TITLE_DISPLAY_MAX_CHARS // 2 :]:  # end on a whole word when one ends in the second half
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
+
+
 def _summary(article: Article) -> str:
     text = article.summary_en or article.summary
     if text:
@@ -187,8 +202,8 @@ def _link_text(url: str | None, publisher: str | None) -> str | None:
 
 def article_view(article: Article, anchor: str, *, bilingual: bool) -> ArticleView:
     """The display form of one article."""
-    title = display_text(article.title_en or article.title).strip() or "(untitled)"
-    original_title = display_text(article.title).strip()
+    title = display_title(article.title_en or article.title) or "(untitled)"
+    original_title = display_title(article.title)
     url = safe_url(article.url)
     summary = display_text(_summary(article))
     original = display_text(article.summary) if bilingual and article.summary else ""

@@ -10,6 +10,7 @@ import importlib.util
 import json
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -505,6 +506,56 @@ def test_plain_text_url_without_extension_is_read_by_its_content_type() -> None:
     assert result.skipped == ()
     [article] = result.articles
     assert article.path == url and article.text == read_bytes(body, "story.txt", today=TODAY)[0].text
+
+
+class Drip(http.server.BaseHTTPRequestHandler):
+    """A server that answers, then sends its page one byte every 0.2 s (each read is quick; the whole is not)."""
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/headers"):  # dripping even the status line and headers
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + b"X-Pad: x\r\n" * 1000
+            try:
+                for byte in head:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        try:
+            for _ in range(10_000):
+                self.wfile.write(b"<")
+                self.wfile.flush()
+                time.sleep(0.2)
+        except OSError:
+            return  # the client gave up
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.mark.parametrize("path", ["/body.html", "/headers.html"])
+def test_a_slow_drip_url_is_given_up_at_the_deadline_and_the_run_goes_on(runner: CliRunner, tmp_path: Path,
+                                                                        path: str) -> None:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Drip)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    (tmp_path / "good.txt").write_text(STORY, encoding="utf-8")
+    url = f"http://127.0.0.1:{httpd.server_address[1]}{path}"
+    try:
+        started = time.monotonic()
+        code, records, stderr = _ingest_cli(runner, url, str(tmp_path / "good.txt"), "--fetch-deadline", "2")
+        took = time.monotonic() - started
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert took < 8, took
+    assert code == 1
+    assert [r["path"] for r in records] == [str(tmp_path / "good.txt")]
+    assert (f"skipped {url}: gave up after 2 s: the server sends too slowly (the whole download must end in that "
+            "time)") in stderr.splitlines()
 
 
 def test_unreachable_url_is_skipped() -> None:
