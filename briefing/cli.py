@@ -45,17 +45,20 @@ def _fail(exc: BriefingError) -> click.ClickException:
 
 
 def _read_jsonl(stream: IO[str], source: str) -> Iterator[dict[str, Any]]:
-    """JSON objects, one per non-empty line; a bad line raises BadInput naming the line."""
-    for number, line in enumerate(stream, 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"{source}, line {number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(obj, dict):
-            raise BadInput(f"{source}, line {number}: expected a JSON object, got {type(obj).__name__}")
-        yield obj
+    """JSON objects, one per non-empty line; a bad line, or bytes that are not UTF-8, raise BadInput."""
+    try:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise BadInput(f"{source}, line {number}: not valid JSON ({exc.msg})") from None
+            if not isinstance(obj, dict):
+                raise BadInput(f"{source}, line {number}: expected a JSON object, got {type(obj).__name__}")
+            yield obj
+    except UnicodeDecodeError:
+        raise BadInput(f"{source}: not UTF-8 text; JSON Lines must be UTF-8 (convert it, e.g. with iconv)") from None
 
 
 def _write_jsonl(objs: Any) -> None:

@@ -236,7 +236,7 @@ def inputs_fingerprint(options: BuildOptions) -> str | None:
     from briefing.ingest import expand_sources
     from briefing.settings import TEMPLATES_DIR
 
-    entries = list(expand_sources(options.sources))  # the very files ingestion will read
+    entries = list(expand_sources(options.sources, output_dir=options.out_dir))  # the very files ingestion will read
     if any(path is None and problem is None for _, path, problem in entries):
         return None  # a URL
     settings = dataclasses.asdict(options)

@@ -44,6 +44,12 @@ CAPTION_REPEAT_COVERAGE = 0.8  # a short line whose words are 80 % inside one pa
 NEAR_DUPLICATE_PARAGRAPH = 0.8  # word-set Jaccard above which two paragraphs are one (an edited lead, a caption twice)
 NEAR_DUPLICATE_ARTICLE = 0.8  # share of the shorter copy's 5-word phrases in the other: reposts, feed summaries
 LANG_MIN_CHARS = 20  # py3langid is unreliable below a short sentence; use the source's declared language then
+# UTF-8 text with at most one bad byte per 1,000 (a stray \xff from a broken copy) is read with those bytes
+# replaced; a legacy code page fails UTF-8 on every accented letter, far more often than that
+UTF8_MAX_BAD_SHARE = 0.001
+# libxml2 parses a tag's attributes in quadratic time (100,000 on one tag: a minute); real pages put a few
+# dozen at most on one element, so a tag with more is reduced to its bare name before parsing
+MAX_TAG_ATTRIBUTES = 256
 REPEAT_WINDOW = 60  # near-repeats sit within a screen of each other; a window keeps 20 MB files linear
 TEASER_MIN_BEFORE = 400  # a "Voir plus" cut only ends the story when a real story (two paragraphs) precedes it
 
