@@ -4,8 +4,8 @@ The templates in `templates/` (or a user's `--templates DIR`, which overrides th
 rendered with Jinja autoescaping on for HTML, so article text is never markup. WeasyPrint builds the
 PDF with a URL fetcher that only reads the templates' own files and `data:` URIs: content from the
 articles can never make it open a local file or reach the network. The email's CSS is inlined by
-css-inline with remote loading off. All four files are written atomically (temporary file in the
-same folder, then `os.replace`), so a crash never leaves a half-written briefing behind.
+css-inline with remote loading off. The four files are published together (each to a temporary file
+in the same folder, then all renamed), so a crash never leaves a half-written or mixed briefing behind.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from briefing import __version__
 from briefing.errors import RenderError, TemplateProblem
 from briefing.figures import KeyFigure, key_figures
-from briefing.files import write_atomic
+from briefing.files import publish_together, remove_stale_temporaries
 from briefing.log import get_logger
 from briefing.records import Article, Briefing, Outputs, Period, Section
 from briefing.settings import (
@@ -41,6 +41,7 @@ from briefing.settings import (
     OTHER_THEME,
     PAPER_SIZES,
     PDF_VARIANT,
+    STALE_TEMPORARY_S,
     SUMMARY_FALLBACK_CHARS,
     TEMPLATES_DIR,
     TEXT_WIDTH,
@@ -470,8 +471,9 @@ def render(
 ) -> Outputs:
     """Write briefing-<label>.pdf, .html, .txt and .json to `out_dir` and return their paths.
 
-    Every file is built in memory first, then written atomically: a template fault (TemplateProblem)
-    or a layout failure (RenderError) leaves the previous files untouched.
+    Every file is built in memory first, then the four are published together (all written, then all
+    renamed): a template fault (TemplateProblem), a layout failure or a full disk (RenderError) leaves
+    the previous set untouched. Temporary files an interrupted run left behind are removed.
     """
     if paper not in PAPER_SIZES:
         raise RenderError(f"paper size {paper!r} is not one of {', '.join(PAPER_SIZES)}")
@@ -494,10 +496,14 @@ def render(
         out_dir.mkdir(parents=True, exist_ok=True)
         stem = f"briefing-{briefing.period.label}"
         outputs = Outputs(*(out_dir / f"{stem}.{ext}" for ext in ("pdf", "html", "txt", "json")))
-        write_atomic(outputs.pdf, pdf)
-        write_atomic(outputs.html, email_bytes)
-        write_atomic(outputs.txt, text.encode("utf-8"))
-        write_atomic(outputs.json, briefing_json(briefing, context["figures"]).encode("utf-8"))
+        for leftover in remove_stale_temporaries(out_dir, "briefing-", STALE_TEMPORARY_S):
+            log.info("removed %s, left by an interrupted run", leftover.name)
+        publish_together([
+            (outputs.pdf, pdf),
+            (outputs.html, email_bytes),
+            (outputs.txt, text.encode("utf-8")),
+            (outputs.json, briefing_json(briefing, context["figures"]).encode("utf-8")),
+        ])
     except OSError as exc:
         raise RenderError(f"could not write the briefing to {out_dir}: {exc.strerror or exc}") from None
     log.info("wrote %s", ", ".join(p.name for p in outputs.all()))

@@ -173,6 +173,8 @@ CHART_LABEL_CHARS = 28  # longer theme names are cut in the chart so the bars ke
 EMAIL_WIDTH_PX = 600  # the width Gmail, Outlook and phones all show without horizontal scrolling
 EMAIL_MAX_BYTES = 100_000  # Gmail clips a message body above 102 KB; stay under it with a margin
 TEXT_WIDTH = 76  # plain-text lines stay under RFC 5322's 78 characters, with room for "> " quoting
+# a build writes its four files within seconds: a `.briefing-*.tmp` this old was left by a crashed run
+STALE_TEMPORARY_S = 3600.0
 PDF_VARIANT = "pdf/ua-1"  # tagged, titled, language-marked PDF screen readers can follow; output stays reproducible
 
 # --- deliver ----------------------------------------------------------------------------
