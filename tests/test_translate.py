@@ -13,6 +13,7 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -241,6 +242,43 @@ def test_a_file_that_is_not_a_package_is_refused(argos_home: Path, tmp_path: Pat
     assert result.exit_code == 1
     assert "fr_en.argosmodel: not an Argos model" in result.stderr
     assert translate.installed_models() == []
+
+
+def _repacked(original: Path, out: Path, *, rename: Any = None, replace: dict[str, bytes] | None = None) -> Path:
+    """A copy of a real package with member names passed through `rename` and some contents replaced."""
+    import zipfile
+
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            tail = name.split("/", 1)[1]
+            data = (replace or {}).get(tail, source.read(name))
+            target.writestr(rename(name) if rename else name, data)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"rename": lambda n: "../" + n.split("/", 1)[1]}, "holds the path '../"),
+        ({"rename": lambda n: "/abs/" + n}, "which leaves its folder"),
+        ({"replace": {"model/model.bin": b"garbage" * 1000}}, "its model cannot be loaded"),
+        ({"replace": {"sentencepiece.model": b"garbage"}}, "its model cannot be loaded"),
+        ({"replace": {"metadata.json": b'{"from_code": ["fr"], "to_code": "en"}'}},
+         "must name from_code and to_code as language codes"),
+    ],
+)
+def test_a_hostile_or_broken_package_is_refused_before_installing(
+        argos_home: Path, packages: dict[str, Path], tmp_path: Path, runner: CliRunner, change: dict[str, Any],
+        message: str) -> None:
+    bad = _repacked(packages["fr-en"], tmp_path / "bad.argosmodel", **change)
+    result = runner.invoke(main, ["models", "install", "--file", str(bad)])
+    assert result.exit_code == 1
+    assert message in result.stderr and "Traceback" not in result.output
+    assert list(argos_home.iterdir()) == [] and not (argos_home.parent / "metadata.json").exists()
+    listed = runner.invoke(main, ["models", "list"])
+    assert listed.exit_code == 0 and "no Argos model installed" in listed.stdout
+    # the real package still installs afterwards
+    assert runner.invoke(main, ["models", "install", "--file", str(packages["fr-en"])]).exit_code == 0
 
 
 def test_missing_pair_fails_up_front_naming_the_install_command(argos_home: Path, runner: CliRunner) -> None:
