@@ -51,17 +51,21 @@ def _read_jsonl(stream: IO[str], source: str) -> Iterator[dict[str, Any]]:
 
 
 def _read_numbered_jsonl(stream: IO[str], source: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, JSON object) for each non-empty line; a bad line raises BadInput naming the line."""
-    for number, line in enumerate(stream, 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"{source}, line {number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(obj, dict):
-            raise BadInput(f"{source}, line {number}: expected a JSON object, got {type(obj).__name__}")
-        yield number, obj
+    """(line number, JSON object) for each non-empty line; a bad line, or bytes that are not UTF-8, raise
+    BadInput naming the line."""
+    try:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise BadInput(f"{source}, line {number}: not valid JSON ({exc.msg})") from None
+            if not isinstance(obj, dict):
+                raise BadInput(f"{source}, line {number}: expected a JSON object, got {type(obj).__name__}")
+            yield number, obj
+    except UnicodeDecodeError:
+        raise BadInput(f"{source}: not UTF-8 text; JSON Lines must be UTF-8 (convert it, e.g. with iconv)") from None
 
 
 def _write_jsonl(objs: Any) -> None:
@@ -114,6 +118,11 @@ _TRANSLATION_OPTIONS = [
 ]
 
 
+_FETCH_DEADLINE_OPTION = click.option(
+    "--fetch-deadline", "fetch_deadline_s", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+    metavar="SECONDS", help="Give up on a URL source whose whole download takes longer than this.")
+
+
 def _apply(options: list[Any], func: Any) -> Any:
     """Decorate `func` with `options`, listed in the order --help shows them."""
     for option in reversed(options):
@@ -161,6 +170,7 @@ def build_options(func: Any) -> Any:
                      help="Run as if today were this date (for --week last/this and date checks)."),
         click.option("--creation-date", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
                      default=None, help="Fixed generation date, for reproducible output."),
+        _FETCH_DEADLINE_OPTION,
     ]
     return _apply(options, func)
 
@@ -193,6 +203,7 @@ def _build_settings(kwargs: dict[str, Any]) -> Any:
         bilingual=kwargs.pop("bilingual"),
         today=today.date() if today else None,
         creation_date=kwargs.pop("creation_date"),
+        fetch_deadline_s=kwargs.pop("fetch_deadline_s"),
     )
 
 
@@ -244,7 +255,8 @@ def build(**kwargs: Any) -> None:
               help="Run date: no article may be dated after it (default: today).")
 @click.option("--max-size", "max_mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
               help="Skip files larger than this many MB.")
-def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float) -> None:
+@_FETCH_DEADLINE_OPTION
+def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, fetch_deadline_s: float) -> None:
     """Read and clean articles from files, folders, globs or URLs.
 
     Formats: scraped text (.txt, .md), saved pages (.html), JSON/JSONL records (title, text, date,
@@ -262,6 +274,7 @@ def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float) -> 
             sources or DEFAULT_SOURCES,
             today=today.date() if today else None,
             max_bytes=int(max_mb * 1024 * 1024),
+            fetch_deadline_s=fetch_deadline_s,
         )
     except BriefingError as exc:
         raise _fail(exc) from None

@@ -72,7 +72,8 @@ def build(options: BuildOptions) -> BuildReport:
         themes.load_themes(options.themes_file)  # and a bad --themes file
 
     # 1. ingest
-    result = ingest.ingest(options.sources, today=today)
+    result = ingest.ingest(options.sources, today=today, fetch_deadline_s=options.fetch_deadline_s,
+                           output_dir=options.out_dir)
     if not result.articles:
         reasons = "; ".join(f"{s.source}: {s.reason}" for s in result.skipped) or "no files matched"
         raise NoArticles(f"no usable article found in {', '.join(options.sources)} ({reasons})")

@@ -4,8 +4,8 @@ The templates in `templates/` (or a user's `--templates DIR`, which overrides th
 rendered with Jinja autoescaping on for HTML, so article text is never markup. WeasyPrint builds the
 PDF with a URL fetcher that only reads the templates' own files and `data:` URIs: content from the
 articles can never make it open a local file or reach the network. The email's CSS is inlined by
-css-inline with remote loading off. All four files are written atomically (temporary file in the
-same folder, then `os.replace`), so a crash never leaves a half-written briefing behind.
+css-inline with remote loading off. The four files are published together (each to a temporary file
+in the same folder, then all renamed), so a crash never leaves a half-written or mixed briefing behind.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from briefing import __version__
 from briefing.errors import RenderError, TemplateProblem
 from briefing.figures import KeyFigure, key_figures
-from briefing.files import write_atomic
+from briefing.files import publish_together, remove_stale_temporaries
 from briefing.log import get_logger
 from briefing.records import Article, Briefing, Outputs, Period, Section, Story
 from briefing.settings import (
@@ -43,10 +43,12 @@ from briefing.settings import (
     OTHER_THEME,
     PAPER_SIZES,
     PDF_VARIANT,
+    STALE_TEMPORARY_S,
     STORY_SOURCES_EMAIL,
     SUMMARY_FALLBACK_CHARS,
     TEMPLATES_DIR,
     TEXT_WIDTH,
+    TITLE_DISPLAY_MAX_CHARS,
 )
 from briefing.stories import rank as ranking
 
@@ -199,6 +201,20 @@ def display_text(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+def display_title(text: str) -> str:
+    """A title as the briefing shows it: one line, cut at a word to TITLE_DISPLAY_MAX_CHARS with "…".
+
+    Feeds control titles; the full title stays in the JSON record.
+    """
+    line = " ".join(display_text(text).split())
+    if len(line) <= TITLE_DISPLAY_MAX_CHARS:
+        return line
+    cut = line[: TITLE_DISPLAY_MAX_CHARS - 1]
+    if " " in cut[TITLE_DISPLAY_MAX_CHARS // 2 :]:  # end on a whole word when one ends in the second half
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
+
+
 def _summary(story: Story) -> str:
     text = story.summary_en or story.summary
     if text:
@@ -247,14 +263,14 @@ def source_view(article: Article) -> SourceView:
         language=language_name(article.lang),
         url=url,
         host=_link_text(url, article.publisher),
-        title=display_text(article.title).strip(),
+        title=display_title(article.title),
     )
 
 
 def story_view(story: Story, anchor: str, *, bilingual: bool) -> StoryView:
     """The display form of one story shown in full."""
-    title = display_text(story.title_en or story.title).strip() or "(untitled)"
-    original_title = display_text(story.title).strip()
+    title = display_title(story.title_en or story.title) or "(untitled)"
+    original_title = display_title(story.title)
     summary = display_text(_summary(story))
     original = display_text(story.summary) if bilingual and story.summary else ""
     publishers = [display_text(p).strip() for p in story.publishers]
@@ -285,7 +301,7 @@ def brief_view(story: Story) -> BriefView:
     if len(publishers) > 1:
         source += f" +{len(publishers) - 1}"
     url = next((u for u in (safe_url(a.url) for a in story.articles) if u), None)
-    return BriefView(rank=story.rank, title=display_text(story.title_en or story.title).strip() or "(untitled)",
+    return BriefView(rank=story.rank, title=display_title(story.title_en or story.title) or "(untitled)",
                      source=source, date=_day(story.last_date), url=url)
 
 
@@ -612,8 +628,10 @@ def render(
 
     The top `top` stories come first, then the theme sections with the next stories in full, up to
     `max_stories` in all, then every other story in one line. The email keeps under EMAIL_MAX_BYTES (see
-    `email_html`). Every file is built in memory first, then written atomically: a template fault
-    (TemplateProblem) or a layout failure (RenderError) leaves the previous files untouched.
+    `email_html`). Every file is built in memory first, then the four are published together (all
+    written, then all renamed): a template fault (TemplateProblem), a layout failure or a full disk
+    (RenderError) leaves the previous set untouched. Temporary files an interrupted run left behind are
+    removed.
     """
     if paper not in PAPER_SIZES:
         raise RenderError(f"paper size {paper!r} is not one of {', '.join(PAPER_SIZES)}")
@@ -632,10 +650,14 @@ def render(
         out_dir.mkdir(parents=True, exist_ok=True)
         stem = f"briefing-{briefing.period.label}"
         outputs = Outputs(*(out_dir / f"{stem}.{ext}" for ext in ("pdf", "html", "txt", "json")))
-        write_atomic(outputs.pdf, pdf)
-        write_atomic(outputs.html, email_bytes)
-        write_atomic(outputs.txt, text.encode("utf-8"))
-        write_atomic(outputs.json, briefing_json(briefing, context["figures"]).encode("utf-8"))
+        for leftover in remove_stale_temporaries(out_dir, "briefing-", STALE_TEMPORARY_S):
+            log.info("removed %s, left by an interrupted run", leftover.name)
+        publish_together([
+            (outputs.pdf, pdf),
+            (outputs.html, email_bytes),
+            (outputs.txt, text.encode("utf-8")),
+            (outputs.json, briefing_json(briefing, context["figures"]).encode("utf-8")),
+        ])
     except OSError as exc:
         raise RenderError(f"could not write the briefing to {out_dir}: {exc.strerror or exc}") from None
     log.info("wrote %s", ", ".join(p.name for p in outputs.all()))

@@ -42,6 +42,10 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # 20 MB: far above any article; above it is a
 MIN_TEXT_CHARS = 200  # shorter than two sentences of news is a widget or a stub, not an article
 MIN_FILE_BYTES = 16  # below this a file cannot hold a sentence; say "too small", not "too short after cleaning"
 HTTP_TIMEOUT_S = 20.0  # a news page that has not answered in 20 s is down; the run must go on
+# ...and one that drips a byte every few seconds never trips that per-read timeout: the whole download of
+# one URL must end within this (a 20 MB page takes seconds on any working link); a weekly cron run cannot hang
+HTTP_DEADLINE_S = 60.0
+FETCH_CHUNK_BYTES = 64 * 1024  # read a download in pieces, checking the deadline and the size limit between them
 DATE_WEEKDAY_YEARS = 7  # a weekday + day + month repeats every 5-11 years: look back no further than one cycle
 DATE_LEAD_PARAGRAPHS = 3  # dates written later in a story are about other events (history, plans)
 TITLE_MAX_CHARS = 110  # a headline longer than this is a lead sentence; derived titles are cut to it
@@ -51,6 +55,12 @@ CAPTION_REPEAT_COVERAGE = 0.8  # a short line whose words are 80 % inside one pa
 NEAR_DUPLICATE_PARAGRAPH = 0.8  # word-set Jaccard above which two paragraphs are one (an edited lead, a caption twice)
 NEAR_DUPLICATE_ARTICLE = 0.8  # share of the shorter copy's 5-word phrases in the other: reposts, feed summaries
 LANG_MIN_CHARS = 20  # py3langid is unreliable below a short sentence; use the source's declared language then
+# UTF-8 text with at most one bad byte per 1,000 (a stray \xff from a broken copy) is read with those bytes
+# replaced; a legacy code page fails UTF-8 on every accented letter, far more often than that
+UTF8_MAX_BAD_SHARE = 0.001
+# libxml2 parses a tag's attributes in quadratic time (100,000 on one tag: a minute); real pages put a few
+# dozen at most on one element, so a tag with more is reduced to its bare name before parsing
+MAX_TAG_ATTRIBUTES = 256
 REPEAT_WINDOW = 60  # near-repeats sit within a screen of each other; a window keeps 20 MB files linear
 TEASER_MIN_BEFORE = 400  # a "Voir plus" cut only ends the story when a real story (two paragraphs) precedes it
 
@@ -209,11 +219,16 @@ KEY_FIGURE_CONTEXT_CHARS = 160  # about two printed lines: enough to say what th
 # whole article ("130 billion USD AI economy by 2040" sits in seed 000's eighth sentence, not its summary).
 # Three per article cover its headline numbers at a few more sentences of translation each.
 FIGURE_SENTENCES_MAX = 3
+# Titles are shown cut to this: news headlines run 40-120 characters, and WeasyPrint's line breaking is
+# quadratic in a word's length (a 100,000-letter feed title took minutes); the JSON keeps the full title.
+TITLE_DISPLAY_MAX_CHARS = 200
 SUMMARY_FALLBACK_CHARS = 400  # an article without a summary shows this much of its text, never nothing
 CHART_LABEL_CHARS = 28  # longer theme names are cut in the chart so the bars keep a readable width
 EMAIL_WIDTH_PX = 600  # the width Gmail, Outlook and phones all show without horizontal scrolling
 EMAIL_MAX_BYTES = 100_000  # Gmail clips a message body above 102 KB; stay under it with a margin
 TEXT_WIDTH = 76  # plain-text lines stay under RFC 5322's 78 characters, with room for "> " quoting
+# a build writes its four files within seconds: a `.briefing-*.tmp` this old was left by a crashed run
+STALE_TEMPORARY_S = 3600.0
 PDF_VARIANT = "pdf/ua-1"  # tagged, titled, language-marked PDF screen readers can follow; output stays reproducible
 
 # --- deliver ----------------------------------------------------------------------------
@@ -250,6 +265,7 @@ class MailOptions:
     attach_pdf: bool = False
     dry_run: bool = False
     force: bool = False  # send again even when the ledger says this digest went to these recipients
+    timeout_s: float = SMTP_TIMEOUT_S  # for each SMTP answer; tests shorten it
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,5 +295,6 @@ class BuildOptions:
     today: dt.date | None = None  # None: the real date; tests fix it
     creation_date: dt.datetime | None = None  # fixed PDF creation date for reproducible output
     target_lang: str = TARGET_LANG
+    fetch_deadline_s: float = HTTP_DEADLINE_S  # seconds the whole download of one URL source may take
     # ids of articles already mailed in an earlier digest (deliver's ledger); the build leaves them out
     exclude_ids: frozenset[str] = frozenset()

@@ -217,3 +217,29 @@ def test_models_list_without_apertium_says_what_to_install(tmp_path: Path) -> No
     assert "apertium modes" not in result.stdout
     assert ("no apertium pair installed; for fr->en: apt-get install apertium apertium-fr-es apertium-eng-spa"
             in result.stdout.splitlines())
+
+
+@pytest.mark.parametrize("command", [["summarize"], ["themes", "--auto"]])
+def test_input_that_is_not_utf8_is_one_line_and_exit_1(runner: CliRunner, command: list[str]) -> None:
+    result = runner.invoke(main, command, input=b'{"text": "Une phrase."}\n\xff\n')
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: <stdin>: not UTF-8 text; JSON Lines must be UTF-8 (convert it, e.g. with iconv)"]
+
+
+def test_a_build_into_a_folder_inside_its_sources_never_reads_its_own_digest_back(
+        runner: CliRunner, seeds_dir: Path, tmp_path: Path) -> None:
+    news = tmp_path / "news"
+    shutil.copytree(seeds_dir, news)
+    args = ["build", str(news), "--out", str(news / "out"), "--no-translate", "--today", "2026-11-22"]
+    first = runner.invoke(main, args)
+    assert first.exit_code == 0, first.output
+    (json_file,) = (news / "out").glob("briefing-*.json")
+    before = json.loads(json_file.read_text(encoding="utf-8"))["articles"]
+    second = runner.invoke(main, args)
+    assert second.exit_code == 0, second.output
+    after = json.loads(json_file.read_text(encoding="utf-8"))["articles"]
+    assert [a["path"] for a in after] == [a["path"] for a in before]
+    assert all("/out/" not in a["path"] for a in after)
+    assert (f"1 skipped ({news / 'out'}: the output folder: 4 file(s) briefing wrote there are not read back "
+            "as articles)") in second.output

@@ -32,6 +32,7 @@ from briefing.render import (
     PDF_TEMPLATE,
     Shown,
     check_templates,
+    display_title,
     email_html,
     period_text,
     render,
@@ -42,7 +43,7 @@ from briefing.render import (
     template_dirs,
     template_environment,
 )
-from briefing.settings import EMAIL_MAX_BYTES, TEMPLATES_DIR, TEXT_WIDTH
+from briefing.settings import EMAIL_MAX_BYTES, TEMPLATES_DIR, TEXT_WIDTH, TITLE_DISPLAY_MAX_CHARS
 from tests.conftest import make_article
 
 GENERATED = dt.datetime(2025, 10, 6, 8, 30, tzinfo=dt.UTC)
@@ -789,3 +790,102 @@ def test_shorten_keeps_the_value_in_view() -> None:
     sentence = "Word " * 40 + "the budget reached 42 billion USD this year " + "and more " * 30
     short = shorten(sentence, "42 billion USD", limit=80)
     assert "42 billion USD" in short and len(short) <= 82 and short.startswith("…") and short.endswith("…")
+
+
+def _build_one_article(folder: Path, title: str) -> tuple[float, Path]:
+    """`briefing build` of one JSON article titled `title`; the seconds it took and the JSON it wrote."""
+    import time
+
+    from click.testing import CliRunner
+
+    from briefing.cli import main
+
+    folder.mkdir()
+    text = " ".join(f"Le ministère annonce le projet numéro {i} pour les start-up d'Hanoï." for i in range(12))
+    (folder / "a.json").write_text(json.dumps([{"title": title, "text": text, "date": "2025-10-02",
+                                                "url": "https://example.org/a", "lang": "fr"}]), encoding="utf-8")
+    started = time.perf_counter()
+    result = CliRunner().invoke(main, ["build", str(folder), "--no-translate", "--out", str(folder / "out"),
+                                       "--today", "2025-10-06"])
+    assert result.exit_code == 0, result.output
+    return time.perf_counter() - started, folder / "out" / "briefing-2025-10-02.json"
+
+
+@pytest.mark.slow
+def test_a_100000_letter_title_builds_as_fast_as_a_normal_one_shortened_for_display(tmp_path: Path) -> None:
+    normal = "Le Vietnam lance un programme pour les start-up"
+    _build_one_article(tmp_path / "warm-up", normal)  # models loaded once, as in the timed runs below
+    normal_s, _ = _build_one_article(tmp_path / "normal", normal)
+    huge = "A" * 100_000
+    huge_s, json_path = _build_one_article(tmp_path / "huge", huge)
+    assert huge_s < 5 * normal_s, (huge_s, normal_s)
+    (article,) = json.loads(json_path.read_text(encoding="utf-8"))["articles"]
+    assert article["title"] == huge  # the record keeps the full title
+    reader = pypdf.PdfReader(json_path.with_suffix(".pdf"))
+    assert len(reader.pages) < 10
+    html = json_path.with_suffix(".html").read_text(encoding="utf-8")
+    assert len(html.encode("utf-8")) < EMAIL_MAX_BYTES
+    assert "A" * TITLE_DISPLAY_MAX_CHARS not in html and "A" * (TITLE_DISPLAY_MAX_CHARS - 1) + "…" in html
+
+
+def test_display_title_cuts_long_titles_at_a_word() -> None:
+    words = "Hanoi opens a new centre for artificial intelligence " * 10
+    shown = display_title(words)
+    assert len(shown) <= TITLE_DISPLAY_MAX_CHARS and shown.endswith("…") and words.startswith(shown[:-1])
+    assert shown[-2] != " " and words[len(shown) - 1] == " "  # ends on a whole word
+    assert display_title("  Short\n title ") == "Short title"
+
+
+# `briefing build` in a process whose files may not grow past argv[1] bytes (RLIMIT_FSIZE: a write beyond it
+# fails with EFBIG, as on a full disk); py3langid unpacks its model to a temporary file first, so it is loaded
+# before the limit is set.
+_LIMITED_BUILD = """
+import resource, signal, sys
+import py3langid
+py3langid.classify("bonjour")
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # fail the write instead of killing the process
+limit = int(sys.argv.pop(1))
+if limit:
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+from briefing.cli import main
+main()
+"""
+
+
+def _build_in_subprocess(sources: Path, out: Path, max_file_bytes: int = 0) -> Any:
+    """`briefing build` of `sources` in its own process, with at most `max_file_bytes` per file written."""
+    import subprocess
+
+    command = [sys.executable, "-c", _LIMITED_BUILD, str(max_file_bytes), "build", str(sources), "--out", str(out),
+               "--no-translate", "--today", "2025-10-06", "--creation-date", "2025-10-06T08:00:00"]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.slow
+def test_a_failed_write_leaves_the_previous_briefing_whole_and_no_temporary_file(tmp_path: Path) -> None:
+    sources, out = tmp_path / "news", tmp_path / "out"
+    sources.mkdir()
+    sentence = "Le ministère annonce un nouveau programme de soutien aux start-up d'Hanoï, selon le communiqué. "
+    record = {"title": "Le Vietnam lance un programme", "date": "2025-10-02", "lang": "fr", "text": sentence * 4}
+    (sources / "a.json").write_text(json.dumps([record]), encoding="utf-8")
+    first = _build_in_subprocess(sources, out)
+    assert first.returncode == 0, first.stderr
+    previous = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert sorted(previous) == [f"briefing-2025-10-02.{ext}" for ext in ("html", "json", "pdf", "txt")]
+    # a stale temporary file from a run that crashed an hour ago
+    stale = out / ".briefing-2025-10-02.pdf.k3j9x2.tmp"
+    stale.write_bytes(b"half a PDF")
+    old = previous["briefing-2025-10-02.pdf"]
+    import os
+    import time
+
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    # the same article grown to 400 KB: its JSON record no longer fits, the PDF, email and text do
+    record["text"] = sentence * 4000
+    (sources / "a.json").write_text(json.dumps([record]), encoding="utf-8")
+    limit = 300_000
+    assert len(old) < limit
+    failed = _build_in_subprocess(sources, out, max_file_bytes=limit)
+    assert failed.returncode == 1, failed.stderr
+    assert f"could not write the briefing to {out}" in failed.stderr and "Traceback" not in failed.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == previous  # the old set, whole; no .tmp left
