@@ -35,6 +35,7 @@ from briefing.settings import (
     STORY_DOC_MAX_CHARS,
     STORY_GREEDY_POWERS,
     STORY_LEAD_BONUS,
+    STORY_LEAD_MAX_WORDS,
     STORY_LEAD_SENTENCES,
     STORY_MAX_SENTENCE_WORDS,
     STORY_MIN_SENTENCE_WORDS,
@@ -176,7 +177,8 @@ def _sentences(docs: list[StoryDoc], lang: str) -> list[_Sentence]:
         for position, cand in enumerate(cands[:STORY_POSITION_MAX]):
             text = _DATELINE.sub("", cand.text, count=1)
             count = len(text.split())
-            if not STORY_MIN_SENTENCE_WORDS <= count <= STORY_MAX_SENTENCE_WORDS:
+            longest = STORY_LEAD_MAX_WORDS if position == 0 else STORY_MAX_SENTENCE_WORDS
+            if not STORY_MIN_SENTENCE_WORDS <= count <= longest:
                 continue
             tokens = _WORD.findall(text.lower())
             key = " ".join(tokens)
