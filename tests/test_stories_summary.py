@@ -180,6 +180,12 @@ def test_articles_that_share_no_phrase_still_give_a_summary() -> None:
     assert len(summary) == 2
 
 
+def test_articles_of_short_sentences_only_still_give_a_summary() -> None:
+    short = [doc("Storm hits Marlow. Roads are closed."), doc("Marlow storm: roads closed. Schools shut.", day=1)]
+    summary = summarize_story(short, sentences=2)
+    assert len(summary) == 2 and all(s in short[0].text or s in short[1].text for s in summary)
+
+
 def test_wire_datelines_are_not_part_of_the_summary() -> None:
     dated = [doc("MARLOW, March 2 (Reuters) -- " + FLOOD_1), doc("LONDON _ " + FLOOD_3, day=1)]
     summary = summarize_story(dated, words=10_000)

@@ -16,6 +16,7 @@ A story with one usable article is summarised by `briefing.summarize` (the per-a
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import math
 import re
 from collections import Counter
@@ -167,8 +168,8 @@ def _one_doc(doc: StoryDoc, lang: str, sentences: int | None, words: int | None)
 
 
 def _sentences(docs: list[StoryDoc], lang: str) -> list[_Sentence]:
-    """The sentences a summary may use: each article's candidates near its top, of a readable length,
-    a sentence printed by two articles kept once (the earlier)."""
+    """The sentences a summary may use: each article's candidates near its top, a sentence printed by two
+    articles kept once (the earlier); of a readable length, unless no sentence of the story has one."""
     stop = article_summary.stopwords(lang)
     pool: list[_Sentence] = []
     seen: set[str] = set()
@@ -176,17 +177,19 @@ def _sentences(docs: list[StoryDoc], lang: str) -> list[_Sentence]:
         cands = article_summary.candidates(_head(doc.text), lang)
         for position, cand in enumerate(cands[:STORY_POSITION_MAX]):
             text = _DATELINE.sub("", cand.text, count=1)
-            count = len(text.split())
-            longest = STORY_LEAD_MAX_WORDS if position == 0 else STORY_MAX_SENTENCE_WORDS
-            if not STORY_MIN_SENTENCE_WORDS <= count <= longest:
-                continue
             tokens = _WORD.findall(text.lower())
             key = " ".join(tokens)
-            if key in seen:
+            if not key or key in seen:
                 continue
             seen.add(key)
-            pool.append(_Sentence(rank, position, text, count, _concepts(tokens, stop), frozenset(cand.terms)))
-    return pool
+            words = len(text.split())
+            pool.append(_Sentence(rank, position, text, words, _concepts(tokens, stop), frozenset(cand.terms)))
+    readable = [s for s in pool if STORY_MIN_SENTENCE_WORDS <= s.words <= _longest(s.position)]
+    return readable or pool
+
+
+def _longest(position: int) -> int:
+    return STORY_LEAD_MAX_WORDS if position == 0 else STORY_MAX_SENTENCE_WORDS
 
 
 def _head(text: str) -> str:
@@ -349,24 +352,32 @@ def _fill(
     pool: list[_Sentence], weights: dict[str, float], picked: list[int], enough: Callable[[list[int]], bool]
 ) -> list[int]:
     """`picked` less any sentence repeating an earlier pick, topped up until `enough(chosen)`: the sentence
-    adding the most concept weight first, the earliest when none adds any."""
+    adding the most concept weight first, the earliest when none adds any.
+
+    What a sentence adds only shrinks as the summary grows, so a stale value on the heap is an upper
+    bound: a sentence is re-valued when it comes up and taken if it still leads (lazy greedy), which
+    keeps a long summary of a big story fast.
+    """
     chosen: list[int] = []
     for i in sorted(picked, key=lambda i: (pool[i].doc, pool[i].position)):
         if not _repeats(pool, chosen, i):
             chosen.append(i)
     covered = set().union(*(pool[i].concepts for i in chosen))
-    while not enough(chosen):
-        best, best_key = -1, (0.0, 0, 0)
-        for i, sentence in enumerate(pool):
-            if i in chosen or _repeats(pool, chosen, i):
-                continue
-            key = (sum(weights.get(c, 0.0) for c in sentence.concepts - covered), -sentence.position, -sentence.doc)
-            if best < 0 or key > best_key:
-                best, best_key = i, key
-        if best < 0:
-            break
-        chosen.append(best)
-        covered |= pool[best].concepts
+
+    def adds(i: int) -> float:
+        return sum(weights.get(c, 0.0) for c in pool[i].concepts - covered)
+
+    taken = set(chosen)
+    heap = [(-adds(i), s.position, s.doc, i) for i, s in enumerate(pool) if i not in taken]
+    heapq.heapify(heap)
+    while heap and not enough(chosen):
+        _, position, doc, i = heapq.heappop(heap)
+        fresh = -adds(i)
+        if heap and (fresh, position, doc, i) > heap[0]:
+            heapq.heappush(heap, (fresh, position, doc, i))
+        elif not _repeats(pool, chosen, i):
+            chosen.append(i)
+            covered |= pool[i].concepts
     return chosen
 
 
