@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from briefing import summarize
+from briefing.dates import dates_in_text
 from briefing.errors import SummarizeError
 from briefing.settings import DEFAULT_SENTENCES
 from briefing.stories.summary import StoryDoc, main_language, summarize_story
@@ -94,7 +95,7 @@ def test_words_adds_whole_sentences_until_n_words(n: int) -> None:
     every = [s for d in flood() for s in summarize.split_sentences(d.text, "en")]
     assert all(s in every for s in summary)  # whole sentences of the articles, never cut
     assert words_in(summary) >= n
-    assert words_in(summary[:-1]) < n  # no sentence more than needed
+    assert words_in(summary) < n + max(len(s.split()) for s in summary)  # no sentence more than needed
 
 
 def test_words_beyond_the_story_gives_every_distinct_sentence_once() -> None:
@@ -125,6 +126,7 @@ def test_main_language_breaks_ties_by_text_then_code_and_skips_unknown() -> None
     assert main_language([doc("x" * 50, lang="fr"), doc("y" * 50, lang="de")]) == "de"  # same size: by code
     assert main_language([doc(FLOOD_1, lang="und"), doc(FLOOD_2, lang="und"), doc(FRENCH, lang="fr")]) == "fr"
     assert main_language([doc(FLOOD_1, lang="")]) == "und"
+    assert main_language([doc("", lang="fr"), doc(" ", lang="fr"), doc(FLOOD_1)]) == "en"  # empty ones have no say
     assert main_language([]) == "und"
 
 
@@ -180,6 +182,12 @@ def test_articles_that_share_no_phrase_still_give_a_summary() -> None:
     assert len(summary) == 2
 
 
+def test_articles_of_short_sentences_only_still_give_a_summary() -> None:
+    short = [doc("Storm hits Marlow. Roads are closed."), doc("Marlow storm: roads closed. Schools shut.", day=1)]
+    summary = summarize_story(short, sentences=2)
+    assert len(summary) == 2 and all(s in short[0].text or s in short[1].text for s in summary)
+
+
 def test_wire_datelines_are_not_part_of_the_summary() -> None:
     dated = [doc("MARLOW, March 2 (Reuters) -- " + FLOOD_1), doc("LONDON _ " + FLOOD_3, day=1)]
     summary = summarize_story(dated, words=10_000)
@@ -199,9 +207,10 @@ def test_a_huge_article_does_not_slow_the_summary_down() -> None:
 
 # --- quality on the dev sets ----------------------------------------------------------------------
 
-# Measured by benchmarks/stories_summaries.py; floors sit a little under, and may only go up.
-DUC_FLOOR = {"rouge1": 36.0, "rouge2": 8.5}
-MULTILING_FR_FLOOR = {"rouge2": 23.6}
+# Measured by benchmarks/stories_summaries.py (DUC 36.78 / 8.89, MultiLing French R-2 24.45, where the first
+# sentence of each article scores 23.50); floors sit a little under, and may only go up.
+DUC_FLOOR = {"rouge1": 36.3, "rouge2": 8.6}
+MULTILING_FR_FLOOR = {"rouge2": 24.0}
 
 
 def _scorer(folder: Path):
@@ -213,8 +222,7 @@ def _scorer(folder: Path):
 
 
 def _dev(folder: Path, docs_file: str, refs_file: str, lang: str) -> tuple[dict[str, list[StoryDoc]], dict]:
-    from briefing.dates import dates_in_text
-
+    """The dev set's stories (their `lang` articles) and human summaries; MultiLing dates are in datelines."""
     stories: dict[str, list[StoryDoc]] = {}
     for line in (folder / docs_file).read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
@@ -233,7 +241,7 @@ def _dev(folder: Path, docs_file: str, refs_file: str, lang: str) -> tuple[dict[
 
 
 @pytest.mark.slow
-def test_dev_sets_keep_their_rouge_floors(shared_dir: Path) -> None:
+def test_dev_sets_keep_their_rouge_floors_and_beat_the_first_sentences(shared_dir: Path) -> None:
     folder = shared_dir / "eval" / "stories"
     if not (folder / "score.py").is_file():
         pytest.skip("the stories eval folder is absent")
@@ -242,6 +250,11 @@ def test_dev_sets_keep_their_rouge_floors(shared_dir: Path) -> None:
     got = scorer.rouge({s: " ".join(summarize_story(d, words=100)) for s, d in stories.items()}, refs, words=100)
     assert got["rouge1"] >= DUC_FLOOR["rouge1"] and got["rouge2"] >= DUC_FLOOR["rouge2"], got
     stories, refs = _dev(folder, "multiling_docs.jsonl", "multiling_refs.jsonl", "fr")
-    summaries = {s: " ".join(summarize_story(d, words=250)) for s, d in stories.items()}
-    got = scorer.rouge(summaries, refs, words=250, stem=False)
-    assert got["rouge2"] >= MULTILING_FR_FLOOR["rouge2"], got
+    ours = scorer.rouge({s: " ".join(summarize_story(d, words=250)) for s, d in stories.items()}, refs, 250, False)
+    firsts = {}  # the first sentence of each article, articles by date
+    for story, docs in stories.items():
+        docs = sorted(docs, key=lambda d: (d.date is None, d.date or dt.date.min))
+        firsts[story] = " ".join(summarize.candidates(d.text, "fr")[0].text for d in docs)
+    baseline = scorer.rouge(firsts, refs, words=250, stem=False)
+    assert ours["rouge2"] >= MULTILING_FR_FLOOR["rouge2"], ours
+    assert ours["rouge2"] > baseline["rouge2"] + 0.5, (ours, baseline)
