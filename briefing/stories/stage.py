@@ -28,6 +28,7 @@ from briefing.settings import DEFAULT_SENTENCES, FIGURE_SENTENCES_MAX, TARGET_LA
 from briefing.stories import group as grouping
 from briefing.stories import rank as ranking
 from briefing.stories import summary as summaries
+from briefing.sentences import language_key
 from briefing.summarize import content_terms, detect_lang, summarize_article
 
 log = get_logger(__name__)
@@ -140,7 +141,7 @@ def make_story(members: Sequence[Article], options: StoryOptions, items: dict[in
     else:
         sentences = None if options.words else options.sentences
         summary = " ".join(summaries.summarize_story(docs, sentences=sentences, words=options.words))
-    figures = [s for a in ordered if a.lang == lang for s in a.figure_sentences if s not in summary]
+    figures = [s for a in ordered if language_key(a.lang or "und") == lang for s in a.figure_sentences if s not in summary]
     head_position = next(p for p, a in by_position.items() if a.id == headline.id)
     item = items[head_position]
     title_en = item.title if item.space == options.target and not headline.title_derived else ""
@@ -157,7 +158,7 @@ def best_headline(articles: Sequence[Article], lang: str) -> Article:
     story's language when one is, sharing most words with the other articles' headlines and leads, and not
     overlong; ties go to the earliest article."""
     real = [a for a in articles if not a.title_derived and a.title.strip()] or list(articles)
-    pool = [a for a in real if a.lang == lang] or real
+    pool = [a for a in real if language_key(a.lang or "und") == lang] or real
     if len(pool) == 1:
         return pool[0]
     bags = {a.id: content_terms(f"{a.title} {a.text[:600]}", a.lang or "und") for a in articles}
