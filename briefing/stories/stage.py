@@ -24,11 +24,11 @@ from briefing.clean import derive_title
 from briefing.errors import BadInput
 from briefing.log import get_logger
 from briefing.records import Article, Period, Story
+from briefing.sentences import language_key
 from briefing.settings import DEFAULT_SENTENCES, FIGURE_SENTENCES_MAX, TARGET_LANG, TITLE_MAX_CHARS
 from briefing.stories import group as grouping
 from briefing.stories import rank as ranking
 from briefing.stories import summary as summaries
-from briefing.sentences import language_key
 from briefing.summarize import content_terms, detect_lang, summarize_article
 
 log = get_logger(__name__)
@@ -141,7 +141,8 @@ def make_story(members: Sequence[Article], options: StoryOptions, items: dict[in
     else:
         sentences = None if options.words else options.sentences
         summary = " ".join(summaries.summarize_story(docs, sentences=sentences, words=options.words))
-    figures = [s for a in ordered if language_key(a.lang or "und") == lang for s in a.figure_sentences if s not in summary]
+    in_lang = [a for a in ordered if language_key(a.lang or "und") == lang]
+    figures = [s for a in in_lang for s in a.figure_sentences if s not in summary]
     head_position = next(p for p, a in by_position.items() if a.id == headline.id)
     item = items[head_position]
     title_en = item.title if item.space == options.target and not headline.title_derived else ""
