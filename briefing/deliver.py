@@ -344,8 +344,11 @@ def load_digest(outputs: Outputs, *, title: str) -> Digest:
     shown_title = str(data.get("title") or title)
     period = _period_text(data.get("period"), label)
     seen = [{k: a.get(k) for k in ("id", "title_en", "summary_en", "theme", "url")} for a in articles]
-    content = json.dumps({"title": shown_title, "period": label, "articles": seen}, sort_keys=True,
-                         ensure_ascii=False)
+    stories = data.get("stories") if isinstance(data.get("stories"), list) else []
+    told = [{k: s.get(k) for k in ("rank", "title_en", "summary_en", "theme", "articles")}
+            for s in stories if isinstance(s, dict)]  # what readers see is the stories: their order and text
+    content = json.dumps({"title": shown_title, "period": label, "articles": seen, "stories": told},
+                         sort_keys=True, ensure_ascii=False)
     return Digest(
         outputs=outputs, title=shown_title, period=period, label=label,
         article_ids=tuple(str(a.get("id", "")) for a in articles),
