@@ -374,7 +374,7 @@ def _fragment_text(html: str) -> str:
     import lxml.html
 
     try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
+        root = lxml.html.fragment_fromstring(_crowded_tags_emptied(html), create_parent="div")
     except Exception:  # lxml raises ParserError or ValueError on junk; keep the raw text then
         return html
     for bad in root.xpath(".//script|.//style"):
