@@ -18,6 +18,7 @@ import click
 
 from briefing import __version__
 from briefing.errors import BadInput, BriefingError
+from briefing.settings import HTTP_DEADLINE_S
 from briefing.summarize import SUMMARIZERS
 from briefing.translate import ENGINES
 
@@ -134,7 +135,7 @@ _TRANSLATION_OPTIONS = [
 
 
 _FETCH_DEADLINE_OPTION = click.option(
-    "--fetch-deadline", "fetch_deadline_s", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+    "--fetch-deadline", "fetch_deadline_s", type=click.FloatRange(min=0.1), default=HTTP_DEADLINE_S, show_default=True,
     metavar="SECONDS", help="Give up on a URL source whose whole download takes longer than this.")
 
 
