@@ -18,6 +18,7 @@ import click
 
 from briefing import __version__
 from briefing.errors import BadInput, BriefingError
+from briefing.settings import HTTP_DEADLINE_S
 from briefing.summarize import SUMMARIZERS
 from briefing.translate import ENGINES
 
@@ -99,8 +100,30 @@ def main(ctx: click.Context, verbose: int, quiet: bool, config_path: Path | None
 
     try:
         ctx.default_map = config.load_default_map(config_path)
+        if ctx.invoked_subcommand != "init":  # init may replace a broken file
+            config.check_keys(config_path, {name: [p.name or "" for p in command.params]
+                                            for name, command in main.commands.items()})
+            _check_config_values(ctx.default_map, config_path or config.DEFAULT_CONFIG)
     except BriefingError as exc:
         raise _fail(exc) from None
+
+
+def _check_config_values(default_map: dict[str, dict[str, Any]], where: Path) -> None:
+    """Raise BadConfig naming the file when a config value does not fit its option (`sources = 5`)."""
+    from briefing.errors import BadConfig
+
+    for name, command in main.commands.items():
+        values = default_map.get(name, {})
+        for param in command.params:
+            if param.name not in values:
+                continue
+            try:
+                param.type_cast_value(click.Context(command), values[param.name])
+            except click.BadParameter as exc:
+                flag = param.opts[0] if isinstance(param, click.Option) else param.human_readable_name.lower()
+                raise BadConfig(f"{where}: the value {values[param.name]!r} for {flag} is wrong: "
+                                f"{exc.message.rstrip('.')}; "
+                                "see 'briefing init' for an example of every key") from None
 
 
 # --- build ------------------------------------------------------------------------------
@@ -119,7 +142,7 @@ _TRANSLATION_OPTIONS = [
 
 
 _FETCH_DEADLINE_OPTION = click.option(
-    "--fetch-deadline", "fetch_deadline_s", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+    "--fetch-deadline", "fetch_deadline_s", type=click.FloatRange(min=0.1), default=HTTP_DEADLINE_S, show_default=True,
     metavar="SECONDS", help="Give up on a URL source whose whole download takes longer than this.")
 
 
@@ -211,8 +234,9 @@ def _report_line(report: Any) -> str:
     parts = [f"{report.read} article(s) read", f"{report.kept} in the briefing"
              + (f" as {report.stories} stor{'y' if report.stories == 1 else 'ies'}" if report.stories else "")]
     if report.skipped:
-        reasons = "; ".join(f"{s.source}: {s.reason}" for s in report.skipped)
-        parts.append(f"{len(report.skipped)} skipped ({reasons})")
+        from briefing.ingest import skipped_summary
+
+        parts.append(skipped_summary(report.skipped))
     if report.merged:
         parts.append(f"{len(report.merged)} duplicate(s) merged")
     parts.append(f"{report.translated} translated")
@@ -541,10 +565,7 @@ def email_digest(ctx: click.Context, **kwargs: Any) -> None:
 
     options = _build_settings(kwargs)
     root = ctx.find_root()
-    commands = root.command.commands if isinstance(root.command, click.Group) else {}
     try:
-        config.check_keys(root.params.get("config_path"),
-                          {name: [p.name or "" for p in command.params] for name, command in commands.items()})
         username, password = config.credentials(root.params.get("config_path"))
         done = deliver.deliver(options, _mail_settings(kwargs, username, password))
     except BriefingError as exc:

@@ -344,9 +344,9 @@ def load_digest(outputs: Outputs, *, title: str) -> Digest:
     shown_title = str(data.get("title") or title)
     period = _period_text(data.get("period"), label)
     seen = [{k: a.get(k) for k in ("id", "title_en", "summary_en", "theme", "url")} for a in articles]
-    stories = data.get("stories") if isinstance(data.get("stories"), list) else []
+    stories = data.get("stories")  # what readers see is the stories: their order and text
     told = [{k: s.get(k) for k in ("rank", "title_en", "summary_en", "theme", "articles")}
-            for s in stories if isinstance(s, dict)]  # what readers see is the stories: their order and text
+            for s in (stories if isinstance(stories, list) else []) if isinstance(s, dict)]
     content = json.dumps({"title": shown_title, "period": label, "articles": seen, "stories": told},
                          sort_keys=True, ensure_ascii=False)
     return Digest(

@@ -51,6 +51,7 @@ from briefing.settings import (
     MIN_FILE_BYTES,
     MIN_TEXT_CHARS,
     NEAR_DUPLICATE_ARTICLE,
+    SKIPPED_SHOWN,
     UTF8_MAX_BAD_SHARE,
 )
 
@@ -373,7 +374,7 @@ def _fragment_text(html: str) -> str:
     import lxml.html
 
     try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
+        root = lxml.html.fragment_fromstring(_crowded_tags_emptied(html), create_parent="div")
     except Exception:  # lxml raises ParserError or ValueError on junk; keep the raw text then
         return html
     for bad in root.xpath(".//script|.//style"):
@@ -878,6 +879,14 @@ def ingest(sources: Sequence[str], *, today: dt.date | None = None, max_bytes: i
     warnings.extend(f"{a.path}: no date found" for a in kept if a.date is None)
     log.info("ingest: %d article(s), %d skipped, %d duplicate(s) merged", len(kept), len(skipped), len(merged))
     return IngestResult(tuple(kept), tuple(skipped), tuple(merged), tuple(warnings))
+
+
+def skipped_summary(skipped: Sequence[Skipped]) -> str:
+    """ "N skipped (first few with their reasons; and M more)": one readable line however many there are."""
+    shown = "; ".join(f"{s.source}: {s.reason}" for s in skipped[:SKIPPED_SHOWN])
+    more = len(skipped) - SKIPPED_SHOWN
+    rest = f"; and {more} more: 'briefing ingest' lists every one" if more > 0 else ""
+    return f"{len(skipped)} skipped ({shown}{rest})"
 
 
 def contract_json(article: Article) -> dict[str, Any]:

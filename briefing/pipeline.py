@@ -75,7 +75,7 @@ def build(options: BuildOptions) -> BuildReport:
     result = ingest.ingest(options.sources, today=today, fetch_deadline_s=options.fetch_deadline_s,
                            output_dir=options.out_dir)
     if not result.articles:
-        reasons = "; ".join(f"{s.source}: {s.reason}" for s in result.skipped) or "no files matched"
+        reasons = ingest.skipped_summary(result.skipped) if result.skipped else "no files matched"
         raise NoArticles(f"no usable article found in {', '.join(options.sources)} ({reasons})")
 
     # 2. select (articles mailed in an earlier digest are left out: deliver's ledger)

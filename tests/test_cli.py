@@ -243,3 +243,15 @@ def test_a_build_into_a_folder_inside_its_sources_never_reads_its_own_digest_bac
     assert all("/out/" not in a["path"] for a in after)
     assert (f"1 skipped ({news / 'out'}: the output folder: 4 file(s) briefing wrote there are not read back "
             "as articles)") in second.output
+
+
+def test_thousands_of_skipped_sources_give_a_short_summary_not_a_huge_line(runner: CliRunner,
+                                                                            tmp_path: Path) -> None:
+    for number in range(3000):
+        (tmp_path / f"stub-{number:04d}.txt").write_text("Trop court.", encoding="utf-8")
+    result = runner.invoke(main, ["build", str(tmp_path), "--no-translate", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    (line,) = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(line) < 600, len(line)
+    assert f"(3000 skipped ({tmp_path / 'stub-0000.txt'}: too small" in line
+    assert line.endswith("; and 2997 more: 'briefing ingest' lists every one))")

@@ -185,3 +185,42 @@ def test_email_stops_on_a_config_typo_before_building(runner: CliRunner, tmp_pat
     assert result.exit_code == 1
     assert "smtp_hots: no such option" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "text", "message"),
+    [
+        (["build"], '[build]\nsentnces = 2\n', "[build] sentnces: no such option"),
+        (["ingest"], 'sourcs = ["news/"]\n', "sourcs: no such option"),
+        (["summarize"], "[summarize]\nsentence = 3\n", "[summarize] sentence: no such option"),
+        (["models", "list"], "outt = 'x'\n", "outt: no such option"),
+    ],
+)
+def test_every_command_stops_on_a_config_typo(runner: CliRunner, tmp_path: Path, command: list[str], text: str,
+                                              message: str) -> None:
+    from briefing.cli import main
+
+    path = _write(tmp_path, text)
+    result = runner.invoke(main, ["--config", str(path), *command], input="")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: {path}: {message}; see 'briefing init' for an example of every key"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("sources = 5\n", "the value 5 for sources is wrong: Value must be an iterable"),
+        ('sentences = "many"\n', "the value 'many' for --sentences is wrong: 'many' is not a valid integer range"),
+    ],
+)
+def test_a_config_value_of_the_wrong_kind_names_the_file(runner: CliRunner, tmp_path: Path, text: str,
+                                                         message: str) -> None:
+    from briefing.cli import main
+
+    path = _write(tmp_path, text)
+    result = runner.invoke(main, ["--config", str(path), "build", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: {path}: {message}; see 'briefing init' for an example of every key"]
+    assert not (tmp_path / "out").exists()

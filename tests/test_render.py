@@ -845,14 +845,13 @@ import py3langid
 py3langid.classify("bonjour")
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # fail the write instead of killing the process
 limit = int(sys.argv.pop(1))
-if limit:
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 from briefing.cli import main
 main()
 """
 
 
-def _build_in_subprocess(sources: Path, out: Path, max_file_bytes: int = 0) -> Any:
+def _build_in_subprocess(sources: Path, out: Path, max_file_bytes: int) -> Any:
     """`briefing build` of `sources` in its own process, with at most `max_file_bytes` per file written."""
     import subprocess
 
@@ -868,8 +867,13 @@ def test_a_failed_write_leaves_the_previous_briefing_whole_and_no_temporary_file
     sentence = "Le ministère annonce un nouveau programme de soutien aux start-up d'Hanoï, selon le communiqué. "
     record = {"title": "Le Vietnam lance un programme", "date": "2025-10-02", "lang": "fr", "text": sentence * 4}
     (sources / "a.json").write_text(json.dumps([record]), encoding="utf-8")
-    first = _build_in_subprocess(sources, out)
-    assert first.returncode == 0, first.stderr
+    from click.testing import CliRunner
+
+    from briefing.cli import main
+
+    first = CliRunner().invoke(main, ["build", str(sources), "--out", str(out), "--no-translate", "--today",
+                                      "2025-10-06", "--creation-date", "2025-10-06T08:00:00"])
+    assert first.exit_code == 0, first.output
     previous = {p.name: p.read_bytes() for p in out.iterdir()}
     assert sorted(previous) == [f"briefing-2025-10-02.{ext}" for ext in ("html", "json", "pdf", "txt")]
     # a stale temporary file from a run that crashed an hour ago
