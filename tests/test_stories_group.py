@@ -116,6 +116,13 @@ def test_empty_and_single_weeks() -> None:
     assert group([item(0, *LONE_EN[0])]) == [[0]]
 
 
+def test_items_without_words_stay_alone() -> None:
+    empty = [item(i, "", "", lang="pt", space="pt") for i in range(3)]
+    assert group(empty) == [[0], [1], [2]]
+    stop_words = [item(i, "Les", "et la", lang="fr", space="fr") for i in range(2)]
+    assert group([*stop_words, item(2, *LONE_EN[1], lang="fr", space="fr")]) == [[0], [1], [2]]
+
+
 def test_lead_text_skips_captions_and_keeps_the_first_sentences() -> None:
     sentences = [f"The river rose {n} centimetres overnight in the old town." for n in range(20)]
     text = "Photo : AFP\n\n" + " ".join(sentences)

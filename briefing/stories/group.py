@@ -115,10 +115,12 @@ def _group_space(items: Sequence[GroupInput], vectors: np.ndarray | None, thresh
 def _similarities(items: Sequence[GroupInput], vectors: np.ndarray | None) -> Similarities:
     """Blocks of the blended similarity, never the whole n x n matrix."""
     lang = "en" if items[0].space == EMBED_SPACE else items[0].space
-    terms = TfidfVectorizer(
-        analyzer=lambda text: list(content_terms(text, lang).elements()), sublinear_tf=True, dtype=np.float32,
-    ).fit_transform([embedding_text(item) for item in items])
-    terms = sparse.csr_matrix(terms)
+    words = [list(content_terms(embedding_text(item), lang).elements()) for item in items]
+    if any(words):
+        vectorizer = TfidfVectorizer(analyzer=lambda terms: terms, sublinear_tf=True, dtype=np.float32)
+        terms = sparse.csr_matrix(vectorizer.fit_transform(words))
+    else:  # nothing but stop words, or empty texts: no word in common
+        terms = sparse.csr_matrix((len(items), 0), dtype=np.float32)
     transposed = terms.T.tocsr()
     if vectors is None:
         return lambda lo, hi: (terms[lo:hi] @ transposed).toarray()
