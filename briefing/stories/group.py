@@ -3,7 +3,9 @@
 Each article is seen through its English title and lead (translated when it was not in English). Two
 articles are alike by a blend of two cosines: TF-IDF over content-word stems (names, places and numbers
 that a story repeats) and MiniLM sentence embeddings (the same event told in other words, or through a
-rough machine translation). Items of different `space`s (untranslated languages) are never compared.
+rough machine translation). A translation loses some of the words its original shares with other
+outlets' articles, so a pair of one translated and one original article counts a little more. Items of
+different `space`s (untranslated languages) are never compared.
 
 Scale: no n x n matrix is ever held. Similarities are computed a block of rows at a time (a fixed number
 of cells) and each article keeps only its GROUP_NEIGHBOURS most similar others: a sparse graph with at
@@ -28,16 +30,18 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from briefing.embed import embed
 from briefing.log import get_logger
+from briefing.sentences import language_key
 from briefing.settings import (
     GROUP_BLOCK_CELLS,
     GROUP_EMBED_WEIGHT,
     GROUP_LEAD_SENTENCES,
     GROUP_NEIGHBOURS,
     GROUP_THRESHOLD,
+    GROUP_TRANSLATED_FACTOR,
 )
 from briefing.summarize import candidates, content_terms
 
-__all__ = ["GroupInput", "group", "group_with_vectors", "lead_text"]
+__all__ = ["GroupInput", "embedding_text", "group", "group_with_vectors", "lead_text"]
 
 log = get_logger(__name__)
 
@@ -68,7 +72,8 @@ def lead_text(text: str, lang: str) -> str:
     return " ".join(c.text for c in candidates(text, lang)[:GROUP_LEAD_SENTENCES])
 
 
-def _text(item: GroupInput) -> str:
+def embedding_text(item: GroupInput) -> str:
+    """The text of an item that is compared: its title, then its lead."""
     return f"{item.title.strip()}\n{item.lead.strip()}".strip()
 
 
@@ -78,12 +83,14 @@ def group(items: Sequence[GroupInput]) -> list[list[int]]:
     Every item is in exactly one story; singletons allowed. Embeds the English items with MiniLM.
     """
     english = [i for i, item in enumerate(items) if item.space == EMBED_SPACE]
-    vectors = embed([_text(items[i]) for i in english]) if len(english) > 1 else None
+    vectors = embed([embedding_text(items[i]) for i in english]) if len(english) > 1 else None
     return group_with_vectors(items, vectors)
 
 
-def group_with_vectors(items: Sequence[GroupInput], vectors: np.ndarray | None) -> list[list[int]]:
-    """`group` with the MiniLM vectors of the "en" items given (rows in item order), or None for TF-IDF alone."""
+def group_with_vectors(items: Sequence[GroupInput], vectors: np.ndarray | None, *,
+                       threshold: float = GROUP_THRESHOLD) -> list[list[int]]:
+    """`group` with the MiniLM vectors of `embedding_text` of the "en" items given (rows in item order), or None
+    for TF-IDF alone; `threshold` is the least mean similarity of two groups that merge."""
     spaces: dict[str, list[int]] = {}
     for position, item in enumerate(items):
         spaces.setdefault(item.space, []).append(position)
@@ -91,36 +98,44 @@ def group_with_vectors(items: Sequence[GroupInput], vectors: np.ndarray | None) 
     for space in sorted(spaces):
         positions = spaces[space]
         space_vectors = vectors if space == EMBED_SPACE else None
-        for story in _group_space([items[p] for p in positions], space_vectors):
+        for story in _group_space([items[p] for p in positions], space_vectors, threshold):
             stories.append([positions[i] for i in story])
     return sorted(stories)
 
 
-def _group_space(items: Sequence[GroupInput], vectors: np.ndarray | None) -> list[list[int]]:
+def _group_space(items: Sequence[GroupInput], vectors: np.ndarray | None, threshold: float) -> list[list[int]]:
     """Stories among items that share one space."""
     if len(items) < 2:
         return [[i] for i in range(len(items))]
     similarities = _similarities(items, vectors)
     graph = _neighbour_graph(len(items), similarities, GROUP_NEIGHBOURS)
-    return _average_linkage(len(items), graph, GROUP_THRESHOLD)
+    return _average_linkage(len(items), graph, threshold)
 
 
 def _similarities(items: Sequence[GroupInput], vectors: np.ndarray | None) -> Similarities:
     """Blocks of the blended similarity, never the whole n x n matrix."""
     lang = "en" if items[0].space == EMBED_SPACE else items[0].space
-    terms = TfidfVectorizer(
-        analyzer=lambda text: list(content_terms(text, lang).elements()), sublinear_tf=True, dtype=np.float32,
-    ).fit_transform([_text(item) for item in items])
-    terms = sparse.csr_matrix(terms)
+    words = [list(content_terms(embedding_text(item), lang).elements()) for item in items]
+    if any(words):
+        vectorizer = TfidfVectorizer(analyzer=lambda terms: terms, sublinear_tf=True, dtype=np.float32)
+        terms = sparse.csr_matrix(vectorizer.fit_transform(words))
+    else:  # nothing but stop words, or empty texts: no word in common
+        terms = sparse.csr_matrix((len(items), 0), dtype=np.float32)
     transposed = terms.T.tocsr()
     if vectors is None:
         return lambda lo, hi: (terms[lo:hi] @ transposed).toarray()
     unit = np.asarray(vectors, dtype=np.float32)
     weight = np.float32(GROUP_EMBED_WEIGHT)
+    translated = np.array([language_key(item.lang) != EMBED_SPACE for item in items])
+    boost = np.float32(GROUP_TRANSLATED_FACTOR)
+    mixed = bool(translated.any() and not translated.all())
 
     def blend(lo: int, hi: int) -> np.ndarray:
-        block = (1 - weight) * (terms[lo:hi] @ transposed).toarray()
-        block += weight * (unit[lo:hi] @ unit.T)
+        block = unit[lo:hi] @ unit.T
+        block *= weight
+        block += (1 - weight) * (terms[lo:hi] @ transposed).toarray()
+        if mixed:
+            np.multiply(block, boost, out=block, where=translated[lo:hi, None] != translated[None, :])
         return block
 
     return blend

@@ -1,0 +1,230 @@
+"""Story grouping quality and speed on the dev sets (../shared/eval/stories), ours against average linkage.
+
+    python benchmarks/stories_grouping.py [--repeat R]
+
+Every method sees what the pipeline gives `briefing.stories.group.group`: each article's English title and
+lead (`lead_text`, GROUP_LEAD_SENTENCES sentences); French articles go through the real apertium fr->en
+translation (cached). Dev sets:
+- duc            DUC 2003, 326 English articles in 30 topic groups; the sources have no titles
+- duc halves     the same, three random halves of the groups (seeded)
+- ml mix         MultiLing M000-M004: French articles 0-4 (translated) and English 5-9 of each event
+- ml mix, no title   the same without titles (the lead alone carries each article)
+- week           DUC + ml mix + 100 AG News items (title + description) + 100 OrangeSum French articles
+                 (translated): the 200 extra items are scored as stories of their own (AG News holds real
+                 same-event pairs, so this row's precision is a floor)
+Rows (BCubed precision / recall / F1 from score.py):
+- TF-IDF avg-link, fixed / best   sklearn TF-IDF (English stop words) and dense average-linkage agglomeration
+                                  (cosine), the threshold best on `duc` for every set / best on each set
+- MiniLM avg-link, fixed / best   the same on MiniLM vectors of the same texts
+- ours                            `group_with_vectors` at GROUP_THRESHOLD (the vectors are those `group` makes)
+- ours, best                      ours at the threshold best on each set (how far the fixed one is from it)
+Then ours across thresholds (F1 per set), and CPU seconds to group 1,000 and 5,000 items against the TF-IDF
+baseline (median of --repeat runs, embedding excluded: stand-in vectors come from LSA of the TF-IDF).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import datetime as dt
+import json
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+from sklearn.cluster import AgglomerativeClustering
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from briefing.embed import embed  # noqa: E402
+from briefing.settings import GROUP_THRESHOLD  # noqa: E402
+from briefing.stories.group import GroupInput, embedding_text, group_with_vectors, lead_text  # noqa: E402
+from briefing.summarize import candidates  # noqa: E402
+from briefing.translate import open_translator  # noqa: E402
+
+EVAL = ROOT.parent / "shared" / "eval"
+sys.path.insert(0, str(EVAL / "stories"))
+from score import bcubed  # noqa: E402
+
+SEED = 0
+DISTRACTORS = 100  # of each kind: AG News English items, OrangeSum French articles
+BASELINE_THRESHOLDS = np.round(np.arange(0.30, 0.99, 0.02), 2)  # cosine distances
+OUR_THRESHOLDS = (0.14, 0.17, 0.19, 0.22, 0.25, 0.28, 0.32)
+TIMING_SIZES = (1000, 5000)
+
+Stories = list[list[int]]
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """One JSON object per non-blank line."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def english_items(rows: Sequence[dict]) -> list[GroupInput]:
+    """GroupInputs as the pipeline builds them: French titles and leads through apertium fr->en."""
+    french = [r for r in rows if r["lang"] == "fr"]
+    lines = [line for r in french for line in (r["title"] or "", lead_text(r["text"], "fr"))]
+    with open_translator("fr", "en", engine="apertium", use_cache=True) as translator:
+        translated = iter(translator.translate_lines(lines))
+    items = []
+    for r in rows:
+        if r["lang"] == "fr":
+            title, lead = next(translated), next(translated)
+        else:
+            title, lead = r["title"] or "", lead_text(r["text"], r["lang"])
+        date = dt.date.fromisoformat(r["date"]) if r.get("date") else None
+        items.append(GroupInput(r["id"], title, lead, date, r["lang"], r.get("publisher"), "en"))
+    return items
+
+
+def dev_sets() -> dict[str, tuple[list[GroupInput], dict[str, str]]]:
+    """Name -> (items, gold story of each item id)."""
+    duc = read_jsonl(EVAL / "stories" / "duc2003_docs.jsonl")
+    ml = [r for r in read_jsonl(EVAL / "stories" / "multiling_docs.jsonl")
+          if (r["lang"] == "fr" and int(r["id"][4]) <= 4) or (r["lang"] == "en" and int(r["id"][4]) >= 5)]
+    with (EVAL / "agnews_dev.csv").open(encoding="utf-8", newline="") as handle:
+        agnews = [{"id": f"ag{i}", "story": f"ag{i}", "lang": "en", "title": r["title"], "text": r["description"]}
+                  for i, r in enumerate(list(csv.DictReader(handle))[:DISTRACTORS])]
+    orangesum = [{"id": f"os{r['id']}", "story": f"os{r['id']}", "lang": "fr", "title": r["title"],
+                  "text": r["article"], "date": r["date"]}
+                 for r in read_jsonl(EVAL / "orangesum_valid.jsonl")[:DISTRACTORS]]
+    rows = duc + ml + agnews + orangesum
+    gold = {r["id"]: r["story"] for r in rows}
+    every = dict(zip((r["id"] for r in rows), english_items(rows), strict=True))
+
+    def pick(ids: Sequence[str], *, titles: bool = True) -> tuple[list[GroupInput], dict[str, str]]:
+        items = [every[i] if titles else dataclasses.replace(every[i], title="") for i in ids]
+        return items, {i: gold[i] for i in ids}
+
+    duc_ids = [r["id"] for r in duc]
+    ml_ids = [r["id"] for r in ml]
+    sets = {"duc": pick(duc_ids)}
+    groups = sorted({r["story"] for r in duc})
+    for seed in range(3):
+        keep = set(random.Random(SEED + seed).sample(groups, len(groups) // 2))
+        sets[f"duc half {seed}"] = pick([r["id"] for r in duc if r["story"] in keep])
+    sets["ml mix"] = pick(ml_ids)
+    sets["ml mix, no title"] = pick(ml_ids, titles=False)
+    sets["week"] = pick([r["id"] for r in rows])
+    return sets
+
+
+def score(items: Sequence[GroupInput], gold: dict[str, str], stories: Stories) -> tuple[float, float, float]:
+    """BCubed precision, recall, F1."""
+    predicted = {items[p].id: number for number, story in enumerate(stories) for p in story}
+    return bcubed(gold, predicted)
+
+
+def average_linkage(distances: np.ndarray, threshold: float) -> Stories:
+    """The baseline: sklearn's dense average-linkage agglomeration on precomputed cosine distances."""
+    labels = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                     distance_threshold=threshold).fit_predict(distances)
+    stories: dict[int, list[int]] = {}
+    for position, label in enumerate(labels):
+        stories.setdefault(int(label), []).append(position)
+    return list(stories.values())
+
+
+def tfidf_distances(items: Sequence[GroupInput]) -> np.ndarray:
+    """Cosine distances of sklearn TF-IDF vectors (English stop words) of each item's title and lead."""
+    vectors = TfidfVectorizer(stop_words="english").fit_transform([embedding_text(i) for i in items])
+    return np.clip(1 - (vectors @ vectors.T).toarray(), 0, 2)
+
+
+def vector_distances(vectors: np.ndarray) -> np.ndarray:
+    """Cosine distances of unit vectors."""
+    return np.clip(1 - vectors @ vectors.T, 0, 2)
+
+
+def best(results: dict[float, tuple[float, float, float]]) -> tuple[float, tuple[float, float, float]]:
+    """The threshold with the highest F1 (the first one on ties) and its scores."""
+    threshold = max(results, key=lambda t: results[t][2])
+    return threshold, results[threshold]
+
+
+def quality(sets: dict[str, tuple[list[GroupInput], dict[str, str]]]) -> None:
+    """The quality table, then ours across thresholds."""
+    vectors = {name: embed([embedding_text(i) for i in items]) for name, (items, _) in sets.items()}
+    sweeps: dict[str, dict[str, dict[float, tuple[float, float, float]]]] = {}
+    for name, (items, gold) in sets.items():
+        tfidf, minilm = tfidf_distances(items), vector_distances(vectors[name])
+        sweeps[name] = {
+            "TF-IDF": {t: score(items, gold, average_linkage(tfidf, t)) for t in BASELINE_THRESHOLDS},
+            "MiniLM": {t: score(items, gold, average_linkage(minilm, t)) for t in BASELINE_THRESHOLDS},
+            "ours": {t: score(items, gold, group_with_vectors(items, vectors[name], threshold=t))
+                     for t in sorted({*OUR_THRESHOLDS, GROUP_THRESHOLD})},
+        }
+    fixed = {method: best(sweeps["duc"][method])[0] for method in ("TF-IDF", "MiniLM")}
+    names = list(sets)
+    print(f"{'method':34}" + "".join(f"{name:>20}" for name in names))
+    print(f"{'(BCubed P / R / F1)':34}" + "".join(f"{f'{len(sets[n][0])} items':>20}" for n in names))
+
+    def row(label: str, pick: Callable[[str], tuple[float, float, float]]) -> None:
+        print(f"{label:34}" + "".join(f"{'{:.2f} {:.2f} {:.3f}'.format(*pick(n)):>20}" for n in names))
+
+    for method in ("TF-IDF", "MiniLM"):
+        row(f"{method} avg-link, fixed ({fixed[method]:.2f})", lambda n, m=method: sweeps[n][m][fixed[m]])
+        row(f"{method} avg-link, best on set", lambda n, m=method: best(sweeps[n][m])[1])
+    row(f"ours ({GROUP_THRESHOLD})", lambda n: sweeps[n]["ours"][GROUP_THRESHOLD])
+    row("ours, best on set", lambda n: best(sweeps[n]["ours"])[1])
+    print("best thresholds: " + "; ".join(
+        f"{n}: TF-IDF {best(sweeps[n]['TF-IDF'])[0]:.2f}, MiniLM {best(sweeps[n]['MiniLM'])[0]:.2f}, "
+        f"ours {best(sweeps[n]['ours'])[0]:.2f}" for n in names))
+    print()
+    print(f"{'ours, F1 by threshold':34}" + "".join(f"{name:>20}" for name in names) + f"{'worst':>10}")
+    for t in sorted(sweeps["duc"]["ours"]):
+        f1 = [sweeps[n]["ours"][t][2] for n in names]
+        print(f"{t:<34}" + "".join(f"{f:>20.3f}" for f in f1) + f"{min(f1):>10.3f}")
+
+
+def timing(repeat: int) -> None:
+    """CPU seconds to group n English items: ours against the dense TF-IDF average-linkage baseline."""
+    with (EVAL / "agnews_dev.csv").open(encoding="utf-8", newline="") as handle:
+        agnews = [(r["title"], r["description"]) for r in csv.DictReader(handle)]
+    duc = read_jsonl(EVAL / "stories" / "duc2003_docs.jsonl")
+    news = [line for line in (EVAL / "newstest2013.en").read_text(encoding="utf-8").splitlines() if line.strip()]
+    # DUC articles give two items each: the lead, and the next sentences
+    later = [" ".join(c.text for c in candidates(r["text"], "en")[6:12]) for r in duc]
+    texts = [("", lead_text(r["text"], "en")) for r in duc] + [("", t) for t in later if t] + agnews
+    texts += [("", line) for line in news]
+    print()
+    print(f"{'grouping time (CPU s, median)':34}{'ours':>12}{'TF-IDF avg-link':>18}   items")
+    for n in TIMING_SIZES:
+        items = [GroupInput(f"t{i}", title, lead, None, "en", None, "en") for i, (title, lead) in enumerate(texts[:n])]
+        if len(items) < n:
+            sys.exit(f"only {len(items)} timing texts, need {n}")
+        tfidf = TfidfVectorizer(stop_words="english").fit_transform([embedding_text(i) for i in items])
+        stand_in = normalize(TruncatedSVD(384, random_state=SEED).fit_transform(tfidf)).astype(np.float32)
+        ours = _cpu(lambda items=items, v=stand_in: group_with_vectors(items, v), repeat)
+        baseline = _cpu(lambda items=items: average_linkage(tfidf_distances(items), 0.9), repeat)
+        print(f"{n:<34}{ours:>12.2f}{baseline:>18.2f}   {n}")
+
+
+def _cpu(work: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        work()
+        times.append(time.process_time() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=3, help="timing runs per size (the median is shown)")
+    args = parser.parse_args()
+    quality(dev_sets())
+    timing(args.repeat)
+
+
+if __name__ == "__main__":
+    main()
