@@ -40,6 +40,18 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     logger.setLevel(level)
 
 
+def _setup_progress(ctx: click.Context, quiet: bool) -> None:
+    """Bars per stage on a terminal; elsewhere (cron, CI, pipes) the library's plain progress lines."""
+    from briefing import progress
+
+    if quiet or not sys.stderr.isatty():
+        progress.use(progress.LogLines())
+        return
+    bars = progress.Bars()
+    progress.use(bars)
+    ctx.call_on_close(bars.close)
+
+
 def _fail(exc: BriefingError) -> click.ClickException:
     return click.ClickException(str(exc))
 
@@ -85,6 +97,7 @@ def main(ctx: click.Context, verbose: int, quiet: bool, config_path: Path | None
       briefing email --week last --to team@example.org
     """
     _setup_logging(verbose, quiet)
+    _setup_progress(ctx, quiet)
     from briefing import config
 
     try:
@@ -102,10 +115,23 @@ _TRANSLATION_OPTIONS = [
                  help="Translation engine: argos when a model for the pair is installed, else apertium."),
     click.option("--glossary", type=click.Path(dir_okay=False, path_type=Path), default=None,
                  help="Glossary TOML (source term = \"English term\") applied on top of the shipped one."),
-    click.option("--no-cache", is_flag=True, help="Do not read or write the translation cache."),
+    click.option("--no-cache", is_flag=True, help="Do not read or write the translation and embedding caches."),
     click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                 help="Translation cache file (default: $XDG_CACHE_HOME/briefing/translations.sqlite)."),
+                 help="Translation cache file (default: $XDG_CACHE_HOME/briefing/translations.sqlite); "
+                 "embeddings are cached beside it."),
 ]
+
+
+_JOBS_OPTION = click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+    help="Processes that read, clean and summarize articles (default: the number of cores); same output for any N.",
+)
+
+
+def _jobs(value: int | None) -> int:
+    from briefing.parallel import default_jobs
+
+    return value if value is not None else default_jobs()
 
 
 def _apply(options: list[Any], func: Any) -> Any:
@@ -149,6 +175,7 @@ def build_options(func: Any) -> Any:
                      help="Run as if today were this date (for --week last/this and date checks)."),
         click.option("--creation-date", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
                      default=None, help="Fixed generation date, for reproducible output."),
+        _JOBS_OPTION,
     ]
     return _apply(options, func)
 
@@ -178,6 +205,7 @@ def _build_settings(kwargs: dict[str, Any]) -> Any:
         bilingual=kwargs.pop("bilingual"),
         today=today.date() if today else None,
         creation_date=kwargs.pop("creation_date"),
+        jobs=_jobs(kwargs.pop("jobs")),
     )
 
 
@@ -228,7 +256,8 @@ def build(**kwargs: Any) -> None:
               help="Run date: no article may be dated after it (default: today).")
 @click.option("--max-size", "max_mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
               help="Skip files larger than this many MB.")
-def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float) -> None:
+@_JOBS_OPTION
+def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, jobs: int | None) -> None:
     """Read and clean articles from files, folders, globs or URLs.
 
     Formats: scraped text (.txt, .md), saved pages (.html), JSON/JSONL records (title, text, date,
@@ -239,14 +268,17 @@ def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float) -> 
     1 some skipped, 2 nothing usable found.
     """
     from briefing import ingest as ingest_mod
+    from briefing import parallel
     from briefing.settings import DEFAULT_SOURCES
 
     try:
-        result = ingest_mod.ingest(
-            sources or DEFAULT_SOURCES,
-            today=today.date() if today else None,
-            max_bytes=int(max_mb * 1024 * 1024),
-        )
+        with parallel.pool(_jobs(jobs)) as executor:
+            result = ingest_mod.ingest(
+                sources or DEFAULT_SOURCES,
+                today=today.date() if today else None,
+                max_bytes=int(max_mb * 1024 * 1024),
+                executor=executor,
+            )
     except BriefingError as exc:
         raise _fail(exc) from None
     for article in result.articles:

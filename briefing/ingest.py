@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import datetime as dt
+import functools
 import glob
 import hashlib
 import json
@@ -24,17 +25,19 @@ import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefing import clean, dates
+from briefing import clean, dates, parallel
 from briefing.errors import IngestError
 from briefing.log import get_logger
 from briefing.records import Article, IngestResult, Merged, Skipped
 from briefing.settings import (
+    COMMON_SHINGLE_ARTICLES,
     DATE_LEAD_PARAGRAPHS,
     HTTP_TIMEOUT_S,
     LANG_MIN_CHARS,
@@ -494,10 +497,13 @@ def _finish(raw: RawArticle, name: str, today: dt.date, warnings: list[str],
 
 
 def _read_source(data: bytes, name: str, today: dt.date, *, charset: str | None = None,
-                 source_url: str | None = None) -> tuple[list[Article], list[str]]:
-    """Articles and warnings from one source's bytes; raises only IngestError, with a one-line reason."""
+                 source_url: str | None = None, executor: Executor | None = None) -> tuple[list[Article], list[str]]:
+    """Articles and warnings from one source's bytes; raises only IngestError, with a one-line reason.
+
+    With an executor, the source's records are cleaned on its workers (one big JSONL or feed file).
+    """
     try:
-        return _read_unguarded(data, name, today, charset, source_url)
+        return _read_unguarded(data, name, today, charset, source_url, executor)
     except IngestError as exc:
         raise IngestError(" ".join(str(exc).split())) from None
     except (ValueError, TypeError, LookupError, RecursionError, MemoryError, OverflowError) as exc:
@@ -506,8 +512,18 @@ def _read_source(data: bytes, name: str, today: dt.date, *, charset: str | None 
         raise IngestError(" ".join(f"could not be read ({type(exc).__name__}: {exc})".split())[:200]) from None
 
 
+def _finish_one(raw: RawArticle, *, name: str, today: dt.date,
+                source_url: str | None) -> tuple[Article | None, list[str], str | None]:
+    """(article, warnings, None) or (None, warnings, why not): `_finish` in a form a worker can send back."""
+    warnings: list[str] = []
+    try:
+        return _finish(raw, name, today, warnings, source_url), warnings, None
+    except IngestError as exc:
+        return None, warnings, str(exc)
+
+
 def _read_unguarded(data: bytes, name: str, today: dt.date, charset: str | None,
-                    source_url: str | None) -> tuple[list[Article], list[str]]:
+                    source_url: str | None, executor: Executor | None) -> tuple[list[Article], list[str]]:
     _guard(data)
     text = decode(data, declared=charset)
     _check_text(text)
@@ -515,11 +531,14 @@ def _read_unguarded(data: bytes, name: str, today: dt.date, charset: str | None,
     raws = READERS[_format(text, name)](text, name, today, warnings)
     articles: list[Article] = []
     problems: list[str] = []
-    for raw in raws:
-        try:
-            articles.append(_finish(raw, name, today, warnings, source_url))
-        except IngestError as exc:
-            problems.append(f"{raw.where}: {exc}" if raw.where else str(exc))
+    finish = functools.partial(_finish_one, name=name, today=today, source_url=source_url)
+    for raw, (article, notes, problem) in zip(raws, parallel.run_all(executor, finish, raws, stage="clean"),
+                                             strict=True):
+        warnings.extend(notes)
+        if article is not None:
+            articles.append(article)
+        else:
+            problems.append(f"{raw.where}: {problem}" if raw.where else str(problem))
     if not articles:
         raise IngestError(problems[0] if problems else "no article found")
     warnings.extend(f"{name} {problem}" for problem in problems)
@@ -594,10 +613,12 @@ def _fetch(url: str, max_bytes: int) -> tuple[bytes, str, str | None]:
     return data, name, charset
 
 
-def _load(name: str, path: Path | None, max_bytes: int, today: dt.date) -> tuple[list[Article], list[str]]:
+def _load(name: str, path: Path | None, max_bytes: int, today: dt.date,
+          executor: Executor | None = None) -> tuple[list[Article], list[str]]:
     if path is None:
         data, format_name, charset = _fetch(name, max_bytes)
-        articles, warnings = _read_source(data, format_name, today, charset=charset, source_url=name)
+        articles, warnings = _read_source(data, format_name, today, charset=charset, source_url=name,
+                                          executor=executor)
         return [dataclasses.replace(a, path=name) for a in articles], warnings
     try:
         size = path.stat().st_size
@@ -606,7 +627,18 @@ def _load(name: str, path: Path | None, max_bytes: int, today: dt.date) -> tuple
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"cannot read: {exc.strerror or exc}") from None
-    return _read_source(data, name, today)
+    return _read_source(data, name, today, executor=executor)
+
+
+def _load_one(source: tuple[str, Path | None], *, max_bytes: int, today: dt.date,
+              executor: Executor | None = None) -> tuple[list[Article], list[str], str | None]:
+    """(articles, warnings, None) or ([], [], why it was skipped): `_load` in a form a worker can send back."""
+    name, path = source
+    try:
+        return (*_load(name, path, max_bytes, today, executor), None)
+    except IngestError as exc:
+        log.debug("skipped %s: %s", name, exc)
+        return [], [], str(exc)
 
 
 # --- 6. merge ------------------------------------------------------------------------------
@@ -640,14 +672,29 @@ def _combine(winner: Article, loser: Article) -> Article:
     )
 
 
+def _common_shingles(shingle_sets: Sequence[set[str]]) -> set[str]:
+    """Phrases found in more than COMMON_SHINGLE_ARTICLES articles: site footers and boilerplate, not stories."""
+    counts: Counter[str] = Counter()
+    for own in shingle_sets:
+        counts.update(own)
+    return {shingle for shingle, count in counts.items() if count > COMMON_SHINGLE_ARTICLES}
+
+
 def merge_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[Merged]]:
-    """One article per story: exact copies (same id) and near copies (most 5-word phrases shared) merge."""
+    """One article per story: exact copies (same id) and near copies (most 5-word phrases shared) merge.
+
+    Phrases that very many articles share (a site's footer) are left out of the comparison: they say
+    nothing about the story, and looking them up would make the scan quadratic in the number of articles.
+    An article made only of such phrases is compared on all of its own.
+    """
+    all_shingles = [_shingles(article.text) for article in articles]
+    common = _common_shingles(all_shingles)
     kept: list[Article] = []
     shingles: list[set[str]] = []
     index: dict[str, list[int]] = defaultdict(list)
     merged: list[Merged] = []
-    for article in articles:
-        own = _shingles(article.text)
+    for article, everything in zip(articles, all_shingles, strict=True):
+        own = (everything - common) or everything
         overlap: dict[int, int] = defaultdict(int)
         for shingle in own:
             for position in index[shingle]:
@@ -679,27 +726,34 @@ def merge_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[M
 # --- the stage -----------------------------------------------------------------------------
 
 
-def ingest(sources: Sequence[str], *, today: dt.date | None = None, max_bytes: int = MAX_FILE_BYTES) -> IngestResult:
+def ingest(sources: Sequence[str], *, today: dt.date | None = None, max_bytes: int = MAX_FILE_BYTES,
+           executor: Executor | None = None) -> IngestResult:
     """Read, clean and de-duplicate every article the sources hold (files, folders, globs, URLs).
 
     A source that gives no article becomes a `Skipped` with a one-line reason; nothing raises for one
-    bad file. Articles without a date are reported in `warnings`.
+    bad file. Articles without a date are reported in `warnings`. With an executor, sources (or the
+    records of a single source) are read and cleaned on its workers; the result is the same.
     """
     today = today or dt.date.today()
     articles: list[Article] = []
     skipped: list[Skipped] = []
     warnings: list[str] = []
-    for name, path, problem in expand_sources(sources):
+    found = list(expand_sources(sources))
+    readable = [(name, path) for name, path, problem in found if not problem]
+    load = functools.partial(_load_one, max_bytes=max_bytes, today=today)
+    if len(readable) == 1:  # one file or feed: its records are what can run in parallel
+        loaded = [load(readable[0], executor=executor)]
+    else:
+        loaded = parallel.run_all(executor, load, readable, stage="read")
+    results = iter(loaded)
+    for name, _path, problem in found:
         if problem:
             skipped.append(Skipped(name, problem))
             continue
-        try:
-            found, notes = _load(name, path, max_bytes, today)
-        except IngestError as exc:
-            log.debug("skipped %s: %s", name, exc)
-            skipped.append(Skipped(name, str(exc)))
-            continue
-        articles.extend(found)
+        read, notes, reason = next(results)
+        if reason is not None:
+            skipped.append(Skipped(name, reason))
+        articles.extend(read)
         warnings.extend(notes)
     kept, merged = merge_duplicates(articles)
     warnings.extend(f"{a.path}: no date found" for a in kept if a.date is None)
