@@ -25,11 +25,16 @@ EXIT_OK, EXIT_SOME_SKIPPED, EXIT_NOTHING = 0, 1, 2
 
 
 class _ClickHandler(logging.Handler):
-    """Sends library log records to stderr, one line each."""
+    """Sends library log records to stderr, one line each (above the progress bars while they are drawn)."""
+
+    bars: Any = None
 
     def emit(self, record: logging.LogRecord) -> None:
         prefix = {"WARNING": "warning: ", "ERROR": "error: "}.get(record.levelname, "")
-        click.echo(prefix + record.getMessage(), err=True)
+        if self.bars is not None:
+            self.bars.echo(prefix + record.getMessage())
+        else:
+            click.echo(prefix + record.getMessage(), err=True)
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -46,13 +51,23 @@ def _setup_progress(ctx: click.Context, quiet: bool) -> None:
 
     if quiet or not sys.stderr.isatty():
         progress.use(progress.LogLines())
+        _ClickHandler.bars = None
         return
     bars = progress.Bars()
     progress.use(bars)
+    _ClickHandler.bars = bars
     ctx.call_on_close(bars.close)
 
 
+def _end_progress() -> None:
+    """Stop drawing the bars before the command prints its result."""
+    if _ClickHandler.bars is not None:
+        _ClickHandler.bars.close()
+        _ClickHandler.bars = None
+
+
 def _fail(exc: BriefingError) -> click.ClickException:
+    _end_progress()
     return click.ClickException(str(exc))
 
 
@@ -239,6 +254,7 @@ def build(**kwargs: Any) -> None:
         report = pipeline.build(options)
     except BriefingError as exc:
         raise _fail(exc) from None
+    _end_progress()
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     if report.message:
@@ -281,6 +297,7 @@ def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, job
             )
     except BriefingError as exc:
         raise _fail(exc) from None
+    _end_progress()
     for article in result.articles:
         if jsonl:
             click.echo(json.dumps(ingest_mod.contract_json(article), ensure_ascii=False))
@@ -503,6 +520,7 @@ def email_digest(ctx: click.Context, **kwargs: Any) -> None:
         done = deliver.deliver(options, _mail_settings(kwargs, username, password))
     except BriefingError as exc:
         raise _fail(exc) from None
+    _end_progress()
     if done.report is not None:
         click.echo(_report_line(done.report))
     click.echo(done.message)

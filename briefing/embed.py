@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -201,11 +202,12 @@ def _convert(source: Path, target: Path) -> None:
             warnings.simplefilter("ignore")  # tracer notes about the model's Python branches
             _export(model, work / "float.onnx", torch)
         exported = onnx.load(str(work / "float.onnx"))
-        quantize_dynamic(
-            str(work / "float.onnx"), str(work / "model.onnx"), weight_type=QuantType.QInt8,
-            per_channel=True, reduce_range=True, op_types_to_quantize=["MatMul"],
-            nodes_to_exclude=_sensitive_matmuls(exported),
-        )
+        with _quiet_root_logger():  # the quantizer's advice goes to the root logger, not to the user
+            quantize_dynamic(
+                str(work / "float.onnx"), str(work / "model.onnx"), weight_type=QuantType.QInt8,
+                per_channel=True, reduce_range=True, op_types_to_quantize=["MatMul"],
+                nodes_to_exclude=_sensitive_matmuls(exported),
+            )
         (work / "float.onnx").unlink()
         shutil.copyfile(source / "tokenizer.json", work / "tokenizer.json")
         (work / "conversion.json").write_text(json.dumps({"source": str(source), "recipe": CONVERSION}))
@@ -220,6 +222,20 @@ def _convert(source: Path, target: Path) -> None:
         raise EmbeddingModelMissing(f"converting the embedding model into {target} failed: {exc}") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _quiet_root_logger() -> Iterator[None]:
+    """Root-logger records dropped, and no stderr handler installed for them by logging's fallback."""
+    root = logging.getLogger()
+    level, silent = root.level, logging.NullHandler()
+    root.addHandler(silent)
+    root.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        root.setLevel(level)
+        root.removeHandler(silent)
 
 
 def _export(model: Any, path: Path, torch: Any) -> None:

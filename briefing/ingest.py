@@ -532,8 +532,8 @@ def _read_unguarded(data: bytes, name: str, today: dt.date, charset: str | None,
     articles: list[Article] = []
     problems: list[str] = []
     finish = functools.partial(_finish_one, name=name, today=today, source_url=source_url)
-    for raw, (article, notes, problem) in zip(raws, parallel.run_all(executor, finish, raws, stage="clean"),
-                                             strict=True):
+    cleaned = parallel.run_all(executor, finish, raws, stage="clean" if executor is not None else None)
+    for raw, (article, notes, problem) in zip(raws, cleaned, strict=True):
         warnings.extend(notes)
         if article is not None:
             articles.append(article)

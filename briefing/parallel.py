@@ -39,7 +39,7 @@ def pool(jobs: int) -> Iterator[Executor | None]:
     # fork: the workers start with every module the parent imported, instead of importing them again each
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as executor:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=progress.silence) as executor:
         yield executor
 
 
@@ -48,14 +48,14 @@ def _run_chunk(function: Callable[[Item], Result], chunk: Sequence[Item]) -> lis
 
 
 def run_all(
-    executor: Executor | None, function: Callable[[Item], Result], items: Sequence[Item], *, stage: str,
+    executor: Executor | None, function: Callable[[Item], Result], items: Sequence[Item], *, stage: str | None,
 ) -> list[Result]:
     """function(item) for every item, in the items' order, on the executor's workers (here without one).
 
-    `stage` names the work in the progress shown to the user.
+    `stage` names the work in the progress shown to the user (None: no progress shown).
     """
     items = list(items)
-    tracker = progress.start(stage, len(items))
+    tracker = progress.start(stage, len(items)) if stage else progress.SILENT.start("", 0)
     try:
         if executor is None or len(items) < 2:
             results = []

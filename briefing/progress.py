@@ -59,6 +59,25 @@ class LogLines:
         return _LogTracker(stage, total)
 
 
+class _Quiet:
+    def advance(self, count: int) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+class Silent:
+    """No progress at all (pool workers: their parent shows the stage)."""
+
+    def start(self, stage: str, total: int) -> Tracker:
+        """A tracker that shows nothing."""
+        return _Quiet()
+
+
+SILENT = Silent()
+
+
 class _BarTracker:
     def __init__(self, bars: Any, stage: str, total: int) -> None:
         self.bars = bars
@@ -91,6 +110,10 @@ class Bars:
         self.bars.start()
         return _BarTracker(self.bars, stage, total)
 
+    def echo(self, line: str) -> None:
+        """Print a line of text above the bars (log messages), never inside them."""
+        self.bars.console.print(line, markup=False, highlight=False, soft_wrap=True)
+
     def close(self) -> None:
         """Stop drawing (the finished bars stay on screen)."""
         self.bars.stop()
@@ -103,6 +126,11 @@ def use(display: Display) -> None:
     """Show progress on `display` from now on (the CLI's choice)."""
     global _display
     _display = display
+
+
+def silence() -> None:
+    """Show no progress from this process (run in each pool worker)."""
+    use(SILENT)
 
 
 def start(stage: str, total: int) -> Tracker:
