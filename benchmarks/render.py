@@ -1,11 +1,12 @@
-"""Render time and output sizes for briefings of 5, 50 and 500 real articles.
+"""Render time and output sizes for briefings of 5, 50 and 500 real articles (one-article stories).
 
     python benchmarks/render.py [--counts 5 30 50 500] [--runs 3] [--data ../shared/eval/orangesum_valid.jsonl]
 
 Articles come from the OrangeSum dev file (French news): the English title and summary fields hold
 the original title and the article's first three sentences (rendering cost does not depend on the
 language), the original summary holds the journalist's abstract, and articles are dealt round-robin
-into six themes. Each size is rendered `--runs` times into a fresh folder; the table shows the
+into six themes, each article its own story. The renderer shows the top 10 and 40 in full, and
+lists the rest one line each. Each size is rendered `--runs` times into a fresh folder; the table shows the
 median. The baseline is the smallest briefing of the same run: "x time" is the time against it,
 "per article" the cost of one article against the 50-article briefing's (1.00 = linear growth).
 """
@@ -27,7 +28,7 @@ import pypdf
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from briefing.records import Article, Briefing, Period, Section  # noqa: E402
+from briefing.records import Article, Briefing, Period, Section, Story  # noqa: E402
 from briefing.render import render  # noqa: E402
 from briefing.settings import EMAIL_MAX_BYTES  # noqa: E402
 
@@ -59,10 +60,15 @@ def load_articles(path: Path, count: int) -> list[Article]:
 
 
 def briefing_of(articles: list[Article]) -> Briefing:
-    """A briefing over `articles`, grouped by their theme in THEMES order."""
+    """A briefing of one-article stories, ranked in file order and grouped by theme in THEMES order."""
+    stories = [
+        Story(id=f"s{a.id}", articles=(a,), lang=a.lang, title=a.title, summary=a.summary, title_en=a.title_en,
+              summary_en=a.summary_en, rank=rank, theme=a.theme)
+        for rank, a in enumerate(articles, 1)
+    ]
     sections = tuple(
-        Section(theme, tuple(a for a in articles if a.theme == theme), ("keyword",))
-        for theme in THEMES if any(a.theme == theme for a in articles)
+        Section(theme, tuple(s for s in stories if s.theme == theme), ("keyword",))
+        for theme in THEMES if any(s.theme == theme for s in stories)
     )
     dates = sorted(a.date for a in articles if a.date)
     return Briefing(

@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import IO
@@ -32,6 +33,8 @@ NAME = "apertium"
 # ISO 639-1 codes of the languages apertium names with three letters.
 _ISO3 = {"en": "eng", "es": "spa", "fr": "fra", "ca": "cat", "pt": "por", "it": "ita", "de": "deu",
          "ro": "ron", "gl": "glg", "oc": "oci", "eu": "eus", "nl": "nld", "ar": "ara", "ru": "rus"}
+_ISO1 = {three: two for two, three in _ISO3.items()}
+_PAIR_MODE = re.compile(r"([a-z]{2,3})-([a-z]{2,3})")  # fr-es, spa-eng; not eco-fr-es, spa-eng_US or debug modes
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _PARAGRAPH = "\n\n"
 MODE_DIRS = (Path("/usr/share/apertium/modes"), Path("/usr/local/share/apertium/modes"))
@@ -78,6 +81,25 @@ def find_chain(source: str, target: str) -> tuple[str, ...] | None:
         if first and second:
             return (first, second)
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A language pair apertium translates, through one mode or a pivot chain of two."""
+
+    source: str
+    target: str
+    chain: tuple[str, ...]
+
+
+def usable_pairs() -> list[Pair]:
+    """Every pair the installed modes translate, each with the chain `find_chain` picks (pivots included)."""
+    langs: set[str] = set()
+    for mode in installed_modes():
+        match = _PAIR_MODE.fullmatch(mode)
+        if match:
+            langs.update(_ISO1.get(code, code) for code in match.groups())
+    return [Pair(s, t, chain) for s in sorted(langs) for t in sorted(langs) if s != t and (chain := find_chain(s, t))]
 
 
 def install_hint(source: str, target: str) -> str:

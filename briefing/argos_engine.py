@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -123,8 +125,13 @@ def install_model(source: str, target: str) -> ModelInfo:
 
 
 def install_model_file(path: Path) -> ModelInfo:
-    """Install a local .argosmodel file (offline); raises BadModelFile when it is not a valid package."""
+    """Install a local .argosmodel file (offline); raises BadModelFile when it is not a valid package.
+
+    Nothing is installed unless the archive's paths stay in its one folder, its metadata names the
+    pair, and its model and tokenizer load.
+    """
     metadata = _check_model_file(Path(path))
+    _check_model_loads(Path(path))
     _package_module().install_from_path(Path(path))
     installed = [i for i in installed_models() if (i.source, i.target) == (metadata["from_code"], metadata["to_code"])]
     version = str(metadata.get("package_version", ""))
@@ -144,6 +151,10 @@ def _check_model_file(path: Path) -> dict[str, Any]:
         raise BadModelFile(f"{path}: not an Argos model (a .argosmodel is a zip archive)")
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
+        unsafe = next((n for n in names if not _safe_member(n)), None)
+        if unsafe is not None:
+            raise BadModelFile(f"{path}: the archive holds the path {unsafe!r}, which leaves its folder; "
+                               "not installed")
         tops = {n.split("/", 1)[0] for n in names}
         if len(tops) != 1 or f"{next(iter(tops))}/metadata.json" not in names:
             raise BadModelFile(f"{path}: expected one folder with metadata.json inside the archive")
@@ -152,13 +163,42 @@ def _check_model_file(path: Path) -> dict[str, Any]:
             metadata = json.loads(archive.read(f"{top}/metadata.json"))
         except (ValueError, UnicodeDecodeError) as exc:
             raise BadModelFile(f"{path}: metadata.json is not valid JSON ({exc})") from None
-        if not isinstance(metadata, dict) or not metadata.get("from_code") or not metadata.get("to_code"):
-            raise BadModelFile(f"{path}: metadata.json must name from_code and to_code")
+        if not isinstance(metadata, dict) or not all(
+                isinstance(metadata.get(k), str) and _LANG_CODE.match(metadata[k]) for k in ("from_code", "to_code")):
+            raise BadModelFile(f"{path}: metadata.json must name from_code and to_code as language codes")
+        if not isinstance(metadata.get("package_version", ""), str | int | float):
+            raise BadModelFile(f"{path}: metadata.json's package_version must be a version string")
         if f"{top}/model/model.bin" not in names:
             raise BadModelFile(f"{path}: no CTranslate2 model (model/model.bin) inside")
         if f"{top}/sentencepiece.model" not in names:
             raise BadModelFile(f"{path}: no sentencepiece.model inside (BPE packages are not supported)")
     return metadata
+
+
+_LANG_CODE = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?$")  # fr, en, zh_Hant, pt-BR
+
+
+def _safe_member(name: str) -> bool:
+    """True for a relative archive path that stays inside its folder (no `..`, `.`, absolute or drive part)."""
+    parts = name.replace("\\", "/").split("/")
+    return bool(parts[0]) and ":" not in parts[0] and not any(p in (".", "..") for p in parts)
+
+
+def _check_model_loads(path: Path) -> None:
+    """Unpack the (already checked) package to a temporary folder and load its model and tokenizer."""
+    import ctranslate2
+    import sentencepiece
+
+    with tempfile.TemporaryDirectory(prefix="briefing-model-") as folder:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                archive.extractall(folder)
+            (package,) = Path(folder).iterdir()
+            sentencepiece.SentencePieceProcessor(model_file=str(package / "sentencepiece.model"))
+            ctranslate2.Translator(str(package / "model"), device="cpu", inter_threads=1, intra_threads=1)
+        except (OSError, RuntimeError, ValueError, zipfile.BadZipFile) as exc:
+            reason = " ".join(str(exc).split())[:200]
+            raise BadModelFile(f"{path}: its model cannot be loaded ({reason}); not installed") from None
 
 
 class ArgosEngine:

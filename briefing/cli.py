@@ -73,16 +73,26 @@ def _fail(exc: BriefingError) -> click.ClickException:
 
 def _read_jsonl(stream: IO[str], source: str) -> Iterator[dict[str, Any]]:
     """JSON objects, one per non-empty line; a bad line raises BadInput naming the line."""
-    for number, line in enumerate(stream, 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"{source}, line {number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(obj, dict):
-            raise BadInput(f"{source}, line {number}: expected a JSON object, got {type(obj).__name__}")
+    for _, obj in _read_numbered_jsonl(stream, source):
         yield obj
+
+
+def _read_numbered_jsonl(stream: IO[str], source: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, JSON object) for each non-empty line; a bad line, or bytes that are not UTF-8, raise
+    BadInput naming the line."""
+    try:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise BadInput(f"{source}, line {number}: not valid JSON ({exc.msg})") from None
+            if not isinstance(obj, dict):
+                raise BadInput(f"{source}, line {number}: expected a JSON object, got {type(obj).__name__}")
+            yield number, obj
+    except UnicodeDecodeError:
+        raise BadInput(f"{source}: not UTF-8 text; JSON Lines must be UTF-8 (convert it, e.g. with iconv)") from None
 
 
 def _write_jsonl(objs: Any) -> None:
@@ -137,6 +147,10 @@ _TRANSLATION_OPTIONS = [
 ]
 
 
+_FETCH_DEADLINE_OPTION = click.option(
+    "--fetch-deadline", "fetch_deadline_s", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+    metavar="SECONDS", help="Give up on a URL source whose whole download takes longer than this.")
+
 _JOBS_OPTION = click.option(
     "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
     help="Processes that read, clean and summarize articles (default: the number of cores); same output for any N.",
@@ -172,8 +186,14 @@ def build_options(func: Any) -> Any:
         click.option("--no-translate", is_flag=True, help="Keep the original language (the cover says so)."),
         click.option("--sentences", type=click.IntRange(1, 20), default=3, show_default=True,
                      help="Summary length in sentences."),
+        click.option("--words", type=click.IntRange(10, 1000), default=None,
+                     help="Summary length in words instead (sentences are added until it has this many)."),
         click.option("--method", type=click.Choice(sorted(SUMMARIZERS)), default="default",
-                     show_default=True, help="Summarizer."),
+                     show_default=True, help="Summarizer of single articles."),
+        click.option("--top", type=click.IntRange(1, 100), default=10, show_default=True,
+                     help="Stories on the 'Top stories' pages."),
+        click.option("--max-stories", type=click.IntRange(1, 1000), default=40, show_default=True,
+                     help="Stories shown in full, top ones included; the rest are listed one line each."),
         click.option("--themes", "themes_file", type=click.Path(dir_okay=False, path_type=Path),
                      default=None, help="Themes file (TOML, [[theme]] name/description/keywords); "
                      "default: the taxonomy that ships with briefing."),
@@ -190,6 +210,7 @@ def build_options(func: Any) -> Any:
                      help="Run as if today were this date (for --week last/this and date checks)."),
         click.option("--creation-date", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
                      default=None, help="Fixed generation date, for reproducible output."),
+        _FETCH_DEADLINE_OPTION,
         _JOBS_OPTION,
     ]
     return _apply(options, func)
@@ -207,7 +228,10 @@ def _build_settings(kwargs: dict[str, Any]) -> Any:
         engine=kwargs.pop("engine"),
         translate=not kwargs.pop("no_translate"),
         sentences=kwargs.pop("sentences"),
+        words=kwargs.pop("words"),
         method=kwargs.pop("method"),
+        top=kwargs.pop("top"),
+        max_stories=kwargs.pop("max_stories"),
         themes_file=kwargs.pop("themes_file"),
         auto_themes=kwargs.pop("auto_themes"),
         k=kwargs.pop("k"),
@@ -220,12 +244,14 @@ def _build_settings(kwargs: dict[str, Any]) -> Any:
         bilingual=kwargs.pop("bilingual"),
         today=today.date() if today else None,
         creation_date=kwargs.pop("creation_date"),
+        fetch_deadline_s=kwargs.pop("fetch_deadline_s"),
         jobs=_jobs(kwargs.pop("jobs")),
     )
 
 
 def _report_line(report: Any) -> str:
-    parts = [f"{report.read} article(s) read", f"{report.kept} in the briefing"]
+    parts = [f"{report.read} article(s) read", f"{report.kept} in the briefing"
+             + (f" as {report.stories} stor{'y' if report.stories == 1 else 'ies'}" if report.stories else "")]
     if report.skipped:
         reasons = "; ".join(f"{s.source}: {s.reason}" for s in report.skipped)
         parts.append(f"{len(report.skipped)} skipped ({reasons})")
@@ -272,8 +298,10 @@ def build(**kwargs: Any) -> None:
               help="Run date: no article may be dated after it (default: today).")
 @click.option("--max-size", "max_mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
               help="Skip files larger than this many MB.")
+@_FETCH_DEADLINE_OPTION
 @_JOBS_OPTION
-def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, jobs: int | None) -> None:
+def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, fetch_deadline_s: float,
+           jobs: int | None) -> None:
     """Read and clean articles from files, folders, globs or URLs.
 
     Formats: scraped text (.txt, .md), saved pages (.html), JSON/JSONL records (title, text, date,
@@ -293,6 +321,7 @@ def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, job
                 sources or DEFAULT_SOURCES,
                 today=today.date() if today else None,
                 max_bytes=int(max_mb * 1024 * 1024),
+                fetch_deadline_s=fetch_deadline_s,
                 executor=executor,
             )
     except BriefingError as exc:
@@ -342,6 +371,46 @@ def summarize(input_file: IO[str], field: str, lang: str, sentences: int, method
             method=method, title_field=title_field,
         ):
             click.echo(json.dumps(obj, ensure_ascii=False))
+    except BriefingError as exc:
+        raise _fail(exc) from None
+
+
+@main.command()
+@_input_option
+@click.option("--field", default="text", show_default=True, help="The field holding the text.")
+@click.option("--title-field", default="title", show_default=True, help="The field holding the headline.")
+@click.option("--lang", default="auto", show_default=True,
+              help="Language of the texts ('auto': each record's 'lang' field, else detected).")
+@click.option("--no-translate", is_flag=True,
+              help="Group on the original texts: each language is then grouped among itself.")
+@click.option("--group-by", default=None, metavar="FIELD",
+              help="Take each record's story from this field instead of discovering the stories.")
+@click.option("--sentences", type=click.IntRange(1, 100), default=3, show_default=True,
+              help="Summary length in sentences.")
+@click.option("--words", type=click.IntRange(10, 2000), default=None,
+              help="Summary length in words instead (sentences are added until it has this many).")
+@translation_options
+def stories(input_file: IO[str], field: str, title_field: str, lang: str, no_translate: bool,
+            group_by: str | None, sentences: int, words: int | None, engine: str, glossary: Path | None,
+            no_cache: bool, cache_path: Path | None) -> None:
+    """Group JSONL articles into stories, rank them and summarise each: JSONL stories out, most important first.
+
+    Records need "id" and the text (--field); "title", "lang", "date" (YYYY-MM-DD), "publisher" and "url"
+    are used when present (the `ingest --jsonl` objects have them all). Articles not in English are grouped
+    on their translated title and lead. Each output line has "story", "rank", "score", "articles" (the input
+    ids), "title", "summary" (in the story's main language), "lang" and "sources" (publishers).
+    """
+    from briefing import stories as stories_mod
+
+    options = stories_mod.StoryOptions(
+        translate=not no_translate, engine=engine, glossary=glossary, use_cache=not no_cache,
+        cache_path=cache_path, sentences=None if words else sentences, words=words,
+    )
+    try:
+        _write_jsonl(stories_mod.story_records(
+            _read_numbered_jsonl(input_file, input_file.name), options, field=field, title_field=title_field,
+            lang=lang, group_by=group_by, source=input_file.name,
+        ))
     except BriefingError as exc:
         raise _fail(exc) from None
 
@@ -406,13 +475,14 @@ def themes(input_file: IO[str], field: str, themes_file: Path | None, auto: bool
 
 @main.group()
 def models() -> None:
-    """Manage Argos translation models (argostranslate packages)."""
+    """Manage translation models: Argos packages, and the apertium pairs in use."""
 
 
 @models.command("list")
 @click.option("--available", is_flag=True, help="Also list packages in the Argos index (needs internet).")
 def models_list(available: bool) -> None:
-    """List installed Argos models (and, with --available, those in the index)."""
+    """List installed Argos models and the apertium pairs, pivots included (with --available, the Argos index)."""
+    from briefing import apertium_engine
     from briefing import translate as translate_mod
 
     try:
@@ -421,6 +491,14 @@ def models_list(available: bool) -> None:
             click.echo(f"{info.source}->{info.target}  {info.version}  installed  {info.name}")
         if not installed:
             click.echo("no Argos model installed (apertium is used where its modes exist)")
+        modes = apertium_engine.installed_modes()
+        pairs = apertium_engine.usable_pairs()
+        if modes:
+            click.echo(f"apertium modes: {', '.join(sorted(modes))}")
+        for pair in pairs:
+            click.echo(f"{pair.source}->{pair.target}  apertium  {' | '.join(pair.chain)}")
+        if not pairs:
+            click.echo(f"no apertium pair installed; for fr->en: {apertium_engine.install_hint('fr', 'en')}")
         if available:
             for info in translate_mod.available_models():
                 click.echo(f"{info.source}->{info.target}  {info.version}  available  {info.name}")

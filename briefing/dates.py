@@ -48,6 +48,7 @@ _MONTH_DAY = re.compile(
     r"(?:,?[ \u00a0]+(?P<year>(?:19|20)\d\d)\b)?",
 )
 _ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)")  # also 2025-04-03T07:00
+_ISO_LIKE = re.compile(r"\b(?:19|20)\d\d-\d\d-\d\d(?!\d)")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _SENTENCE_END = re.compile(r"[.!?](?=\s)")
 
@@ -150,6 +151,22 @@ def date_from_url(url: str, today: dt.date) -> dt.date | None:
             if date and date <= today:
                 return date
     return None
+
+
+def possible_date(value: str) -> bool:
+    """False when `value` writes a calendar date that does not exist (2025-02-31, month 13, "31 Feb 2025").
+
+    Text holding no recognisable date is not judged: True.
+    """
+    import email.utils
+
+    iso = _ISO.search(value[:40])
+    if iso:
+        return _make(int(iso.group("year")), int(iso.group("month")), int(iso.group("day"))) is not None
+    if _ISO_LIKE.search(value[:40]):
+        return False  # 2025-13-01: shaped like an ISO date, with a month or day out of range
+    rfc = email.utils.parsedate(value)
+    return rfc is None or _make(rfc[0], rfc[1], rfc[2]) is not None
 
 
 def parse_date(value: object, today: dt.date) -> dt.date | None:

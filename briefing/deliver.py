@@ -41,6 +41,7 @@ from briefing.errors import (
     BadLedger,
     ConnectionLost,
     DeliveryError,
+    DeliveryUncertain,
     LoginRefused,
     RecipientRefused,
 )
@@ -57,7 +58,6 @@ from briefing.settings import (
     SMTP_PASSWORD_ENV,
     SMTP_PORTS,
     SMTP_SECURITY,
-    SMTP_TIMEOUT_S,
     SMTP_USER_ENV,
     SUBJECT_MAX_CHARS,
     BuildOptions,
@@ -67,6 +67,7 @@ from briefing.settings import (
 log = get_logger(__name__)
 
 LEDGER_VERSION = 1
+UNCERTAIN = "uncertain"  # a ledger entry's status when the server's answer to the message never came
 # Every header a digest carries; anything else found after composing means injected text.
 HEADERS = frozenset({
     "from", "to", "subject", "date", "message-id", "auto-submitted", "x-briefing-digest",
@@ -100,6 +101,9 @@ class SentRecord:
     articles: tuple[str, ...]
     sent_at: str  # ISO 8601, UTC
     message_id: str
+    # "sent": the server said it accepted the message; "uncertain": the whole message went out but the
+    # server's answer never came (dropped connection, timeout): it may or may not have been delivered
+    status: str = "sent"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +154,11 @@ def send_digest(digest: Digest, mail: MailOptions) -> Delivery:
         # 3. check
         records = read_ledger(ledger)
         prior = None if mail.force else find_sent(records, digest.content_hash, key)
+        if prior is not None and prior.status == UNCERTAIN:
+            raise DeliveryUncertain(
+                f"the {digest.period} digest may already have reached {', '.join(key)}: the attempt at "
+                f"{prior.sent_at} ended without the server's answer; nothing sent. Check a recipient's "
+                "inbox: if it is missing, run the same command with --force to send it again")
         if prior is not None:
             return Delivery("already-sent", f"the {digest.period} digest was already sent to {', '.join(key)} "
                             f"at {prior.sent_at}; nothing sent (--force sends it again)")
@@ -160,20 +169,29 @@ def send_digest(digest: Digest, mail: MailOptions) -> Delivery:
             eml = write_eml(message, digest)
             return Delivery("dry-run", f"dry run: wrote {eml}; nothing sent", eml=eml)
         # 5. send
-        send(message, sender=sender, recipients=recipients, mail=mail)
-        # 6. record
         record = SentRecord(
             digest=digest.content_hash, recipients=key, period=digest.label, subject=str(message["Subject"]),
             articles=digest.article_ids, sent_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             message_id=str(message["Message-ID"]),
         )
         try:
-            write_ledger(ledger, (*records, record))
-        except DeliveryError as exc:
-            raise DeliveryError(f"the digest WAS sent to {', '.join(key)}, but recording it failed ({exc}): "
-                                "fix that before the next run, which would send it again") from None
+            send(message, sender=sender, recipients=recipients, mail=mail)
+        except DeliveryUncertain as exc:
+            # 6. record the doubt, so that the next run asks instead of sending a second copy
+            _record(ledger, (*records, dataclasses.replace(record, status=UNCERTAIN)), key, "may have been sent")
+            raise DeliveryUncertain(f"{exc}; recorded as uncertain in {ledger}") from None
+        # 6. record
+        _record(ledger, (*records, record), key, "WAS sent")
     return Delivery("sent", f"sent the {digest.period} digest ({len(digest.article_ids)} article(s)) to "
                     f"{', '.join(key)} via {mail.smtp_host}; recorded in {ledger}")
+
+
+def _record(ledger: Path, records: Sequence[SentRecord], key: tuple[str, ...], what: str) -> None:
+    try:
+        write_ledger(ledger, records)
+    except DeliveryError as exc:
+        raise DeliveryError(f"the digest {what} to {', '.join(key)}, but recording it failed ({exc}): "
+                            "fix that before the next run, which would send it again") from None
 
 
 # --- 2. build, or reuse the digest built from the same inputs ----------------------------
@@ -218,7 +236,7 @@ def inputs_fingerprint(options: BuildOptions) -> str | None:
     from briefing.ingest import expand_sources
     from briefing.settings import TEMPLATES_DIR
 
-    entries = list(expand_sources(options.sources))  # the very files ingestion will read
+    entries = list(expand_sources(options.sources, output_dir=options.out_dir))  # the very files ingestion will read
     if any(path is None and problem is None for _, path, problem in entries):
         return None  # a URL
     settings = dataclasses.asdict(options)
@@ -409,9 +427,9 @@ def send(message: EmailMessage, *, sender: Address, recipients: Sequence[Address
     client: smtplib.SMTP | None = None
     try:
         if mail.security == "ssl":
-            client = smtplib.SMTP_SSL(mail.smtp_host, port, timeout=SMTP_TIMEOUT_S, context=context)
+            client = smtplib.SMTP_SSL(mail.smtp_host, port, timeout=mail.timeout_s, context=context)
         else:
-            client = smtplib.SMTP(mail.smtp_host, port, timeout=SMTP_TIMEOUT_S)
+            client = smtplib.SMTP(mail.smtp_host, port, timeout=mail.timeout_s)
         client.ehlo()
         if mail.security == "starttls":
             if not client.has_extn("starttls"):
@@ -422,12 +440,14 @@ def send(message: EmailMessage, *, sender: Address, recipients: Sequence[Address
         if mail.username:
             _login(client, mail, where)
         _envelope(client, sender, recipients, where)
-        client.data(message.as_bytes(policy=policy.SMTP))
+        _data(client, message.as_bytes(policy=policy.SMTP), where)
     except smtplib.SMTPServerDisconnected:
         raise ConnectionLost(f"{where} closed the connection before accepting the message; it is not marked "
                              "sent: run the same command again") from None
     except smtplib.SMTPResponseException as exc:
-        raise DeliveryError(f"{where} refused the message: {exc.smtp_code} {_reply(exc.smtp_error)}") from None
+        retry = "try again later" if 400 <= exc.smtp_code < 500 else "fix what it says"
+        raise DeliveryError(f"{where} refused the message: {exc.smtp_code} {_reply(exc.smtp_error)}; it is not "
+                            f"marked sent: {retry}, then run the same command again") from None
     except ssl.SSLCertVerificationError as exc:
         raise ConnectionLost(f"{where}: the server's certificate cannot be trusted ({exc.verify_message}); "
                              "for a private CA set SSL_CERT_FILE to its certificate file") from None
@@ -439,6 +459,28 @@ def send(message: EmailMessage, *, sender: Address, recipients: Sequence[Address
     finally:
         if client is not None:
             _quit(client)
+
+
+def _data(client: smtplib.SMTP, raw: bytes, where: str) -> None:
+    """DATA, the message, and the server's verdict on it; smtplib's `data()` would return a refusal as a code.
+
+    Until the final "." has gone out the server cannot have accepted anything; after it, a lost
+    connection or a late answer leaves the outcome unknown (DeliveryUncertain), not failed.
+    """
+    code, reply = client.docmd("DATA")
+    if code != 354:
+        raise smtplib.SMTPDataError(code, reply)
+    body = re.sub(rb"(?m)^\.", b"..", raw)  # RFC 5321 4.5.2: a line starting with "." gets one more
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    client.send(body + b".\r\n")
+    try:
+        code, reply = client.getreply()
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:  # smtplib reports a timeout as a disconnection
+        raise DeliveryUncertain(f"{where} received the whole message, then gave no answer ({_reply(str(exc))}): "
+                                "whether it was delivered is uncertain") from None
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
 
 
 def _login(client: smtplib.SMTP, mail: MailOptions, where: str) -> None:
@@ -457,17 +499,20 @@ def _envelope(client: smtplib.SMTP, sender: Address, recipients: Sequence[Addres
     code, reply = client.mail(sender.addr_spec)
     if code != 250:
         client.rset()
-        raise RecipientRefused(f"{where} refused the sender {sender.addr_spec}: {code} {_reply(reply)}; "
-                               "check --from")
+        fix = "try again later" if 400 <= code < 500 else "check --from"
+        raise RecipientRefused(f"{where} refused the sender {sender.addr_spec}: {code} {_reply(reply)}; {fix}")
     refused = []
+    temporary = True
     for recipient in recipients:
         code, reply = client.rcpt(recipient.addr_spec)
         if code not in (250, 251):
             refused.append(f"{recipient.addr_spec} ({code} {_reply(reply)})")
+            temporary = temporary and 400 <= code < 500
     if refused:
         client.rset()
-        raise RecipientRefused(f"{where} refused {', '.join(refused)}; nothing was sent to anyone: "
-                               "fix or remove that --to address and run again")
+        fix = ("the refusal is temporary: run the same command again later" if temporary
+               else "fix or remove that --to address and run again")
+        raise RecipientRefused(f"{where} refused {', '.join(refused)}; nothing was sent to anyone: {fix}")
 
 
 def _quit(client: smtplib.SMTP) -> None:
@@ -509,13 +554,14 @@ def write_ledger(path: Path, records: Sequence[SentRecord]) -> None:
 
 
 def find_sent(records: Sequence[SentRecord], digest: str, recipients: tuple[str, ...]) -> SentRecord | None:
-    """The ledger entry for this digest and recipient list, if it was sent."""
-    return next((r for r in records if r.digest == digest and r.recipients == recipients), None)
+    """The ledger entry for this digest and recipient list, if it was sent (a sure one before an uncertain one)."""
+    found = [r for r in records if r.digest == digest and r.recipients == recipients]
+    return min(found, key=lambda r: r.status == UNCERTAIN, default=None)
 
 
 def sent_article_ids(records: Sequence[SentRecord], recipients: tuple[str, ...]) -> frozenset[str]:
-    """Ids of every article already mailed to this recipient list."""
-    return frozenset(a for r in records if r.recipients == recipients for a in r.articles)
+    """Ids of every article surely mailed to this recipient list (an uncertain digest is asked about, not skipped)."""
+    return frozenset(a for r in records if r.recipients == recipients and r.status != UNCERTAIN for a in r.articles)
 
 
 @contextlib.contextmanager

@@ -21,9 +21,11 @@ SCHEMA_VERSION = 1  # bump when what is stored changes meaning; old rows then si
 class EmbeddingCache(SqliteCache[bytes]):
     """Cached float32 vectors of one converted model, keyed by a hash of the exact text."""
 
+    value_type = bytes
+
     def __init__(self, path: Path, *, model: str) -> None:
         self._prefix = f"{SCHEMA_VERSION}\0{model}\0"
-        super().__init__(path, table="embeddings", value_type="BLOB", what="embedding cache")
+        super().__init__(path, table="embeddings", what="embedding cache")
 
     def _key(self, text: str) -> str:
         return hashlib.sha256((self._prefix + text).encode("utf-8")).hexdigest()

@@ -77,6 +77,10 @@ class ConnectionLost(DeliveryError):
     """The SMTP server could not be reached, or dropped the connection before accepting the message."""
 
 
+class DeliveryUncertain(DeliveryError):
+    """The whole message went out, but whether the server accepted it is unknown (no answer came)."""
+
+
 class BadLedger(DeliveryError):
     """The sent-digest ledger cannot be read: not JSON, or not a ledger."""
 

@@ -1,8 +1,9 @@
 """Key figures ("numbers of the week") pulled from the articles.
 
 Step 3 of the pipeline keeps, besides the summary, the sentences of each article that state amounts or
-shares (`figure_sentences`, in any language); step 4 translates them; the render step reads figures
-from the English summary and those translated sentences.
+shares (`figure_sentences`, in any language); step 4 gathers them per story; step 5 translates those of
+the stories shown in full; the render step reads figures from each story's English summary and those
+translated sentences, and each figure cites its story.
 
 A figure is an amount of money, a percentage, or a number with a scale or unit ("130 billion USD",
 "12.5%", "2,600 passengers"), kept with the sentence that says what it measures. Bare numbers and
@@ -16,7 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from briefing.records import Article
+from briefing.records import Article, Story
 from briefing.sentences import split_sentences
 from briefing.settings import FIGURE_SENTENCES_MAX, KEY_FIGURE_CONTEXT_CHARS, KEY_FIGURES_MAX
 
@@ -53,12 +54,12 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“])")
 
 @dataclass(frozen=True, slots=True)
 class KeyFigure:
-    """One number worth a reader's glance, the sentence that explains it, and its article."""
+    """One number worth a reader's glance, the sentence that explains it, and the story it comes from."""
 
     value: str  # "130 billion USD"
     context: str  # the sentence around it, shortened to KEY_FIGURE_CONTEXT_CHARS
     kind: str  # "money", "share" or "count"
-    article_id: str
+    story_id: str
 
 
 def figures_in(text: str) -> list[tuple[str, str, str]]:
@@ -101,21 +102,21 @@ def with_figure_sentences(article: Article, limit: int = FIGURE_SENTENCES_MAX) -
     return dataclasses.replace(article, figure_sentences=tuple(picked[:limit]))
 
 
-def key_figures(articles: Iterable[Article], limit: int = KEY_FIGURES_MAX) -> tuple[KeyFigure, ...]:
-    """Up to `limit` figures from the articles' English summaries and figure sentences, at most one
-    per article first.
+def key_figures(stories: Iterable[Story], limit: int = KEY_FIGURES_MAX) -> tuple[KeyFigure, ...]:
+    """Up to `limit` figures from the stories' English summaries and figure sentences, at most one
+    per story first.
 
-    Money comes before shares and shares before counts; among equals, the briefing's order wins.
-    When fewer articles than `limit` carry a figure, second figures of the same articles fill in.
-    A sentence gives one figure at most, so a story two publishers carried shows once.
+    Money comes before shares and shares before counts; among equals, the briefing's order (rank) wins.
+    When fewer stories than `limit` carry a figure, second figures of the same stories fill in.
+    A sentence gives one figure at most, so a sentence two articles of a story share shows once.
     """
     candidates: list[tuple[bool, int, int, KeyFigure]] = []
-    for position, article in enumerate(articles):
-        found = figures_in(" ".join((article.summary_en or article.summary, *article.figure_sentences_en)))
+    for position, story in enumerate(stories):
+        found = figures_in(" ".join((story.summary_en or story.summary, *story.figure_sentences_en)))
         best_first = sorted(range(len(found)), key=lambda i: (_KIND_RANK[found[i][1]], i))
         for rank, index in enumerate(best_first):
             value, kind, sentence = found[index]
-            figure = KeyFigure(value, shorten(sentence, value), kind, article.id)
+            figure = KeyFigure(value, shorten(sentence, value), kind, story.id)
             candidates.append((rank > 0, _KIND_RANK[kind], position, figure))
     candidates.sort(key=lambda item: item[:3])
     chosen: list[KeyFigure] = []

@@ -13,14 +13,20 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
 import glob
 import hashlib
+import html
+import http.client
 import json
 import os
 import re
+import socket
+import ssl
+import threading
 import unicodedata
 import urllib.error
 import urllib.parse
@@ -39,12 +45,16 @@ from briefing.records import Article, IngestResult, Merged, Skipped
 from briefing.settings import (
     COMMON_SHINGLE_ARTICLES,
     DATE_LEAD_PARAGRAPHS,
+    FETCH_CHUNK_BYTES,
+    HTTP_DEADLINE_S,
     HTTP_TIMEOUT_S,
     LANG_MIN_CHARS,
     MAX_FILE_BYTES,
+    MAX_TAG_ATTRIBUTES,
     MIN_FILE_BYTES,
     MIN_TEXT_CHARS,
     NEAR_DUPLICATE_ARTICLE,
+    UTF8_MAX_BAD_SHARE,
 )
 
 log = get_logger(__name__)
@@ -142,9 +152,24 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
 
 
-def decode(data: bytes, *, declared: str | None = None) -> str:
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """UTF-8 text spoiled by a few stray bytes: the text with U+FFFD in their place and how many there were.
+
+    None unless the bad spots are rare (UTF8_MAX_BAD_SHARE of the bytes) and outnumbered by valid
+    multi-byte characters, which a file in a legacy code page (cp1252 é is one bad byte) never has.
+    """
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    if bad > len(data) * UTF8_MAX_BAD_SHARE:
+        return None
+    multibyte = sum(1 for c in text if ord(c) > 127) - text.count("\ufffd")
+    return (text, bad) if multibyte >= bad else None
+
+
+def decode(data: bytes, *, declared: str | None = None, notes: list[str] | None = None) -> str:
     """Bytes to text: BOM, declared charset (argument, `<meta charset>`, `<?xml encoding>`), strict UTF-8,
-    a cp1252 reading when it is plausible Western text, then charset-normalizer's detector."""
+    UTF-8 with a few stray bytes replaced (said in `notes`), a cp1252 reading when it is plausible
+    Western text, then charset-normalizer's detector."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -160,6 +185,11 @@ def decode(data: bytes, *, declared: str | None = None) -> str:
     utf16 = _utf16_without_bom(data)
     if utf16 is not None:
         return utf16
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        if notes is not None:
+            notes.append(f"{mostly[1]} byte(s) that are not UTF-8 were replaced by \ufffd")
+        return mostly[0]
     if b"\x00" in data[:8192]:
         raise IngestError("binary data (NUL bytes), not text")
     try:
@@ -210,12 +240,29 @@ def _read_text(text: str, name: str, today: dt.date, warnings: list[str]) -> lis
     return [dataclasses.replace(raw, markup="title" in fields or "headline" in fields)]
 
 
+_TAG = re.compile(r"<([A-Za-z][\w:-]{0,40})([^<>]*)>")  # [^<>]: every scan stops at the next tag, so linear
+
+
+def _crowded_tags_emptied(text: str) -> str:
+    """`text` with every tag of more than MAX_TAG_ATTRIBUTES attributes reduced to its bare name.
+
+    libxml2 checks each new attribute against the tag's others, so one tag with 100,000 attributes
+    costs minutes to parse; no page needs more than a few dozen.
+    """
+    def empty(match: re.Match[str]) -> str:
+        crowded = match.group(2).count("=") > MAX_TAG_ATTRIBUTES
+        return f"<{match.group(1)}>" if crowded else match.group(0)
+
+    return _TAG.sub(empty, text)
+
+
 def _read_html(text: str, name: str, today: dt.date, warnings: list[str]) -> list[RawArticle]:
     import trafilatura
 
     try:
-        doc = trafilatura.bare_extraction(
-            text, favor_precision=True, with_metadata=True, include_comments=False,
+        tree = trafilatura.load_html(_crowded_tags_emptied(text))  # parsed once, here; trafilatura works on it
+        doc = None if tree is None else trafilatura.bare_extraction(
+            tree, favor_precision=True, with_metadata=True, include_comments=False,
             date_extraction_params={"extensive_search": False, "original_date": True,
                                     "max_date": today.isoformat()},
         )
@@ -357,15 +404,34 @@ def _read_feed(text: str, name: str, today: dt.date, warnings: list[str]) -> lis
         body = contents[0].get("value") if contents else entry.get("summary")
         if not body:
             continue
-        parsed = entry.get("published_parsed") or entry.get("updated_parsed")
-        date = dates.parse_date(dt.date(*parsed[:3]), today) if parsed else None
         raws.append(RawArticle(
-            text=_fragment_text(body), where=f"entry {number}", title=entry.get("title"), date=date,
+            text=_fragment_text(body), where=f"entry {number}", title=_feed_title(entry.get("title")),
+            date=_feed_date(entry, today),
             url=entry.get("link"), publisher=info.get("title"), lang=lang, markup=True,
         ))
     if not raws:
         raise IngestError("feed entries have no text")
     return raws
+
+
+def _feed_date(entry: Any, today: dt.date) -> dt.date | None:
+    """The entry's published (else updated) date, unless the feed wrote an impossible one.
+
+    feedparser "corrects" 2025-02-31 to 2025-03-03 and 2025-13-01 to 2026-01-01; a date is never invented.
+    """
+    for key in ("published", "updated"):
+        parsed = entry.get(f"{key}_parsed")
+        if not parsed:
+            continue
+        if not dates.possible_date(str(entry.get(key) or "")):
+            return None
+        return dates.parse_date(dt.date(*parsed[:3]), today)
+    return None
+
+
+def _feed_title(title: Any) -> str | None:
+    """The entry's title with entities a feed escaped twice (CDATA holding `A &amp; B`) decoded."""
+    return html.unescape(title) if isinstance(title, str) else None
 
 
 # One reader per format; each turns decoded text into raw records or raises IngestError.
@@ -497,13 +563,15 @@ def _finish(raw: RawArticle, name: str, today: dt.date, warnings: list[str],
 
 
 def _read_source(data: bytes, name: str, today: dt.date, *, charset: str | None = None,
-                 source_url: str | None = None, executor: Executor | None = None) -> tuple[list[Article], list[str]]:
+                 source_url: str | None = None, format_name: str | None = None,
+                 executor: Executor | None = None) -> tuple[list[Article], list[str]]:
     """Articles and warnings from one source's bytes; raises only IngestError, with a one-line reason.
 
-    With an executor, the source's records are cleaned on its workers (one big JSONL or feed file).
-    """
+    `name` is shown in messages and kept as the articles' path; `format_name` (default: `name`) gives
+    the format by its extension. With an executor, the source's records are cleaned on its workers
+    (one big JSONL or feed file)."""
     try:
-        return _read_unguarded(data, name, today, charset, source_url, executor)
+        return _read_unguarded(data, name, today, charset, source_url, format_name or name, executor)
     except IngestError as exc:
         raise IngestError(" ".join(str(exc).split())) from None
     except (ValueError, TypeError, LookupError, RecursionError, MemoryError, OverflowError) as exc:
@@ -523,12 +591,14 @@ def _finish_one(raw: RawArticle, *, name: str, today: dt.date,
 
 
 def _read_unguarded(data: bytes, name: str, today: dt.date, charset: str | None,
-                    source_url: str | None, executor: Executor | None) -> tuple[list[Article], list[str]]:
+                    source_url: str | None, format_name: str,
+                    executor: Executor | None) -> tuple[list[Article], list[str]]:
     _guard(data)
-    text = decode(data, declared=charset)
+    notes: list[str] = []
+    text = decode(data, declared=charset, notes=notes)
     _check_text(text)
-    warnings: list[str] = []
-    raws = READERS[_format(text, name)](text, name, today, warnings)
+    warnings: list[str] = [f"{name}: {note}" for note in notes]
+    raws = READERS[_format(text, format_name)](text, name, today, warnings)
     articles: list[Article] = []
     problems: list[str] = []
     finish = functools.partial(_finish_one, name=name, today=today, source_url=source_url)
@@ -557,21 +627,31 @@ _URL = re.compile(r"^https?://", re.IGNORECASE)
 _CONTENT_TYPES = {"html": ".html", "xml": ".xml", "rss": ".xml", "atom": ".xml", "json": ".json", "plain": ".txt"}
 
 
-def expand_sources(sources: Sequence[str]) -> Iterator[tuple[str, Path | None, str | None]]:
-    """(source name, local path or None, problem or None) for every input the sources name."""
+def expand_sources(sources: Sequence[str], *, output_dir: Path | None = None,
+                   ) -> Iterator[tuple[str, Path | None, str | None]]:
+    """(source name, local path or None, problem or None) for every input the sources name.
+
+    Inside a folder (or under a glob's folder), a link to a file outside it is not followed, and the
+    files briefing itself wrote to `output_dir` are not read back as articles: each is a problem.
+    """
     seen: set[Path] = set()
+    own = output_dir.resolve() if output_dir is not None else None
     for source in sources:
         if _URL.match(source):
             yield source, None, None
             continue
         path = Path(source).expanduser()
+        root: Path | None = None  # the folder links must stay inside
         if path.is_dir():
+            root = path
             files = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p.relative_to(path)))
             if not files:
                 yield source, None, "folder has no files"
         elif path.is_file():
             files = [path]
         elif glob.has_magic(source):
+            prefix = os.path.expanduser(re.split(r"[*?[]", source, maxsplit=1)[0])  # the folder the glob looks in
+            root = Path(prefix) if prefix.endswith(os.sep) else Path(prefix).parent
             files = sorted(Path(p) for p in glob.glob(os.path.expanduser(source), recursive=True)
                            if Path(p).is_file())
             if not files:
@@ -579,30 +659,118 @@ def expand_sources(sources: Sequence[str]) -> Iterator[tuple[str, Path | None, s
         else:
             yield source, None, "no such file or folder"
             continue
+        ours = 0
         for file in files:
             key = file.resolve()
-            if key not in seen:
-                seen.add(key)
+            if key in seen:
+                continue
+            seen.add(key)
+            if root is not None and not key.is_relative_to(root.resolve()):
+                outside = f"a link to {shown_name(str(key))}, outside {shown_name(str(root))}; not followed"
+                yield str(file), None, outside
+            elif own is not None and key.parent == own and OWN_OUTPUT.match(key.name):
+                ours += 1
+            else:
                 yield str(file), file, None
+        if ours:
+            yield str(output_dir), None, (f"the output folder: {ours} file(s) briefing wrote there "
+                                                      "are not read back as articles")
+
+
+OWN_OUTPUT = re.compile(r"^(?:briefing-[^/]+\.(?:pdf|html|txt|json|eml)|sent-ledger\.json)$")
+
+
+def shown_name(name: str) -> str:
+    """`name` safe to print on one line and in JSON: quoted when it holds control or undecodable characters.
+
+    A file name may hold a newline (which would fake a line on stderr) or bytes that are not UTF-8.
+    """
+    if name.isprintable():
+        return name
+    return json.dumps(name)  # escapes newlines, controls and the surrogates os.fsdecode gives undecodable bytes
 
 
 def _hidden(relative: Path) -> bool:
     return any(part.startswith(".") for part in relative.parts)
 
 
-def _fetch(url: str, max_bytes: int) -> tuple[bytes, str, str | None]:
-    """The body of `url`, a name whose extension tells its format, and the declared charset."""
+class _Watch:
+    """The sockets of one download, so that its deadline can cut them from a timer thread.
+
+    urllib's timeout applies to each socket read: a server that sends a byte every few seconds
+    would never trip it. Shutting the sockets down at the deadline wakes any blocked read.
+    """
+
+    def __init__(self) -> None:
+        self.sockets: list[socket.socket] = []
+        self.expired = False
+
+    def expire(self) -> None:
+        self.expired = True
+        for sock in self.sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def opener(self) -> urllib.request.OpenerDirector:
+        """A urllib opener whose HTTP and HTTPS connections (redirects included) report their sockets."""
+        watch = self
+
+        class Watched(http.client.HTTPConnection):
+            def connect(self) -> None:
+                super().connect()
+                watch.sockets.append(self.sock)
+
+        class WatchedTLS(http.client.HTTPSConnection):
+            def connect(self) -> None:
+                super().connect()
+                watch.sockets.append(self.sock)
+
+        class Handler(urllib.request.HTTPHandler):
+            def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+                return self.do_open(Watched, req)
+
+        class TLSHandler(urllib.request.HTTPSHandler):
+            def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+                return self.do_open(WatchedTLS, req, context=ssl.create_default_context())
+
+        return urllib.request.build_opener(Handler, TLSHandler)
+
+
+def _fetch(url: str, max_bytes: int, deadline_s: float = HTTP_DEADLINE_S) -> tuple[bytes, str, str | None]:
+    """The body of `url`, a name whose extension tells its format, and the declared charset.
+
+    The whole download (connection, headers, body, redirects) must end within `deadline_s` seconds.
+    """
     request = urllib.request.Request(url, headers={"User-Agent": "briefing (offline news digest)"})
+    watch = _Watch()
+    timer = threading.Timer(deadline_s, watch.expire)
+    timer.daemon = True
+    timer.start()
+    too_slow = f"gave up after {deadline_s:g} s: the server sends too slowly (the whole download must end in that time)"
     try:
-        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_S) as response:
-            data = response.read(max_bytes + 1)
+        with watch.opener().open(request, timeout=min(HTTP_TIMEOUT_S, deadline_s)) as response:
+            chunks: list[bytes] = []
+            size = 0
+            while size <= max_bytes:
+                chunk = response.read1(FETCH_CHUNK_BYTES)
+                if watch.expired:
+                    raise IngestError(too_slow)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+            data = b"".join(chunks)
             content_type = response.headers.get_content_type() or ""
             charset = response.headers.get_content_charset()
     except urllib.error.HTTPError as exc:
         raise IngestError(f"could not fetch: HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
+        if watch.expired:
+            raise IngestError(too_slow) from None
         reason = getattr(exc, "reason", exc)
         raise IngestError(f"could not fetch: {reason}") from None
+    finally:
+        timer.cancel()
     if len(data) > max_bytes:
         raise IngestError(f"larger than the {max_bytes / 1024 / 1024:g} MB limit")
     name = url
@@ -614,12 +782,12 @@ def _fetch(url: str, max_bytes: int) -> tuple[bytes, str, str | None]:
 
 
 def _load(name: str, path: Path | None, max_bytes: int, today: dt.date,
-          executor: Executor | None = None) -> tuple[list[Article], list[str]]:
+          deadline_s: float, executor: Executor | None = None) -> tuple[list[Article], list[str]]:
     if path is None:
-        data, format_name, charset = _fetch(name, max_bytes)
-        articles, warnings = _read_source(data, format_name, today, charset=charset, source_url=name,
-                                          executor=executor)
-        return [dataclasses.replace(a, path=name) for a in articles], warnings
+        data, format_name, charset = _fetch(name, max_bytes, deadline_s)
+        articles, warnings = _read_source(data, shown_name(name), today, charset=charset, source_url=name,
+                                          format_name=format_name, executor=executor)
+        return [dataclasses.replace(a, path=shown_name(name)) for a in articles], warnings
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -627,17 +795,17 @@ def _load(name: str, path: Path | None, max_bytes: int, today: dt.date,
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"cannot read: {exc.strerror or exc}") from None
-    return _read_source(data, name, today, executor=executor)
+    return _read_source(data, shown_name(name), today, format_name=name, executor=executor)
 
 
-def _load_one(source: tuple[str, Path | None], *, max_bytes: int, today: dt.date,
+def _load_one(source: tuple[str, Path | None], *, max_bytes: int, today: dt.date, deadline_s: float,
               executor: Executor | None = None) -> tuple[list[Article], list[str], str | None]:
     """(articles, warnings, None) or ([], [], why it was skipped): `_load` in a form a worker can send back."""
     name, path = source
     try:
-        return (*_load(name, path, max_bytes, today, executor), None)
+        return (*_load(name, path, max_bytes, today, deadline_s, executor), None)
     except IngestError as exc:
-        log.debug("skipped %s: %s", name, exc)
+        log.debug("skipped %s: %s", shown_name(name), exc)
         return [], [], str(exc)
 
 
@@ -727,9 +895,12 @@ def merge_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[M
 
 
 def ingest(sources: Sequence[str], *, today: dt.date | None = None, max_bytes: int = MAX_FILE_BYTES,
+           fetch_deadline_s: float = HTTP_DEADLINE_S, output_dir: Path | None = None,
            executor: Executor | None = None) -> IngestResult:
     """Read, clean and de-duplicate every article the sources hold (files, folders, globs, URLs).
 
+    Files briefing wrote to `output_dir` (a build's --out) are skipped, not read back as articles.
+    Each URL's whole download must end within `fetch_deadline_s` seconds, else it is skipped.
     A source that gives no article becomes a `Skipped` with a one-line reason; nothing raises for one
     bad file. Articles without a date are reported in `warnings`. With an executor, sources (or the
     records of a single source) are read and cleaned on its workers; the result is the same.
@@ -738,9 +909,9 @@ def ingest(sources: Sequence[str], *, today: dt.date | None = None, max_bytes: i
     articles: list[Article] = []
     skipped: list[Skipped] = []
     warnings: list[str] = []
-    found = list(expand_sources(sources))
+    found = list(expand_sources(sources, output_dir=output_dir))
     readable = [(name, path) for name, path, problem in found if not problem]
-    load = functools.partial(_load_one, max_bytes=max_bytes, today=today)
+    load = functools.partial(_load_one, max_bytes=max_bytes, today=today, deadline_s=fetch_deadline_s)
     if len(readable) == 1:  # one file or feed: its records are what can run in parallel
         loaded = [load(readable[0], executor=executor)]
     else:
@@ -748,11 +919,11 @@ def ingest(sources: Sequence[str], *, today: dt.date | None = None, max_bytes: i
     results = iter(loaded)
     for name, _path, problem in found:
         if problem:
-            skipped.append(Skipped(name, problem))
+            skipped.append(Skipped(shown_name(name), problem))
             continue
         read, notes, reason = next(results)
         if reason is not None:
-            skipped.append(Skipped(name, reason))
+            skipped.append(Skipped(shown_name(name), reason))
         articles.extend(read)
         warnings.extend(notes)
     kept, merged = merge_duplicates(articles)

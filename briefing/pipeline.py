@@ -3,9 +3,12 @@
 1. ingest     read sources, clean them, find metadata, drop duplicates   (ingest.py, clean.py)
 2. select     keep the articles of the chosen ISO week                   (here)
 3. summarize  extractive summary, and the sentences stating key figures (summarize.py, figures.py)
-4. translate  titles, summaries and figure sentences to English          (translate.py)
-5. themes     group articles into named sections                         (themes.py)
-6. render     PDF, email HTML, plain text and JSON                       (render.py)
+4. stories    group articles about one event across outlets and         (stories/)
+              languages, one headline and summary each, ranked
+5. translate  what is shown: the stories' titles, and the summaries and  (translate.py)
+              figure sentences of those shown in full
+6. themes     stories grouped into named sections                        (themes.py)
+7. render     PDF, email HTML, plain text and JSON                       (render.py)
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import re
 from collections.abc import Sequence
 from concurrent.futures import Executor
 
-from briefing import embed, figures, ingest, parallel, render, summarize, themes, translate
+from briefing import embed, figures, ingest, parallel, render, stories, summarize, themes, translate
 from briefing.errors import BadWeek, NoArticles
 from briefing.log import get_logger
 from briefing.records import Article, Briefing, BuildReport, Period
@@ -83,7 +86,8 @@ def _build(options: BuildOptions, executor: Executor | None) -> BuildReport:
         themes.load_themes(options.themes_file)  # and a bad --themes file
 
     # 1. ingest
-    result = ingest.ingest(options.sources, today=today, executor=executor)
+    result = ingest.ingest(options.sources, today=today, fetch_deadline_s=options.fetch_deadline_s,
+                           output_dir=options.out_dir, executor=executor)
     if not result.articles:
         reasons = "; ".join(f"{s.source}: {s.reason}" for s in result.skipped) or "no files matched"
         raise NoArticles(f"no usable article found in {', '.join(options.sources)} ({reasons})")
@@ -106,42 +110,59 @@ def _build(options: BuildOptions, executor: Executor | None) -> BuildReport:
     one = functools.partial(_summarize_one, sentences=options.sentences, method=options.method)
     articles = parallel.run_all(executor, one, articles, stage="summarize")
 
-    # 4. translate
-    engine: str | None = None
+    # 4. stories
+    made = stories.build_stories(articles, period, stories.StoryOptions(
+        translate=options.translate, target=options.target_lang, engine=options.engine, glossary=options.glossary,
+        use_cache=options.use_cache, cache_path=options.cache_path, sentences=options.sentences,
+        words=options.words,
+    ))
+    ranked = list(made.stories)
+
+    # 5. translate (titles of every story; summaries and figures of the stories shown in full)
+    engine = made.engine
     if options.translate:
-        log.info("translating %d article(s) to %s", len(articles), options.target_lang)
-        articles, engine = translate.translate_articles(
-            articles, target=options.target_lang, engine=options.engine,
-            glossary=options.glossary, use_cache=options.use_cache, cache_path=options.cache_path,
+        log.info("translating %d stor%s to %s", len(ranked), "y" if len(ranked) == 1 else "ies", options.target_lang)
+        ranked, used = translate.translate_records(
+            ranked, full=lambda s: s.rank <= options.max_stories, target=options.target_lang,
+            engine=options.engine, glossary=options.glossary, use_cache=options.use_cache,
+            cache_path=options.cache_path,
         )
+        engine = _engines(engine, used)
     else:
-        articles = [translate.as_is(a) for a in articles]
+        ranked = [translate.as_is(s) for s in ranked]
     translated = sum(
-        1 for a in articles
-        if options.translate and a.lang != options.target_lang and translate.UNTRANSLATED not in a.flags
+        1 for s in ranked for a in s.articles
+        if options.translate and a.lang != options.target_lang and translate.UNTRANSLATED not in s.flags
     )
 
-    # 5. themes
-    log.info("grouping %d article(s) by theme", len(articles))
-    sections = themes.group_articles(
-        articles, themes_file=options.themes_file, auto=options.auto_themes, k=options.k
-    )
+    # 6. themes
+    log.info("grouping %d stor%s by theme", len(ranked), "y" if len(ranked) == 1 else "ies")
+    sections = [
+        dataclasses.replace(section, stories=tuple(stories.with_story_fields(s) for s in section.stories))
+        for section in themes.group_stories(ranked, themes_file=options.themes_file, auto=options.auto_themes,
+                                            k=options.k)
+    ]
 
-    # 6. render
-    grouped = [a for s in sections for a in s.articles]
+    # 7. render
     briefing = Briefing(
         title=options.title,
         period=period,
         sections=tuple(sections),
         generated=options.creation_date or dt.datetime.now().replace(microsecond=0),
-        languages=tuple(sorted({a.lang for a in grouped})),
-        publishers=tuple(sorted({a.publisher for a in grouped if a.publisher})),
+        languages=tuple(sorted({a.lang for a in made.articles})),
+        publishers=tuple(sorted({a.publisher for a in made.articles if a.publisher})),
         translated=options.translate,
         engine=engine,
-        undated=sum(1 for a in grouped if a.date is None),
+        undated=sum(1 for a in made.articles if a.date is None),
     )
     outputs = render.render(
-        briefing, options.out_dir, templates_dir=options.templates_dir,
-        paper=options.paper, bilingual=options.bilingual,
+        briefing, options.out_dir, templates_dir=options.templates_dir, paper=options.paper,
+        bilingual=options.bilingual, top=options.top, max_stories=options.max_stories,
     )
-    return dataclasses.replace(report, outputs=outputs, translated=translated)
+    return dataclasses.replace(report, outputs=outputs, translated=translated, stories=len(ranked))
+
+
+def _engines(*names: str | None) -> str | None:
+    """The engine names that did some translating, each once, joined by "+"."""
+    seen = [part for name in names if name for part in name.split("+")]
+    return "+".join(dict.fromkeys(seen)) or None

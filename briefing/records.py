@@ -37,6 +37,7 @@ class Article:
     flags: tuple[str, ...] = ()  # e.g. "untranslated", "translation-suspect"
     figure_sentences: tuple[str, ...] = ()  # sentences of `text` stating amounts or shares (own language)
     figure_sentences_en: tuple[str, ...] = ()  # their translations, for the key-figures box
+    story: str = ""  # the id of the story the article belongs to (stage 4)
 
     _TUPLES = ("flags", "figure_sentences", "figure_sentences_en")
 
@@ -102,11 +103,70 @@ class Theme:
 
 
 @dataclass(frozen=True, slots=True)
+class Story:
+    """Articles about one event, from one or more outlets and languages, with one headline and summary.
+
+    Stage 4 fills the grouping, headline, summary and rank; stage 5 the English text; stage 6 the theme.
+    """
+
+    id: str  # stable: made from its articles' ids
+    articles: tuple[Article, ...]  # in reading order: oldest first, undated last
+    lang: str  # the story's main language: that of most of its articles
+    title: str  # the best real headline among its articles (in its own language)
+    title_derived: bool = False  # True when no article had a real headline and the title is cut from a lead
+    summary: str = ""  # extractive, in `lang`, from all its articles in that language
+    title_en: str = ""
+    summary_en: str = ""
+    rank: int = 0  # 1 = the most important story of the briefing
+    score: float = 0.0  # what the rank is sorted by (see briefing.stories.rank)
+    theme: str = ""
+    theme_score: float | None = None
+    flags: tuple[str, ...] = ()  # "untranslated", "translation-suspect"
+    figure_sentences: tuple[str, ...] = ()  # sentences stating amounts or shares, outside the summary
+    figure_sentences_en: tuple[str, ...] = ()
+    # English title and lead it was grouped on: what themes read when the summary is not translated
+    context_en: str = ""
+
+    @property
+    def publishers(self) -> tuple[str, ...]:
+        """Its distinct publishers, in the order they first covered it."""
+        return tuple(dict.fromkeys(a.publisher for a in self.articles if a.publisher))
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Its articles' languages, the main one first."""
+        others = sorted({a.lang for a in self.articles if a.lang} - {self.lang})
+        return (self.lang, *others) if self.lang else tuple(others)
+
+    @property
+    def first_date(self) -> dt.date | None:
+        """The date of its earliest dated article."""
+        return min((a.date for a in self.articles if a.date), default=None)
+
+    @property
+    def last_date(self) -> dt.date | None:
+        """The date of its latest dated article."""
+        return max((a.date for a in self.articles if a.date), default=None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form of `briefing-<label>.json`'s "stories" entries and of `briefing stories`."""
+        return {
+            "story": self.id, "rank": self.rank, "score": self.score, "title": self.title,
+            "title_en": self.title_en, "summary": self.summary, "summary_en": self.summary_en,
+            "lang": self.lang, "theme": self.theme, "articles": [a.id for a in self.articles],
+            "sources": list(self.publishers), "languages": list(self.languages),
+            "first_date": self.first_date.isoformat() if self.first_date else None,
+            "last_date": self.last_date.isoformat() if self.last_date else None,
+            "flags": list(self.flags),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
-    """A theme with its articles, in the order the briefing shows them."""
+    """A theme with its stories, in the order the briefing shows them."""
 
     theme: str
-    articles: tuple[Article, ...]
+    stories: tuple[Story, ...]
     keywords: tuple[str, ...] = ()  # top keywords or entities, for the overview
 
 
@@ -132,7 +192,10 @@ class Period:
 
 @dataclass(frozen=True, slots=True)
 class Briefing:
-    """Everything the templates need to render one briefing."""
+    """Everything the templates need to render one briefing: every story of the period, themed in sections.
+
+    How many are shown in full, and how many of those as top stories, is the renderer's choice.
+    """
 
     title: str
     period: Period
@@ -145,9 +208,14 @@ class Briefing:
     undated: int = 0  # how many articles have no known date
 
     @property
+    def stories(self) -> tuple[Story, ...]:
+        """Every story, in rank order."""
+        return tuple(sorted((s for section in self.sections for s in section.stories), key=lambda s: (s.rank, s.id)))
+
+    @property
     def articles(self) -> tuple[Article, ...]:
-        """All articles in section order."""
-        return tuple(a for s in self.sections for a in s.articles)
+        """Every article, story by story in rank order."""
+        return tuple(a for s in self.stories for a in s.articles)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +240,7 @@ class BuildReport:
     read: int
     kept: int
     translated: int
+    stories: int = 0
     skipped: tuple[Skipped, ...] = ()
     merged: tuple[Merged, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)

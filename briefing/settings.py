@@ -7,17 +7,28 @@ Options a user sets per run live in `BuildOptions` (built once by the CLI's adap
 from __future__ import annotations
 
 import datetime as dt
+import importlib.resources
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-# templates/ sits beside the package in a checkout; an installed wheel carries a copy in briefing/_data.
-TEMPLATES_DIR = (
-    PACKAGE_DIR.parent / "templates"
-    if (PACKAGE_DIR.parent / "templates").is_dir()
-    else PACKAGE_DIR / "_data" / "templates"
-)
+
+
+def _shipped_templates() -> Path:
+    """The templates folder: the wheel's copy (briefing/templates), else templates/ beside the package."""
+    # An installed wheel carries templates/ as package data (pyproject's package-dir maps it in). A checkout,
+    # run through the editable install or PYTHONPATH, has no briefing/templates and reads templates/ itself,
+    # so an edit there shows at the next run. The wheel's copy is asked first so that an unrelated
+    # site-packages/templates never stands in for it. Jinja and WeasyPrint read real files: wheels install
+    # unpacked, so the resource is a folder on disk.
+    packaged = importlib.resources.files("briefing") / "templates"
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return PACKAGE_DIR.parent / "templates"
+
+
+TEMPLATES_DIR = _shipped_templates()
 
 # --- pipeline ---------------------------------------------------------------------------
 DEFAULT_SOURCES = ("seeds/",)
@@ -34,6 +45,10 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # 20 MB: far above any article; above it is a
 MIN_TEXT_CHARS = 200  # shorter than two sentences of news is a widget or a stub, not an article
 MIN_FILE_BYTES = 16  # below this a file cannot hold a sentence; say "too small", not "too short after cleaning"
 HTTP_TIMEOUT_S = 20.0  # a news page that has not answered in 20 s is down; the run must go on
+# ...and one that drips a byte every few seconds never trips that per-read timeout: the whole download of
+# one URL must end within this (a 20 MB page takes seconds on any working link); a weekly cron run cannot hang
+HTTP_DEADLINE_S = 60.0
+FETCH_CHUNK_BYTES = 64 * 1024  # read a download in pieces, checking the deadline and the size limit between them
 DATE_WEEKDAY_YEARS = 7  # a weekday + day + month repeats every 5-11 years: look back no further than one cycle
 DATE_LEAD_PARAGRAPHS = 3  # dates written later in a story are about other events (history, plans)
 TITLE_MAX_CHARS = 110  # a headline longer than this is a lead sentence; derived titles are cut to it
@@ -46,6 +61,12 @@ NEAR_DUPLICATE_ARTICLE = 0.8  # share of the shorter copy's 5-word phrases in th
 # out of the duplicate comparison, so each phrase is looked up in at most this many articles (linear, not quadratic)
 COMMON_SHINGLE_ARTICLES = 50
 LANG_MIN_CHARS = 20  # py3langid is unreliable below a short sentence; use the source's declared language then
+# UTF-8 text with at most one bad byte per 1,000 (a stray \xff from a broken copy) is read with those bytes
+# replaced; a legacy code page fails UTF-8 on every accented letter, far more often than that
+UTF8_MAX_BAD_SHARE = 0.001
+# libxml2 parses a tag's attributes in quadratic time (100,000 on one tag: a minute); real pages put a few
+# dozen at most on one element, so a tag with more is reduced to its bare name before parsing
+MAX_TAG_ATTRIBUTES = 256
 REPEAT_WINDOW = 60  # near-repeats sit within a screen of each other; a window keeps 20 MB files linear
 TEASER_MIN_BEFORE = 400  # a "Voir plus" cut only ends the story when a real story (two paragraphs) precedes it
 
@@ -88,6 +109,32 @@ LONG_SENTENCE_WORDS = 40  # sentences longer than this are scored down in propor
 SHORT_SENTENCE_WORDS = 8  # shorter ones too: a 4-word caption has a high cosine to the centroid but says little
 QUOTE_OPENERS = "«\"“"  # a sentence that opens with a quotation is someone's words, not the news itself
 QUOTED_FACTOR = 0.6  # ...and abstracts rarely quote: +0.3 ROUGE-1/2 on both halves of the dev file (0.4-0.8 alike)
+
+# --- stories: summaries -----------------------------------------------------------------
+# One summary per multi-article story (briefing/stories/summary.py): concept coverage, tuned on DUC 2003
+# (English) and MultiLing 2011 M000-M004 (French) by benchmarks/stories_summaries.py.
+STORY_CONCEPT_MIN_DOCS = 2  # a phrase one outlet uses is its detail; two outlets using it make it the story's
+STORY_CONCEPT_MIN_SHARE = 0.3  # ...and in a big story, 3 of 10 (Gillick & Favre's floor for 10 articles)
+STORY_LEAD_SENTENCES = 1  # an article's first sentences state the event; later ones give background
+STORY_LEAD_BONUS = 2.0  # each article that uses a phrase in its lead counts this much more
+STORY_POSITION_BONUS = 0.5  # an article's first sentence is worth this share of an average sentence's weight
+STORY_POSITION_DECAY = 0.5  # ...its second sentence half that
+STORY_MIN_SENTENCE_WORDS = 10  # shorter sentences are fragments, captions or quotes out of context
+STORY_MAX_SENTENCE_WORDS = 40  # longer ones are run-on lists that crowd a short summary out
+STORY_POSITION_MAX = 40  # sentences after the 40th of an article are rarely summary material
+STORY_DOC_MAX_CHARS = 50_000  # ...so a huge article is read only this far (about 40 sentences and more)
+STORY_POOL_MAX = 300  # the search sees the best 300 sentences by weight per word: bounded time for 50+ articles
+STORY_GREEDY_POWERS = (0.5, 1.0, 2.0)  # greedy starts (worth per word**p): together 99 % of the exact optimum
+STORY_SWAP_ROUNDS = 10  # swaps after each start; on the dev sets none needs more than a few
+STORY_SENTENCE_WORDS = 30  # a --sentences N summary may use about N news sentences' worth of words
+# Wire datelines the per-article rule leaves ("WASHINGTON (AP) -- ", "TIANJIN, August 7 (Xinhua) -- ",
+# "PARIS _ ", or the "- " it leaves after "(AP) -"): a place in capitals, an optional date and agency, a dash.
+STORY_DATELINE_PATTERN = (
+    r"^(?:[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3}"  # WASHINGTON, NEW YORK, ST. LOUIS
+    r"(?:, [\w .]{1,30}?)?(?: \([^()]{1,30}\))? )?"  # , August 7 (Xinhua)
+    r"(?:--|_|-|–|—) "
+)
+STORY_REPEAT_SHARE = 0.7  # a sentence whose content words are this much in one picked sentence repeats it
 
 # --- translate --------------------------------------------------------------------------
 TRANSLATION_CACHE_FILE = "translations.sqlite"  # under $XDG_CACHE_HOME/briefing: reruns reuse it, `rm` is safe
@@ -153,6 +200,23 @@ NEWS_FILLER_WORDS = frozenset((
     "www", "com", "html",
 ))
 
+# --- stories: ranking and what the briefing shows ------------------------------------------
+# The score's whole part counts sources; each weight is a tenth of the one before, so more articles weigh
+# more than recency, and recency more than languages, among stories with as many sources.
+RANK_ARTICLES_WEIGHT = 0.9
+RANK_RECENCY_WEIGHT = 0.09
+RANK_LANGUAGES_WEIGHT = 0.009
+DEFAULT_TOP_STORIES = 10  # a reader's first page: what every outlet covered this week
+DEFAULT_MAX_STORIES = 40  # stories shown in full, top ones included: about 20 printed pages
+STORY_SOURCES_EMAIL = 4  # sources listed under a story in the email before "+N more" (the PDF lists all)
+
+# --- stories ----------------------------------------------------------------------------
+GROUP_LEAD_SENTENCES = 6  # first version: TF-IDF and MiniLM both gain from 3 to 6 sentences on the dev sets
+GROUP_NEIGHBOURS = 30  # more than the largest dev story (14): average linkage sees nearly all pairs of a story
+GROUP_BLOCK_CELLS = 250_000  # similarities held at once (~4 MB, ~20 MB with temporaries), whatever the week's size
+GROUP_EMBED_WEIGHT = 0.5  # first version: half TF-IDF, half MiniLM beats either alone on every dev set
+GROUP_THRESHOLD = 0.2  # first version: the best worst-case over the dev sets (benchmarks/stories_grouping.py)
+
 # --- render -----------------------------------------------------------------------------
 PAPER_SIZES = ("A4", "Letter")  # what offices print on; the names CSS @page `size` understands
 KEY_FIGURES_MAX = 8  # one "numbers of the week" box that fits beside the chart on a single page
@@ -161,11 +225,16 @@ KEY_FIGURE_CONTEXT_CHARS = 160  # about two printed lines: enough to say what th
 # whole article ("130 billion USD AI economy by 2040" sits in seed 000's eighth sentence, not its summary).
 # Three per article cover its headline numbers at a few more sentences of translation each.
 FIGURE_SENTENCES_MAX = 3
+# Titles are shown cut to this: news headlines run 40-120 characters, and WeasyPrint's line breaking is
+# quadratic in a word's length (a 100,000-letter feed title took minutes); the JSON keeps the full title.
+TITLE_DISPLAY_MAX_CHARS = 200
 SUMMARY_FALLBACK_CHARS = 400  # an article without a summary shows this much of its text, never nothing
 CHART_LABEL_CHARS = 28  # longer theme names are cut in the chart so the bars keep a readable width
 EMAIL_WIDTH_PX = 600  # the width Gmail, Outlook and phones all show without horizontal scrolling
 EMAIL_MAX_BYTES = 100_000  # Gmail clips a message body above 102 KB; stay under it with a margin
 TEXT_WIDTH = 76  # plain-text lines stay under RFC 5322's 78 characters, with room for "> " quoting
+# a build writes its four files within seconds: a `.briefing-*.tmp` this old was left by a crashed run
+STALE_TEMPORARY_S = 3600.0
 PDF_VARIANT = "pdf/ua-1"  # tagged, titled, language-marked PDF screen readers can follow; output stays reproducible
 
 # --- deliver ----------------------------------------------------------------------------
@@ -202,6 +271,7 @@ class MailOptions:
     attach_pdf: bool = False
     dry_run: bool = False
     force: bool = False  # send again even when the ledger says this digest went to these recipients
+    timeout_s: float = SMTP_TIMEOUT_S  # for each SMTP answer; tests shorten it
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +284,10 @@ class BuildOptions:
     engine: str = "auto"
     translate: bool = True
     sentences: int = DEFAULT_SENTENCES
+    words: int | None = None  # story summaries of about this many words instead of `sentences`
     method: str = "default"  # summarizer name in summarize.SUMMARIZERS
+    top: int = DEFAULT_TOP_STORIES  # stories on the "Top stories" pages
+    max_stories: int = DEFAULT_MAX_STORIES  # stories shown in full (top ones included); the rest in one line
     themes_file: Path | None = None  # None: the default taxonomy that ships with the project
     auto_themes: bool = False
     k: int | None = None
@@ -228,6 +301,7 @@ class BuildOptions:
     today: dt.date | None = None  # None: the real date; tests fix it
     creation_date: dt.datetime | None = None  # fixed PDF creation date for reproducible output
     target_lang: str = TARGET_LANG
+    fetch_deadline_s: float = HTTP_DEADLINE_S  # seconds the whole download of one URL source may take
     # ids of articles already mailed in an earlier digest (deliver's ledger); the build leaves them out
     exclude_ids: frozenset[str] = frozenset()
     jobs: int = 1  # processes that read, clean and summarize (the CLI's default: every core)

@@ -31,7 +31,7 @@ from scipy import sparse
 from briefing.embed import embed
 from briefing.errors import BadInput, BadThemesFile
 from briefing.log import get_logger
-from briefing.records import Article, Section, Theme
+from briefing.records import Section, Story, Theme
 from briefing.settings import (
     AUTO_CONSENSUS_RUNS,
     AUTO_K_MAX,
@@ -103,7 +103,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise bad("no such file (give an existing file, or copy templates/themes.toml)") from None
+        raise bad(f"no such file (give an existing file, or copy {DEFAULT_THEMES_FILE})") from None
     except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
         raise bad(f"cannot be read ({exc.__class__.__name__}); it must be a UTF-8 TOML file") from None
     except tomllib.TOMLDecodeError as exc:
@@ -483,52 +483,54 @@ def theme_records(
     ]
 
 
-def article_text(article: Article) -> str:
-    """The English text an article is themed on: title + ". " + summary (the originals when untranslated)."""
-    title = (article.title_en or article.title).strip().rstrip(".")
-    summary = (article.summary_en or article.summary).strip()
+def story_text(story: Story) -> str:
+    """The English text a story is themed on: its title and summary in English, else the English title and
+    lead it was grouped on (a story listed in one line has no translated summary), else its originals."""
+    title = (story.title_en or story.title).strip().rstrip(".")
+    summary = (story.summary_en or story.context_en or story.summary).strip()
     return f"{title}. {summary}" if summary else title
 
 
-def group_articles(
-    articles: Sequence[Article], *, themes_file: Path | None, auto: bool, k: int | None,
+def group_stories(
+    stories: Sequence[Story], *, themes_file: Path | None, auto: bool, k: int | None,
 ) -> list[Section]:
-    """Sections of articles (theme and theme_score set), biggest first, tiny themes merged into "Other", last."""
-    articles = list(articles)
-    if not articles:
+    """Every story themed (theme and theme_score set), in sections: the theme with most stories first, tiny
+    themes merged into "Other", which comes last; each section's stories in rank order."""
+    stories = list(stories)
+    if not stories:
         return []
-    result = assign([article_text(a) for a in articles], themes_file=themes_file, auto=auto, k=k)
+    result = assign([story_text(s) for s in stories], themes_file=themes_file, auto=auto, k=k)
     themed = [
-        dataclasses.replace(a, theme=theme, theme_score=score)
-        for a, theme, score in zip(articles, result.themes, result.scores, strict=True)
+        dataclasses.replace(s, theme=theme, theme_score=score)
+        for s, theme, score in zip(stories, result.themes, result.scores, strict=True)
     ]
     return _sections(themed, result.keywords)
 
 
-def _sections(articles: list[Article], keywords: dict[str, tuple[str, ...]]) -> list[Section]:
+def _sections(stories: list[Story], keywords: dict[str, tuple[str, ...]]) -> list[Section]:
     """Group by theme, merge tiny themes and those beyond MAX_SECTIONS into "Other", order by importance."""
-    by_theme: dict[str, list[Article]] = {}
-    for article in articles:
-        by_theme.setdefault(article.theme, []).append(article)
+    by_theme: dict[str, list[Story]] = {}
+    for story in stories:
+        by_theme.setdefault(story.theme, []).append(story)
 
-    def importance(name: str) -> tuple[int, float, str]:
+    def importance(name: str) -> tuple[int, int, str]:
         group = by_theme[name]
-        return (-len(group), -float(np.mean([a.theme_score or 0.0 for a in group])), name)
+        return (-len(group), min(s.rank for s in group), name)
 
-    tiny = max(1, math.ceil(TINY_THEME_SHARE * len(articles)))
+    tiny = max(1, math.ceil(TINY_THEME_SHARE * len(stories)))
     named = sorted((n for n in by_theme if n != OTHER_THEME), key=importance)
     kept = [n for n in named if len(by_theme[n]) >= tiny][:MAX_SECTIONS]
-    other = [a for n in by_theme if n not in kept for a in by_theme[n]]
+    other = [s for n in by_theme if n not in kept for s in by_theme[n]]
     if other:
-        merged = sorted({a.theme for a in other} - {OTHER_THEME})
+        merged = sorted({s.theme for s in other} - {OTHER_THEME})
         if merged:
             log.info("merged small theme(s) into %s: %s", OTHER_THEME, ", ".join(merged))
-        other = [dataclasses.replace(a, theme=OTHER_THEME) for a in other]
+        other = [dataclasses.replace(s, theme=OTHER_THEME) for s in other]
 
-    def ordered(group: list[Article]) -> tuple[Article, ...]:
-        return tuple(sorted(group, key=lambda a: (-(a.theme_score or 0.0), a.id)))
+    def ordered(group: list[Story]) -> tuple[Story, ...]:
+        return tuple(sorted(group, key=lambda s: (s.rank, s.id)))
 
-    sections = [Section(theme=n, articles=ordered(by_theme[n]), keywords=keywords.get(n, ())) for n in kept]
+    sections = [Section(theme=n, stories=ordered(by_theme[n]), keywords=keywords.get(n, ())) for n in kept]
     if other:
-        sections.append(Section(theme=OTHER_THEME, articles=ordered(other)))
+        sections.append(Section(theme=OTHER_THEME, stories=ordered(other)))
     return sections

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from briefing import apertium_engine, argos_engine
 from briefing.argos_engine import ModelInfo
@@ -26,7 +26,7 @@ from briefing.errors import ModelMissing, TranslationError
 from briefing.glossary import Glossary, load_glossary
 from briefing.log import get_logger
 from briefing.protect import Protected, protect, restore
-from briefing.records import Article
+from briefing.records import Article, Story
 from briefing.sentences import split_sentences
 from briefing.settings import (
     GUARD_LENGTH_RATIO,
@@ -40,7 +40,8 @@ log = get_logger(__name__)
 
 __all__ = [
     "ENGINES", "UNTRANSLATED", "ModelInfo", "Translator", "as_is", "available_models", "install_model",
-    "install_model_file", "installed_models", "open_translator", "translate_articles",
+    "install_model_file", "installed_models", "open_translator", "translate_articles", "translate_by_language",
+    "translate_records",
 ]
 
 ENGINES = ("auto", "argos", "apertium")
@@ -291,29 +292,27 @@ def open_translator(source: str, target: str, *, engine: str = "auto", glossary:
     return Translator(chosen, source, target, glossary=terms, cache=cache)
 
 
-def _with_flag(article: Article, flag: str) -> Article:
-    return article if flag in article.flags else dataclasses.replace(article, flags=(*article.flags, flag))
+Record = TypeVar("Record", Article, Story)
 
 
-def translate_articles(articles: Sequence[Article], *, target: str = "en", engine: str = "auto",
-                       glossary: Path | None = None, use_cache: bool = True,
-                       cache_path: Path | None = None) -> tuple[list[Article], str | None]:
-    """Titles → title_en, summaries → summary_en and figure sentences → figure_sentences_en for every
-    article not already in `target`.
+def _with_flag(record: Record, flag: str) -> Record:
+    return record if flag in record.flags else dataclasses.replace(record, flags=(*record.flags, flag))
 
-    One translator per source language, opened before any work (so a missing engine fails up
-    front); all sentences of a language go through it in batches. Articles in `target` are copied.
-    A guard that fired adds flag "translation-suspect"; a language no engine can do (while others
-    can) or a failed run adds "untranslated" and keeps the original text. Returns the engine name(s).
+
+def translate_by_language(texts: Mapping[str, Sequence[str]], *, target: str = "en", engine: str = "auto",
+                          glossary: Path | None = None, use_cache: bool = True, cache_path: Path | None = None,
+                          ) -> tuple[dict[str, list[Translated] | None], str | None]:
+    """Translate texts grouped by source language: one translator per language, all its texts batched.
+
+    Every translator is opened before any work, so a missing engine fails up front: ModelMissing when no
+    language can be translated at all; when only some can, the others get None with a warning (as does a
+    language whose engine fails while running). Returns the results per language and the engine name(s).
     """
-    result = [as_is(a) if a.lang == target else a for a in articles]
-    unknown = [i for i, a in enumerate(result) if not a.lang.strip()]
-    for i in unknown:
-        log.warning("%s: language unknown; left untranslated", result[i].path or result[i].id)
-        result[i] = _untranslated(result[i])
-    languages = sorted({a.lang for a in articles if a.lang != target and a.lang.strip()})
+    languages = sorted(lang for lang in texts if lang != target)
     translators: dict[str, Translator] = {}
     missing: list[ModelMissing] = []
+    done: dict[str, list[Translated] | None] = {}
+    names: list[str] = []
     try:
         for lang in languages:
             try:
@@ -324,55 +323,113 @@ def translate_articles(articles: Sequence[Article], *, target: str = "en", engin
         if missing and not translators:
             raise missing[0]
         for problem in missing:
-            log.warning("%s; those articles stay untranslated", problem)
-        names: list[str] = []
+            log.warning("%s; those texts stay untranslated", problem)
         for lang in languages:
-            indexes = [i for i, a in enumerate(result) if a.lang == lang]
             translator = translators.get(lang)
-            if translator is None:
-                for i in indexes:
-                    result[i] = _untranslated(result[i])
-                continue
-            result = _translate_language(translator, result, indexes)
-            if translator.name not in names:
+            done[lang] = None if translator is None else _run(translator, texts[lang])
+            if translator is not None and done[lang] is not None and translator.name not in names:
                 names.append(translator.name)
     finally:
         for translator in translators.values():
             translator.close()
-    return result, "+".join(names) or None
+    return done, "+".join(names) or None
 
 
-def as_is(article: Article) -> Article:
-    """The article with its own text as the 'translation' (it is already in the target language)."""
-    return dataclasses.replace(article, title_en=article.title, summary_en=article.summary,
-                               figure_sentences_en=article.figure_sentences)
-
-
-def _untranslated(article: Article) -> Article:
-    # figure sentences are left out: the key-figures box reads English only
-    copied = dataclasses.replace(article, title_en=article.title, summary_en=article.summary)
-    return _with_flag(copied, UNTRANSLATED)
-
-
-def _translate_language(translator: Translator, articles: list[Article], indexes: list[int]) -> list[Article]:
-    texts = [text for i in indexes
-             for text in (articles[i].title, articles[i].summary, *articles[i].figure_sentences)]
+def _run(translator: Translator, texts: Sequence[str]) -> list[Translated] | None:
     try:
         done = list(translator.translate_texts(texts))
     except TranslationError as exc:
-        log.warning("%s->%s translation failed (%s); %d article(s) stay untranslated",
-                    translator.source, translator.target, exc, len(indexes))
-        return [_untranslated(a) if i in set(indexes) else a for i, a in enumerate(articles)]
-    out = list(articles)
-    at = 0
-    for i in indexes:
-        title, summary, *figures = done[at : at + 2 + len(out[i].figure_sentences)]
-        at += 2 + len(figures)
-        # a figure sentence a guard caught is dropped, not shown in the source language
-        article = dataclasses.replace(out[i], title_en=title.text, summary_en=summary.text,
-                                      figure_sentences_en=tuple(f.text for f in figures if not f.suspect))
-        out[i] = _with_flag(article, SUSPECT) if title.suspect or summary.suspect else article
+        log.warning("%s->%s translation failed (%s); %d text(s) stay untranslated",
+                    translator.source, translator.target, exc, len(texts))
+        return None
     stats = translator.stats
     log.info("%s->%s with %s: %d sentence(s) translated, %d from the cache, %d kept in the source",
              translator.source, translator.target, translator.name, stats.translated, stats.cached, stats.suspect)
-    return out
+    return done
+
+
+def _always(record: Article | Story) -> bool:
+    return True
+
+
+def translate_records(records: Sequence[Record], *, full: Callable[[Record], bool] = _always,
+                      target: str = "en", engine: str = "auto", glossary: Path | None = None,
+                      use_cache: bool = True, cache_path: Path | None = None) -> tuple[list[Record], str | None]:
+    """Articles or stories with `title_en`, `summary_en` and `figure_sentences_en` filled.
+
+    Records already in `target` are copied. A record for which `full` is false gets only its title
+    translated (a one-line entry); a title already translated (`title_en` set) is kept. A guard that fired
+    adds flag "translation-suspect"; a language no engine can do (while others can), an unknown language
+    or a failed run adds "untranslated" and keeps the original text. Raises ModelMissing up front when no
+    language can be translated. Returns the records in the same order and the engine name(s) used.
+    """
+    result = [as_is(r) if r.lang == target else r for r in records]
+    for i, unknown in enumerate(result):
+        if not unknown.lang.strip():
+            log.warning("%s: language unknown; left untranslated", _name(unknown))
+            result[i] = _untranslated(unknown)
+    wanted: dict[str, list[tuple[int, list[str]]]] = {}
+    for i, record in enumerate(result):
+        if record.lang != target and record.lang.strip():
+            wanted.setdefault(record.lang, []).append((i, _sources(record, full(record))))
+    done, engines = translate_by_language(
+        {lang: [text for _, parts in items for text in parts] for lang, items in wanted.items()},
+        target=target, engine=engine, glossary=glossary, use_cache=use_cache, cache_path=cache_path,
+    )
+    for lang, items in wanted.items():
+        outputs = done[lang]
+        at = 0
+        for i, parts in items:
+            if outputs is None:
+                result[i] = _untranslated(result[i])
+                continue
+            result[i] = _filled(result[i], outputs[at:at + len(parts)], full(result[i]))
+            at += len(parts)
+    return result, engines
+
+
+def _sources(record: Article | Story, full: bool) -> list[str]:
+    """What to translate of `record`: its title (unless translated already), then summary and figures."""
+    parts = [] if record.title_en else [record.title]
+    return [*parts, record.summary, *record.figure_sentences] if full else parts
+
+
+def _name(record: Article | Story) -> str:
+    return (record.path or record.id) if isinstance(record, Article) else record.id
+
+
+def _filled(record: Record, outputs: Sequence[Translated], full: bool) -> Record:
+    """`record` with the English of its title (unless it had one), summary and figure sentences."""
+    outputs = list(outputs)
+    title = outputs.pop(0) if not record.title_en else Translated(record.title_en)
+    changes: dict[str, object] = {"title_en": title.text}
+    suspect = title.suspect
+    if full:
+        summary, *figures = outputs
+        changes["summary_en"] = summary.text
+        # a figure sentence a guard caught is dropped, not shown in the source language
+        changes["figure_sentences_en"] = tuple(f.text for f in figures if not f.suspect)
+        suspect = suspect or summary.suspect
+    filled = dataclasses.replace(record, **changes)  # type: ignore[arg-type]
+    return _with_flag(filled, SUSPECT) if suspect else filled
+
+
+def translate_articles(articles: Sequence[Article], *, target: str = "en", engine: str = "auto",
+                       glossary: Path | None = None, use_cache: bool = True,
+                       cache_path: Path | None = None) -> tuple[list[Article], str | None]:
+    """Titles → title_en, summaries → summary_en and figure sentences → figure_sentences_en for every
+    article not already in `target` (see `translate_records`)."""
+    return translate_records(articles, target=target, engine=engine, glossary=glossary, use_cache=use_cache,
+                             cache_path=cache_path)
+
+
+def as_is(record: Record) -> Record:
+    """The record with its own text as the 'translation' (it is already in the target language)."""
+    return dataclasses.replace(record, title_en=record.title, summary_en=record.summary,
+                               figure_sentences_en=record.figure_sentences)
+
+
+def _untranslated(record: Record) -> Record:
+    # figure sentences are left out: the key-figures box reads English only
+    copied = dataclasses.replace(record, title_en=record.title_en or record.title, summary_en=record.summary)
+    return _with_flag(copied, UNTRANSLATED)

@@ -1,7 +1,8 @@
 """The translation cache: one SQLite file (WAL mode) shared by every run (see sqlite_cache.py).
 
 A row maps (engine, model version, language pair, normalised sentence) to the engine's raw output,
-so a rerun over the same articles translates nothing.
+so a rerun over the same articles translates nothing. Damaged rows and files are never served
+(sqlite_cache.py checks a digest on every row and SQLite's quick_check on opening).
 """
 
 from __future__ import annotations
@@ -32,9 +33,11 @@ def normalise(sentence: str) -> str:
 class TranslationCache(SqliteCache[str]):
     """Cached engine outputs for one engine, model version and language pair."""
 
+    value_type = str
+
     def __init__(self, path: Path, *, engine: str, version: str, source: str, target: str) -> None:
         self._prefix = f"{SCHEMA_VERSION}\0{engine}\0{version}\0{source}\0{target}\0"
-        super().__init__(path, table="translations", value_type="TEXT", what="translation cache")
+        super().__init__(path, table="translations", what="translation cache")
 
     def _key(self, sentence: str) -> str:
         return hashlib.sha256((self._prefix + normalise(sentence)).encode("utf-8")).hexdigest()

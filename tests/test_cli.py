@@ -4,8 +4,11 @@ and clear errors with non-zero exit codes for user mistakes."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -104,6 +107,14 @@ def test_build_json_has_every_article_in_english_with_metadata(seeds_build: tupl
     # key figures come from the whole articles, not only the summaries
     values = [f["value"] for f in data["key_figures"]]
     assert "130 billion dollars" in values, values
+    # five different events: five one-article stories, in rank order, each naming its article
+    stories = data["stories"]
+    assert [s["rank"] for s in stories] == [1, 2, 3, 4, 5]
+    assert sorted(a for s in stories for a in s["articles"]) == sorted(a["id"] for a in articles)
+    assert {a["story"] for a in articles} == {s["story"] for s in stories}
+    for story in stories:
+        assert story["lang"] == "fr" and story["summary"] and story["summary_en"] and story["title_en"]
+        assert story["theme"] and story["sources"] and story["score"] >= 1
 
 
 def test_build_pdf_reads_back_in_english_grouped_by_theme(seeds_build: tuple[Path, str]) -> None:
@@ -114,7 +125,8 @@ def test_build_pdf_reads_back_in_english_grouped_by_theme(seeds_build: tuple[Pat
     flat = re.sub(r"\s+", " ", text)
     # the cover: period, article count and source languages
     assert "15 January 2025 – 25 October 2025" in flat
-    assert "Articles 5 in" in flat
+    assert "Stories 5 from 5 articles" in flat
+    assert "Top stories" in flat
     assert "Source languages French" in flat
     for article in data["articles"]:
         assert article["theme"] in flat
@@ -173,3 +185,61 @@ def test_summarize_rejects_bad_jsonl_naming_the_line(runner: CliRunner) -> None:
     result = runner.invoke(main, ["summarize"], input='{"text": "Une phrase."}\nnot json\n')
     assert result.exit_code == 1
     assert "line 2: not valid JSON" in result.output
+
+
+@pytest.mark.parametrize("args", [["--version"], ["models", "list"]])
+def test_python_m_briefing_runs_the_same_command_line(runner: CliRunner, tmp_path: Path, args: list[str]) -> None:
+    module = subprocess.run([sys.executable, "-m", "briefing", *args], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert module.returncode == 0, module.stderr
+    direct = runner.invoke(main, args)
+    assert module.stdout == direct.output
+
+
+def test_models_list_shows_the_apertium_modes_and_the_chain_of_each_pair(runner: CliRunner) -> None:
+    if shutil.which("apertium") is None:
+        pytest.fail("apertium is not installed: run the README's set-up command")
+    modes = subprocess.run(["apertium", "-l"], capture_output=True, text=True, timeout=30, check=True).stdout.split()
+    result = runner.invoke(main, ["models", "list"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert f"apertium modes: {', '.join(sorted(modes))}" in lines
+    assert "fr->en  apertium  fr-es | spa-eng" in lines  # the pivot through Spanish that `build` uses
+    assert "es->en  apertium  spa-eng" in lines
+    assert not any(line.startswith("es->es") for line in lines)
+
+
+def test_models_list_without_apertium_says_what_to_install(tmp_path: Path) -> None:
+    no_apertium = {**os.environ, "PATH": str(tmp_path)}  # an empty folder: no apertium on the PATH
+    result = subprocess.run([sys.executable, "-m", "briefing", "models", "list"], env=no_apertium,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "apertium modes" not in result.stdout
+    assert ("no apertium pair installed; for fr->en: apt-get install apertium apertium-fr-es apertium-eng-spa"
+            in result.stdout.splitlines())
+
+
+@pytest.mark.parametrize("command", [["summarize"], ["themes", "--auto"]])
+def test_input_that_is_not_utf8_is_one_line_and_exit_1(runner: CliRunner, command: list[str]) -> None:
+    result = runner.invoke(main, command, input=b'{"text": "Une phrase."}\n\xff\n')
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: <stdin>: not UTF-8 text; JSON Lines must be UTF-8 (convert it, e.g. with iconv)"]
+
+
+def test_a_build_into_a_folder_inside_its_sources_never_reads_its_own_digest_back(
+        runner: CliRunner, seeds_dir: Path, tmp_path: Path) -> None:
+    news = tmp_path / "news"
+    shutil.copytree(seeds_dir, news)
+    args = ["build", str(news), "--out", str(news / "out"), "--no-translate", "--today", "2026-11-22"]
+    first = runner.invoke(main, args)
+    assert first.exit_code == 0, first.output
+    (json_file,) = (news / "out").glob("briefing-*.json")
+    before = json.loads(json_file.read_text(encoding="utf-8"))["articles"]
+    second = runner.invoke(main, args)
+    assert second.exit_code == 0, second.output
+    after = json.loads(json_file.read_text(encoding="utf-8"))["articles"]
+    assert [a["path"] for a in after] == [a["path"] for a in before]
+    assert all("/out/" not in a["path"] for a in after)
+    assert (f"1 skipped ({news / 'out'}: the output folder: 4 file(s) briefing wrote there are not read back "
+            "as articles)") in second.output

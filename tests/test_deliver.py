@@ -25,7 +25,15 @@ from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
 from briefing import deliver
-from briefing.errors import BadAddress, BadLedger, ConnectionLost, DeliveryError, LoginRefused, RecipientRefused
+from briefing.errors import (
+    BadAddress,
+    BadLedger,
+    ConnectionLost,
+    DeliveryError,
+    DeliveryUncertain,
+    LoginRefused,
+    RecipientRefused,
+)
 from briefing.records import Outputs
 from briefing.settings import LEDGER_FILE, BuildOptions, MailOptions
 
@@ -38,27 +46,40 @@ SENDER = "briefing@example.org"
 
 
 class Recorder:
-    """aiosmtpd handler: keeps accepted envelopes; can refuse recipients or drop the connection in DATA."""
+    """aiosmtpd handler: keeps accepted envelopes; can refuse recipients or the message, drop the connection
+    before or after the message, or answer late."""
 
     def __init__(self) -> None:
         self.envelopes: list[Envelope] = []
         self.refuse: set[str] = set()
+        self.refuse_reply = "550 5.1.1 mailbox unavailable"
         self.drop = False
+        self.data_reply: str | None = None  # e.g. "554 ...": refuse the message after its body
+        self.store_then_drop = False  # keep the message, then drop the connection without answering
+        self.answer_after_s = 0.0  # keep the message, then answer this late
         self.logins: list[str] = []
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str,
                           rcpt_options: list[str]) -> str:
         if address in self.refuse:
-            return "550 5.1.1 mailbox unavailable"
+            return self.refuse_reply
+        if self.drop:
+            assert isinstance(server.transport, asyncio.Transport)
+            server.transport.abort()  # the connection dies before the message goes out
+            return "421 gone"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        if self.drop:
+        if self.data_reply:
+            return self.data_reply
+        if self.store_then_drop:
+            self.envelopes.append(envelope)
             assert isinstance(server.transport, asyncio.Transport)
             server.transport.abort()  # the connection dies before the server says it accepted
             return "421 gone"
         self.envelopes.append(envelope)
+        await asyncio.sleep(self.answer_after_s)
         return "250 2.0.0 queued"
 
     def messages(self) -> list[EmailMessage]:
@@ -392,6 +413,63 @@ def test_dropped_connection_records_nothing_and_a_retry_sends_once(tmp_path: Pat
     assert len(ledger_of(tmp_path)) == 1
 
 
+@pytest.mark.parametrize("reply", ["554 5.7.1 message rejected as spam", "451 4.3.0 try again later"])
+def test_a_message_refused_after_its_body_is_not_marked_sent_and_a_retry_sends_once(
+        tmp_path: Path, smtp_server: Any, reply: str) -> None:
+    server = smtp_server()
+    server.handler.data_reply = reply
+    digest = write_digest(tmp_path)
+    expected = re.escape(f"refused the message: {reply}; it is not marked sent")
+    with pytest.raises(DeliveryError, match=expected) as caught:
+        deliver.send_digest(digest, mail_for(server))
+    assert ("try again later" in str(caught.value)) == reply.startswith("4")
+    assert server.handler.envelopes == []
+    assert ledger_of(tmp_path) == []
+    server.handler.data_reply = None
+    assert deliver.send_digest(digest, mail_for(server)).status == "sent"
+    assert len(server.handler.envelopes) == 1
+    assert [e["status"] for e in ledger_of(tmp_path)] == ["sent"]
+
+
+@pytest.mark.parametrize("fault", ["store_then_drop", "answer_late"])
+def test_an_unanswered_message_is_uncertain_and_the_rerun_asks_before_sending_again(
+        tmp_path: Path, smtp_server: Any, fault: str) -> None:
+    server = smtp_server()
+    if fault == "store_then_drop":
+        server.handler.store_then_drop = True
+    else:
+        server.handler.answer_after_s = 1.5
+    digest = write_digest(tmp_path)
+    mail = mail_for(server, timeout_s=0.5)
+    with pytest.raises(DeliveryUncertain, match=r"received the whole message, then gave no answer .*"
+                       r"whether it was delivered is uncertain; recorded as uncertain in "):
+        deliver.send_digest(digest, mail)
+    assert len(server.handler.envelopes) == 1  # the server did keep it
+    (entry,) = ledger_of(tmp_path)
+    assert entry["status"] == "uncertain"
+    # the same command again sends no second copy; it stops and says what to do
+    server.handler.store_then_drop, server.handler.answer_after_s = False, 0.0
+    with pytest.raises(DeliveryUncertain, match=r"may already have reached team@example.org.*nothing sent.*--force"):
+        deliver.send_digest(digest, mail)
+    assert len(server.handler.envelopes) == 1
+    # the user's explicit choice: --force sends it again, and the sure record then wins
+    assert deliver.send_digest(digest, dataclasses.replace(mail, force=True)).status == "sent"
+    assert len(server.handler.envelopes) == 2
+    assert [e["status"] for e in ledger_of(tmp_path)] == ["uncertain", "sent"]
+    assert deliver.send_digest(digest, mail).status == "already-sent"
+
+
+def test_a_temporary_recipient_refusal_says_to_run_again_not_to_remove_the_address(
+        tmp_path: Path, smtp_server: Any) -> None:
+    server = smtp_server()
+    server.handler.refuse, server.handler.refuse_reply = {TEAM}, "450 4.2.1 mailbox busy"
+    with pytest.raises(RecipientRefused, match=r"450 4.2.1 mailbox busy.*temporary: run the same command again later"
+                       ) as caught:
+        deliver.send_digest(write_digest(tmp_path), mail_for(server))
+    assert "remove" not in str(caught.value)
+    assert ledger_of(tmp_path) == []
+
+
 def test_no_server_listening(tmp_path: Path) -> None:
     port = _free_port()
     mail = MailOptions(recipients=(TEAM,), sender=SENDER, smtp_host="127.0.0.1", smtp_port=port, security="plain")
@@ -538,6 +616,27 @@ def test_email_seeds_sends_once_with_the_pdf(cli: Any, runner: CliRunner, seeds_
     assert forced.exit_code == 0, forced.output
     assert len(server.handler.envelopes) == 2
     assert len(ledger_of(tmp_path)) == 2
+
+
+@pytest.mark.slow
+def test_email_refused_with_554_after_the_body_exits_1_and_the_next_run_delivers_once(
+        cli: Any, runner: CliRunner, seeds_dir: Path, tmp_path: Path, smtp_server: Any) -> None:
+    server = smtp_server()
+    server.handler.data_reply = "554 5.6.0 content rejected"
+    args = email_args(seeds_dir, tmp_path, server, "--week", "2025-W40")
+    refused = runner.invoke(cli, args)
+    assert refused.exit_code == 1, refused.output
+    assert "refused the message: 554 5.6.0 content rejected; it is not marked sent" in refused.output
+    assert "recorded" not in refused.output and "Traceback" not in refused.output
+    assert server.handler.envelopes == [] and ledger_of(tmp_path) == []
+    server.handler.data_reply = None
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert len(server.handler.envelopes) == 1
+    (entry,) = ledger_of(tmp_path)
+    assert len(entry["articles"]) == 1  # the refused digest's article was not left out
+    assert runner.invoke(cli, args).exit_code == 0
+    assert len(server.handler.envelopes) == 1
 
 
 @pytest.mark.slow

@@ -10,6 +10,7 @@ import importlib.util
 import json
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -507,6 +508,56 @@ def test_plain_text_url_without_extension_is_read_by_its_content_type() -> None:
     assert article.path == url and article.text == read_bytes(body, "story.txt", today=TODAY)[0].text
 
 
+class Drip(http.server.BaseHTTPRequestHandler):
+    """A server that answers, then sends its page one byte every 0.2 s (each read is quick; the whole is not)."""
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/headers"):  # dripping even the status line and headers
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + b"X-Pad: x\r\n" * 1000
+            try:
+                for byte in head:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        try:
+            for _ in range(10_000):
+                self.wfile.write(b"<")
+                self.wfile.flush()
+                time.sleep(0.2)
+        except OSError:
+            return  # the client gave up
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.mark.parametrize("path", ["/body.html", "/headers.html"])
+def test_a_slow_drip_url_is_given_up_at_the_deadline_and_the_run_goes_on(runner: CliRunner, tmp_path: Path,
+                                                                        path: str) -> None:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Drip)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    (tmp_path / "good.txt").write_text(STORY, encoding="utf-8")
+    url = f"http://127.0.0.1:{httpd.server_address[1]}{path}"
+    try:
+        started = time.monotonic()
+        code, records, stderr = _ingest_cli(runner, url, str(tmp_path / "good.txt"), "--fetch-deadline", "2")
+        took = time.monotonic() - started
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert took < 8, took
+    assert code == 1
+    assert [r["path"] for r in records] == [str(tmp_path / "good.txt")]
+    assert (f"skipped {url}: gave up after 2 s: the server sends too slowly (the whole download must end in that "
+            "time)") in stderr.splitlines()
+
+
 def test_unreachable_url_is_skipped() -> None:
     result = ingest(["http://127.0.0.1:9/nothing-listens-here"], today=TODAY)
     [skipped] = result.skipped
@@ -573,6 +624,109 @@ def test_json_source_field_is_a_url_or_a_publisher() -> None:
     first, second = read_bytes(json.dumps(records).encode(), "a.json", today=TODAY)
     assert (first.url, first.publisher) == ("https://ville.example/piscine", "ville.example")
     assert (second.url, second.publisher) == (None, "Le Journal")
+
+
+# --- hostile and unlucky input -------------------------------------------------------------
+
+
+def _atom(updated: str, title: str = "Le conseil vote la rénovation") -> bytes:
+    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Ville</title>'
+            f"<entry><title>{title}</title><updated>{updated}</updated>"
+            f"<content type=\"text\">{STORY}</content></entry></feed>").encode()
+
+
+@pytest.mark.parametrize("written", ["2025-02-31T10:00:00Z", "2025-13-01T10:00:00Z", "Mon, 31 Feb 2025 10:00:00 GMT"])
+def test_an_impossible_feed_date_is_never_corrected_into_another_day(written: str) -> None:
+    [article] = read_bytes(_atom(written), "feed.atom", today=TODAY)
+    assert article.date is None
+    [kept] = read_bytes(_atom("2025-02-28T10:00:00Z"), "feed.atom", today=TODAY)
+    assert kept.date == dt.date(2025, 2, 28)
+
+
+def test_a_feed_title_escaped_twice_shows_its_entities_decoded() -> None:
+    [article] = read_bytes(_atom("2025-02-28T10:00:00Z", "<![CDATA[Lyon &amp; Grenoble votent]]>"), "feed.atom",
+                           today=TODAY)
+    assert article.title == "Lyon & Grenoble votent"
+
+
+def test_a_link_leaving_the_source_folder_is_skipped_with_a_reason(runner: CliRunner, tmp_path: Path) -> None:
+    news, outside = tmp_path / "news", tmp_path / "private"
+    news.mkdir()
+    outside.mkdir()
+    (outside / "secret.txt").write_text(STORY.replace("piscine", "banque"), encoding="utf-8")
+    (news / "story.txt").write_text(STORY, encoding="utf-8")
+    (news / "x.txt").symlink_to("/etc/passwd")
+    (news / "y.txt").symlink_to(outside / "secret.txt")
+    (news / "z.txt").symlink_to(news / "story.txt")  # inside the folder: the same file, read once
+    code, records, stderr = _ingest_cli(runner, str(news))
+    assert code == 1
+    assert [r["path"] for r in records] == [str(news / "story.txt")]
+    assert f"skipped {news / 'x.txt'}: a link to /etc/passwd, outside {news}; not followed" in stderr.splitlines()
+    assert f"skipped {news / 'y.txt'}: a link to {outside / 'secret.txt'}, outside {news}; not followed" in stderr
+    # the same through a glob
+    code, records, stderr = _ingest_cli(runner, f"{news}/*.txt")
+    assert [r["path"] for r in records] == [str(news / "story.txt")]
+    assert "a link to /etc/passwd" in stderr
+
+
+def test_utf8_with_one_stray_byte_is_read_with_a_warning(runner: CliRunner, tmp_path: Path) -> None:
+    vietnamese = ("Hà Nội đã khánh thành trung tâm trí tuệ nhân tạo quốc gia vào sáng thứ Ba, với sự tham dự "
+                  "của nhiều doanh nghiệp công nghệ trong và ngoài nước. ") * 70
+    data = vietnamese.encode("utf-8")
+    assert len(data) > 12_000
+    (tmp_path / "vn.txt").write_bytes(data[:6000] + b"\xff" + data[6000:])
+    code, [record], stderr = _ingest_cli(runner, str(tmp_path / "vn.txt"))
+    assert code == 0
+    assert record["text"].count("\ufffd") == 1 and "Hà Nội" in record["text"]
+    assert f"warning: {tmp_path / 'vn.txt'}: 1 byte(s) that are not UTF-8 were replaced by \ufffd" in stderr
+    # a legacy code page is not mistaken for damaged UTF-8
+    [latin] = read_bytes(STORY.encode("cp1252"), "a.txt", today=TODAY)
+    assert "rénovation" in latin.text and "\ufffd" not in latin.text
+
+
+def test_a_tag_with_100000_attributes_is_read_in_linear_time() -> None:
+    import time
+
+    story = "".join(f"<p>{paragraph}</p>" for paragraph in STORY.split("\n\n"))
+
+    def page(attributes: int) -> bytes:
+        crowd = " ".join(f"a{i}=v" for i in range(attributes))
+        padding = "<!-- " + "x" * (1_000_000 - len(crowd)) + " -->"  # both pages are 1 MB
+        body = f"{padding}<div {crowd}>{story}</div>"
+        return f"<html><head><title>Piscine</title></head><body>{body}</body></html>".encode()
+
+    plain, crowded = page(0), page(100_000)
+    assert abs(len(plain) - len(crowded)) < 100_000
+    read_bytes(plain, "warm-up.html", today=TODAY)  # imports and models loaded once
+    started = time.perf_counter()
+    [expected] = read_bytes(plain, "a.html", today=TODAY)
+    baseline = time.perf_counter() - started
+    started = time.perf_counter()
+    [article] = read_bytes(crowded, "a.html", today=TODAY)
+    took = time.perf_counter() - started
+    assert took < 5 * baseline + 0.5, (took, baseline)
+    assert article.text == expected.text and article.title == "Piscine"
+
+
+def test_odd_file_names_are_quoted_and_jsonl_stays_valid_utf8(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    folder = os.fsencode(tmp_path)
+    with open(os.path.join(folder, b"caf\xe9.txt"), "wb") as fh:  # a latin-1 name, not valid UTF-8
+        fh.write(STORY.encode())
+    with open(os.path.join(folder, b"fake\nerror: all lost.txt"), "wb") as fh:  # a newline in the name
+        fh.write(b"\x89PNG not an article")
+    command = [sys.executable, "-c", "from briefing.cli import main; main()", "ingest", str(tmp_path), "--jsonl",
+               "--today", TODAY.isoformat()]
+    done = subprocess.run(command, capture_output=True, check=False)
+    assert done.returncode == 1, done.stderr
+    [line] = done.stdout.decode("utf-8").splitlines()  # strict: raises on any byte that is not UTF-8
+    assert json.loads(line)["path"] == json.dumps(str(tmp_path / os.fsdecode(b"caf\xe9.txt")))
+    stderr = done.stderr.decode("utf-8")
+    assert "\nerror: all lost" not in stderr
+    assert f'skipped {json.dumps(str(tmp_path / "fake"))[:-1]}\\nerror: all lost.txt"' in stderr
 
 
 FOOTER = (

@@ -32,7 +32,9 @@ def test_one_job_runs_here_without_a_pool() -> None:
         assert parallel.run_all(executor, square_and_pid, [3], stage="test") == [(9, os.getpid())]
 
 
-def test_progress_lines_without_a_terminal(caplog: pytest.LogCaptureFixture) -> None:
+def test_progress_lines_without_a_terminal(caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(logging.getLogger("briefing"), "propagate", True)  # a CLI test may have turned it off
     caplog.set_level(logging.INFO, logger="briefing")
     parallel.run_all(None, square_and_pid, range(50), stage="count")
     assert caplog.messages == [f"count: {n}/50" for n in range(5, 50, 5)]

@@ -26,22 +26,24 @@ import pytest
 
 from briefing.errors import RenderError, TemplateProblem
 from briefing.figures import figures_in, key_figures, shorten, with_figure_sentences
-from briefing.records import Article, Briefing, Outputs, Period, Section
+from briefing.records import Article, Briefing, Outputs, Period, Section, Story
 from briefing.render import (
     EMAIL_TEMPLATE,
     PDF_TEMPLATE,
-    article_view,
+    Shown,
     check_templates,
-    inline_email,
+    display_title,
+    email_html,
     period_text,
     render,
     render_template,
     safe_url,
+    source_view,
     template_context,
     template_dirs,
     template_environment,
 )
-from briefing.settings import EMAIL_MAX_BYTES, TEMPLATES_DIR, TEXT_WIDTH
+from briefing.settings import EMAIL_MAX_BYTES, TEMPLATES_DIR, TEXT_WIDTH, TITLE_DISPLAY_MAX_CHARS
 from tests.conftest import make_article
 
 GENERATED = dt.datetime(2025, 10, 6, 8, 30, tzinfo=dt.UTC)
@@ -49,13 +51,31 @@ WEEK = Period(dt.date(2025, 9, 29), dt.date(2025, 10, 5), "2025-W40")
 HOSTILE_TITLE = '<script>alert(1)</script><img src="file:///etc/passwd">'
 
 
-def briefing_of(sections: dict[str, list[Article]], **overrides: Any) -> Briefing:
-    """A Briefing over `sections` (theme → articles) with the cover facts derived from the articles."""
-    articles = [a for group in sections.values() for a in group]
+def story_of(article: Article, rank: int, theme: str = "", *more: Article) -> Story:
+    """A story of `article` (and `more` articles on the same event), shown with the first one's texts."""
+    return Story(
+        id=f"s-{article.id}", articles=(article, *more), lang=article.lang, title=article.title,
+        summary=article.summary, title_en=article.title_en, summary_en=article.summary_en,
+        figure_sentences=article.figure_sentences, figure_sentences_en=article.figure_sentences_en,
+        rank=rank, theme=theme, flags=article.flags,
+    )
+
+
+def briefing_of(sections: dict[str, list[Article | Story]], **overrides: Any) -> Briefing:
+    """A Briefing over `sections` (theme → stories, or articles that make one-article stories), ranked in
+    the order given, with the cover facts derived from the articles."""
+    themed: dict[str, list[Story]] = {}
+    rank = 0
+    for theme, group in sections.items():
+        for item in group:
+            rank += 1
+            story = item if isinstance(item, Story) else story_of(item, rank, theme)
+            themed.setdefault(theme, []).append(dataclasses.replace(story, rank=rank, theme=theme))
+    articles = [a for group in themed.values() for s in group for a in s.articles]
     fields: dict[str, Any] = {
         "title": "Mekong Weekly",
         "period": WEEK,
-        "sections": tuple(Section(theme, tuple(group), ("AI", "start-ups")) for theme, group in sections.items()),
+        "sections": tuple(Section(theme, tuple(group), ("AI", "start-ups")) for theme, group in themed.items()),
         "generated": GENERATED,
         "languages": tuple(sorted({a.lang for a in articles})),
         "publishers": tuple(sorted({a.publisher for a in articles if a.publisher})),
@@ -97,12 +117,16 @@ def sample() -> Briefing:
 
 @pytest.fixture(scope="module")
 def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Briefing, Outputs, pypdf.PdfReader]:
-    """The sample briefing rendered once (bilingual) and its PDF opened, shared by the read-back tests."""
+    """The sample briefing rendered once (bilingual) and its PDF opened, shared by the read-back tests.
+
+    One top story (two outlets), two more stories in full in "Technology", one listed in "Also this week".
+    """
     briefing = briefing_of({
-        "Technology": [translated(1), translated(2), translated(3, date=None)],
+        "Technology": [story_of(translated(1), 1, "", translated(5, publisher="Nhân Dân")),
+                       translated(2), translated(3, date=None)],
         "Economy": [translated(4, publisher="Le Monde", summary_en="Exports rose 12.5% in September.")],
     })
-    outputs = render(briefing, tmp_path_factory.mktemp("out"), bilingual=True)
+    outputs = render(briefing, tmp_path_factory.mktemp("out"), bilingual=True, top=1, max_stories=3)
     return briefing, outputs, pypdf.PdfReader(outputs.pdf)
 
 
@@ -155,9 +179,10 @@ def test_cover_states_title_period_count_languages_publishers_and_date(sample_pd
     assert "Mekong Weekly" in cover
     assert "Week 40, 2025 · 29 September 2025 – 5 October 2025" in cover
     assert "1 article without a known date is included" in cover
-    assert "4 in 2 themes" in cover
+    assert "Stories 4 from 5 articles; 1 covered by more than one source" in cover
     assert "Source languages French" in cover
-    assert "Publishers Le Monde, VNA" in cover
+    assert "Publishers 3: Le Monde, Nhân Dân, VNA" in cover
+    assert "Top stories 1 At a glance Technology 2 Also this week 1" in cover
     assert "Machine-translated to English (argos)" in cover
     assert "Generated 6 October 2025, 08:30" in cover
     assert "Not translated" not in cover
@@ -175,33 +200,32 @@ def test_pdf_metadata_title_language_and_tags(sample_pdf: Any) -> None:
     assert "<pdfuaid:part>1</pdfuaid:part>" in xmp or 'pdfuaid:part="1"' in xmp
 
 
-def test_outline_lists_contents_themes_and_articles(sample_pdf: Any) -> None:
+def test_outline_lists_the_parts_themes_and_stories(sample_pdf: Any) -> None:
     _, _, reader = sample_pdf
     assert outline_titles(reader.outline) == [
-        (0, "Contents"),
+        (0, "Top stories"),
+        (1, "1 Vietnam launches programme number 1"),
         (0, "At a glance"),
         (0, "Technology"),
-        (1, "Vietnam launches programme number 1"),
-        (1, "Vietnam launches programme number 2"),
-        (1, "Vietnam launches programme number 3"),
-        (0, "Economy"),
-        (1, "Vietnam launches programme number 4"),
+        (1, "2 Vietnam launches programme number 2"),
+        (1, "3 Vietnam launches programme number 3"),
+        (0, "Also this week"),
     ]
 
 
-def test_contents_page_numbers_point_at_the_pages_holding_each_title(sample_pdf: Any) -> None:
+def test_the_pdf_opens_with_the_top_stories_then_themes_then_the_one_line_list(sample_pdf: Any) -> None:
     _, _, reader = sample_pdf
-    texts = page_texts(reader)
-    contents = texts[1]
-    assert contents.startswith("Contents") or "Contents" in contents.splitlines()[1]
-    for number in range(1, 5):
-        title = f"Vietnam launches programme number {number}"
-        listed = re.search(re.escape(title) + r"[ .]*(\d+)", contents)
-        assert listed, f"{title} missing from the contents page"
-        page = int(listed.group(1))
-        assert title in texts[page - 1], f"contents says page {page} for {title}"
-    links = [a.get_object() for a in reader.pages[1].get("/Annots", [])]
-    assert len([a for a in links if "/Dest" in a or "/A" in a]) >= 7  # glance, 2 themes, 4 articles
+    texts = [flat(t) for t in page_texts(reader)]
+    assert texts[1].startswith("Mekong Weekly Top stories Page 2") or "Top stories" in texts[1][:60]
+    assert "1 Vietnam launches programme number 1" in texts[1]
+    # a story shows all its sources: publisher, date, language and a link to each article
+    assert "VNA · 2 October 2025 · French · example.org" in texts[1]
+    assert "Nhân Dân · 1 October 2025 · French · example.org" in texts[1]
+    assert "2 sources · 1 – 2 October 2025 · French · Technology" in texts[1]
+    more = next(t for t in texts if "Also this week" in t and "more story" in t)
+    assert "4 Vietnam launches programme number 4 VNA 5 October 2025" in more.replace("Le Monde", "VNA")
+    links = [a.get_object() for a in reader.pages[0].get("/Annots", [])]
+    assert len([a for a in links if "/Dest" in a or "/A" in a]) >= 4  # cover: top, glance, theme, also
 
 
 def test_running_header_and_page_x_of_y_footer(sample_pdf: Any) -> None:
@@ -212,7 +236,7 @@ def test_running_header_and_page_x_of_y_footer(sample_pdf: Any) -> None:
     for number, text in enumerate(texts[1:], 2):
         assert f"Page {number} of {total}" in text
         assert "Mekong Weekly" in text
-    technology_page = next(t for t in texts if "Vietnam launches programme number 1" in t and "Keywords" in t)
+    technology_page = next(t for t in texts if "Vietnam launches programme number 2" in t and "Keywords" in t)
     assert technology_page.count("Technology") == 2  # the running header names the section, then its heading
 
 
@@ -220,7 +244,7 @@ def test_articles_show_english_and_original_titles_publisher_date_link_and_bilin
     sample_pdf: Any,
 ) -> None:
     reader = sample_pdf[2]
-    body = flat("\n".join(page_texts(reader)[3:]))
+    body = flat("\n".join(page_texts(reader)[1:]))
     assert "Vietnam launches programme number 1" in body
     assert "Le Vietnam lance le programme numéro 1" in body
     assert "VNA · 2 October 2025 · French · example.org" in body
@@ -234,7 +258,7 @@ def test_articles_show_english_and_original_titles_publisher_date_link_and_bilin
         for a in page.get("/Annots", [])
         if "/URI" in a.get_object().get("/A", {})
     ]
-    assert sorted(set(uris)) == [f"https://example.org/news/{n}" for n in range(1, 5)]
+    assert sorted(set(uris)) == [f"https://example.org/news/{n}" for n in range(1, 6)]
 
 
 def test_fonts_are_embedded_and_cover_vietnamese(sample_pdf: Any) -> None:
@@ -256,8 +280,8 @@ def test_key_figures_and_chart_on_the_glance_page(sample_pdf: Any) -> None:
     glance = flat(page_texts(reader)[2])
     assert glance.startswith("At a glance") or "At a glance" in glance
     assert "Technology 3" in glance and "Economy 1" in glance  # the chart's labels and counts
-    assert "101 billion USD" in glance and "12.5%" in glance
-    assert "Exports rose 12.5% in September." in glance
+    assert "101 billion USD" in glance and "102 billion USD" in glance
+    assert "12.5%" not in glance  # figures come from the stories shown in full, which are the ones translated
 
 
 def test_chart_is_inline_svg_with_one_bar_per_theme(sample: Briefing) -> None:
@@ -273,7 +297,7 @@ def test_chart_is_inline_svg_with_one_bar_per_theme(sample: Briefing) -> None:
 @pytest.mark.parametrize(("paper", "size"), [("A4", (595, 842)), ("Letter", (612, 792))])
 def test_paper_size(sample: Briefing, tmp_path: Path, paper: str, size: tuple[int, int]) -> None:
     reader = pypdf.PdfReader(render(sample, tmp_path, paper=paper).pdf)
-    box = reader.pages[3].mediabox
+    box = reader.pages[-1].mediabox
     assert (round(float(box.width)), round(float(box.height))) == size
 
 
@@ -291,7 +315,7 @@ def test_untranslated_briefing_says_so_and_tags_the_language(tmp_path: Path) -> 
         page_texts(reader)[0]
     )
     assert reader.root_object["/Lang"] == "fr"
-    assert "Le Vietnam lance un programme pour les start-up en IA" in page_texts(reader)[3]
+    assert "Le Vietnam lance un programme pour les start-up en IA" in page_texts(reader)[1]
     assert "Not translated" in outputs.html.read_text()
     assert "NOT TRANSLATED" in outputs.txt.read_text()
 
@@ -334,7 +358,18 @@ def test_json_holds_every_article_and_the_briefing_facts(sample: Briefing, tmp_p
     assert data["generated"] == "2025-10-06T08:30:00+00:00"
     assert data["articles"] == [a.to_json() for a in sample.articles]
     assert [s["theme"] for s in data["sections"]] == ["Technology", "Economy"]
+    assert data["sections"][0]["stories"] == ["s-a1", "s-a2", "s-a3"]
     assert data["key_figures"][0]["value"] == "101 billion USD"
+    assert data["key_figures"][0]["story_id"] == "s-a1"
+    stories = data["stories"]
+    assert [s["rank"] for s in stories] == [1, 2, 3, 4]
+    assert stories[3] == {
+        "story": "s-a4", "rank": 4, "score": 0.0, "title": "Le Vietnam lance le programme numéro 4",
+        "title_en": "Vietnam launches programme number 4", "summary": sample.stories[3].summary,
+        "summary_en": "Exports rose 12.5% in September.", "lang": "fr", "theme": "Economy", "articles": ["a4"],
+        "sources": ["Le Monde"], "languages": ["fr"], "first_date": "2025-10-05", "last_date": "2025-10-05",
+        "flags": [],
+    }
 
 
 def test_text_part_has_the_same_content_as_the_html(tmp_path: Path) -> None:
@@ -343,12 +378,12 @@ def test_text_part_has_the_same_content_as_the_html(tmp_path: Path) -> None:
     outputs = render(sample, tmp_path, bilingual=True)
     text = outputs.txt.read_text(encoding="utf-8")
     html = flat(EmailParser.parse(outputs.html).text)
-    for article in sample.articles:
-        for field in (article.title_en, article.title, article.summary_en, article.summary):
+    for story in sample.stories:
+        for field in (story.title_en, story.title, story.summary_en, story.summary):
             assert flat(field) in flat(text)
             assert flat(field) in html
     assert "<https://example.org/news/1>" in text
-    for figure in key_figures(sample.articles):
+    for figure in key_figures(sample.stories):
         assert figure.value in text
     long_lines = [line for line in text.splitlines() if len(line) > TEXT_WIDTH and "://" not in line]
     assert long_lines == []
@@ -409,18 +444,47 @@ def orangesum_articles(path: Path, count: int) -> list[Article]:
     return articles
 
 
-def test_email_for_thirty_articles_is_under_gmails_clipping_size(shared_dir: Path, tmp_path: Path) -> None:
-    articles = orangesum_articles(shared_dir / "eval" / "orangesum_valid.jsonl", 30)
-    groups: dict[str, list[Article]] = {}
+def orangesum_email(shared_dir: Path, count: int, folder: Path) -> tuple[list[Article], Path]:
+    """A week of `count` real articles, each its own story, and its email (alone: the PDF is not needed)."""
+    articles = orangesum_articles(shared_dir / "eval" / "orangesum_valid.jsonl", count)
+    groups: dict[str, list[Article | Story]] = {}
     for article in articles:
         groups.setdefault(article.theme, []).append(article)
+    return articles, email_of(briefing_of(groups), folder)
+
+
+def email_of(briefing: Briefing, folder: Path, **shown: int) -> Path:
+    """The email alone (its size does not depend on the PDF), written to `folder`."""
     dirs = template_dirs(None)
-    context = template_context(briefing_of(groups))
-    email = tmp_path / "email.html"  # the email alone: the size does not depend on the PDF
-    email.write_text(inline_email(render_template(template_environment(dirs), EMAIL_TEMPLATE, context, dirs)))
+    env = template_environment(dirs)
+    view = Shown(top=shown.get("top", 10), full=shown.get("full", 40))
+    html = email_html(env, template_context(briefing, shown=view), dirs, briefing, view, bilingual=False)
+    email = folder / "email.html"
+    email.write_text(html, encoding="utf-8")
+    return email
+
+
+def test_email_for_thirty_stories_shows_them_all_under_gmails_clipping_size(shared_dir: Path,
+                                                                            tmp_path: Path) -> None:
+    articles, email = orangesum_email(shared_dir, 30, tmp_path)
     size = email.stat().st_size
     assert size < EMAIL_MAX_BYTES, f"email HTML is {size} bytes"
-    assert len(EmailParser.parse(email).text) > 30 * 200  # the summaries are really there
+    text = EmailParser.parse(email).text
+    assert all(flat(a.summary_en)[:60] in flat(text) for a in articles)  # every summary is really there
+    assert "more stories in the PDF" not in text
+
+
+def test_email_of_a_huge_week_stays_under_the_budget_and_points_to_the_pdf(shared_dir: Path,
+                                                                          tmp_path: Path) -> None:
+    _, email = orangesum_email(shared_dir, 1500, tmp_path)
+    size = email.stat().st_size
+    assert size < EMAIL_MAX_BYTES, f"email HTML is {size} bytes"
+    text = flat(EmailParser.parse(email).text)
+    found = re.search(r"(\d+) more stories in the PDF briefing", text)
+    assert found, "the email does not say how many more stories the PDF has"
+    assert 1000 < int(found.group(1)) < 1500
+    top = text.index("Top stories")
+    assert top < text.index("Numbers of the week") < text.index("Stories per theme")  # top stories lead
 
 
 def test_email_is_self_contained_inlined_and_dark_mode_ready(sample: Briefing, tmp_path: Path) -> None:
@@ -465,8 +529,8 @@ def test_control_characters_and_bidi_overrides_are_not_shown(tmp_path: Path) -> 
     article = translated(1, title_en="Budget\u202e 2026\x0b plan\x00", publisher="VNA & Co\x07")
     outputs = render(briefing_of({"Other": [article]}), tmp_path)
     html = outputs.html.read_text(encoding="utf-8")
-    assert "Budget 2026 plan" in html and "VNA &amp; Co · " in html
-    assert "Publishers: VNA &amp; Co</p>" in html  # escaped once, not twice
+    assert "Budget 2026 plan" in html and "VNA &amp; Co</a>" in html
+    assert "1 publisher: VNA &amp; Co</p>" in html  # escaped once, not twice
     assert not re.search("[\u202e\x00\x07\x0b]", html + outputs.txt.read_text(encoding="utf-8"))
     assert "Budget 2026 plan" in flat(" ".join(page_texts(pypdf.PdfReader(outputs.pdf))))
 
@@ -477,8 +541,7 @@ def test_control_characters_and_bidi_overrides_are_not_shown(tmp_path: Path) -> 
      ("www.mst.gov.vn", "https://mst.gov.vn/a", "source"), ("VNA", "javascript:x()", None)],
 )
 def test_link_text_does_not_repeat_the_publisher(publisher: str, url: str, text: str | None) -> None:
-    view = article_view(translated(1, publisher=publisher, url=url), "art-1", bilingual=False)
-    assert view.host == text
+    assert source_view(translated(1, publisher=publisher, url=url)).host == text
 
 
 @pytest.mark.parametrize(
@@ -604,8 +667,8 @@ def test_template_fetcher_allows_only_template_assets_and_data_uris(
     assert "CUSTOM-CSS-LOADED" in page_texts(reader)[0]  # the user's own CSS asset is read
     assert image_count(reader) == 1  # the data: image is drawn, nothing else is
     assert "Page 2 of" not in page_texts(reader)[1]  # the user's briefing.css replaced the shipped one
-    assert "Articles per theme" in outputs.html.read_text()  # email and text fall back to the shipped ones
-    assert "ARTICLES PER THEME" in outputs.txt.read_text()
+    assert "Stories per theme" in outputs.html.read_text()  # email and text fall back to the shipped ones
+    assert "STORIES PER THEME" in outputs.txt.read_text()
 
 
 # --- user templates and their faults -------------------------------------------------------------
@@ -681,15 +744,15 @@ def test_figures_in_finds_amounts_shares_and_counts(text: str, values: list[str]
     assert [value for value, _, _ in figures_in(text)] == values
 
 
-def test_key_figures_prefer_money_one_per_article_and_drop_repeats() -> None:
-    articles = [
+def test_key_figures_prefer_money_one_per_story_and_drop_repeats() -> None:
+    stories = [story_of(a, rank) for rank, a in enumerate([
         translated(1, summary_en="Exports rose 12.5% in September. The state invests 3 billion USD."),
         translated(2, summary_en="Some 400 workers joined. Inflation stayed at 3.1%."),
         translated(3, summary_en="Exports rose 12.5% in September. The state invests 3 billion USD."),  # wire copy
-    ]
-    figures = key_figures(articles, limit=3)
-    assert [(f.value, f.article_id) for f in figures] == [
-        ("3 billion USD", "a1"), ("3.1%", "a2"), ("12.5%", "a1"),
+    ], 1)]
+    figures = key_figures(stories, limit=3)
+    assert [(f.value, f.story_id) for f in figures] == [
+        ("3 billion USD", "s-a1"), ("3.1%", "s-a2"), ("12.5%", "s-a1"),
     ]
     assert figures[0].context == "The state invests 3 billion USD."
 
@@ -699,7 +762,7 @@ def test_key_figures_also_read_the_translated_figure_sentences() -> None:
         translated(1, summary_en="The programme was launched in Hanoi."),
         figure_sentences_en=("The report foresees an AI economy of 130 billion dollars by 2040.",),
     )
-    assert [(f.value, f.kind) for f in key_figures([article])] == [("130 billion dollars", "money")]
+    assert [(f.value, f.kind) for f in key_figures([story_of(article, 1)])] == [("130 billion dollars", "money")]
 
 
 @pytest.mark.parametrize(
@@ -727,3 +790,102 @@ def test_shorten_keeps_the_value_in_view() -> None:
     sentence = "Word " * 40 + "the budget reached 42 billion USD this year " + "and more " * 30
     short = shorten(sentence, "42 billion USD", limit=80)
     assert "42 billion USD" in short and len(short) <= 82 and short.startswith("…") and short.endswith("…")
+
+
+def _build_one_article(folder: Path, title: str) -> tuple[float, Path]:
+    """`briefing build` of one JSON article titled `title`; the seconds it took and the JSON it wrote."""
+    import time
+
+    from click.testing import CliRunner
+
+    from briefing.cli import main
+
+    folder.mkdir()
+    text = " ".join(f"Le ministère annonce le projet numéro {i} pour les start-up d'Hanoï." for i in range(12))
+    (folder / "a.json").write_text(json.dumps([{"title": title, "text": text, "date": "2025-10-02",
+                                                "url": "https://example.org/a", "lang": "fr"}]), encoding="utf-8")
+    started = time.perf_counter()
+    result = CliRunner().invoke(main, ["build", str(folder), "--no-translate", "--out", str(folder / "out"),
+                                       "--today", "2025-10-06"])
+    assert result.exit_code == 0, result.output
+    return time.perf_counter() - started, folder / "out" / "briefing-2025-10-02.json"
+
+
+@pytest.mark.slow
+def test_a_100000_letter_title_builds_as_fast_as_a_normal_one_shortened_for_display(tmp_path: Path) -> None:
+    normal = "Le Vietnam lance un programme pour les start-up"
+    _build_one_article(tmp_path / "warm-up", normal)  # models loaded once, as in the timed runs below
+    normal_s, _ = _build_one_article(tmp_path / "normal", normal)
+    huge = "A" * 100_000
+    huge_s, json_path = _build_one_article(tmp_path / "huge", huge)
+    assert huge_s < 5 * normal_s, (huge_s, normal_s)
+    (article,) = json.loads(json_path.read_text(encoding="utf-8"))["articles"]
+    assert article["title"] == huge  # the record keeps the full title
+    reader = pypdf.PdfReader(json_path.with_suffix(".pdf"))
+    assert len(reader.pages) < 10
+    html = json_path.with_suffix(".html").read_text(encoding="utf-8")
+    assert len(html.encode("utf-8")) < EMAIL_MAX_BYTES
+    assert "A" * TITLE_DISPLAY_MAX_CHARS not in html and "A" * (TITLE_DISPLAY_MAX_CHARS - 1) + "…" in html
+
+
+def test_display_title_cuts_long_titles_at_a_word() -> None:
+    words = "Hanoi opens a new centre for artificial intelligence " * 10
+    shown = display_title(words)
+    assert len(shown) <= TITLE_DISPLAY_MAX_CHARS and shown.endswith("…") and words.startswith(shown[:-1])
+    assert shown[-2] != " " and words[len(shown) - 1] == " "  # ends on a whole word
+    assert display_title("  Short\n title ") == "Short title"
+
+
+# `briefing build` in a process whose files may not grow past argv[1] bytes (RLIMIT_FSIZE: a write beyond it
+# fails with EFBIG, as on a full disk); py3langid unpacks its model to a temporary file first, so it is loaded
+# before the limit is set.
+_LIMITED_BUILD = """
+import resource, signal, sys
+import py3langid
+py3langid.classify("bonjour")
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # fail the write instead of killing the process
+limit = int(sys.argv.pop(1))
+if limit:
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+from briefing.cli import main
+main()
+"""
+
+
+def _build_in_subprocess(sources: Path, out: Path, max_file_bytes: int = 0) -> Any:
+    """`briefing build` of `sources` in its own process, with at most `max_file_bytes` per file written."""
+    import subprocess
+
+    command = [sys.executable, "-c", _LIMITED_BUILD, str(max_file_bytes), "build", str(sources), "--out", str(out),
+               "--no-translate", "--today", "2025-10-06", "--creation-date", "2025-10-06T08:00:00"]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.slow
+def test_a_failed_write_leaves_the_previous_briefing_whole_and_no_temporary_file(tmp_path: Path) -> None:
+    sources, out = tmp_path / "news", tmp_path / "out"
+    sources.mkdir()
+    sentence = "Le ministère annonce un nouveau programme de soutien aux start-up d'Hanoï, selon le communiqué. "
+    record = {"title": "Le Vietnam lance un programme", "date": "2025-10-02", "lang": "fr", "text": sentence * 4}
+    (sources / "a.json").write_text(json.dumps([record]), encoding="utf-8")
+    first = _build_in_subprocess(sources, out)
+    assert first.returncode == 0, first.stderr
+    previous = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert sorted(previous) == [f"briefing-2025-10-02.{ext}" for ext in ("html", "json", "pdf", "txt")]
+    # a stale temporary file from a run that crashed an hour ago
+    stale = out / ".briefing-2025-10-02.pdf.k3j9x2.tmp"
+    stale.write_bytes(b"half a PDF")
+    old = previous["briefing-2025-10-02.pdf"]
+    import os
+    import time
+
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    # the same article grown to 400 KB: its JSON record no longer fits, the PDF, email and text do
+    record["text"] = sentence * 4000
+    (sources / "a.json").write_text(json.dumps([record]), encoding="utf-8")
+    limit = 300_000
+    assert len(old) < limit
+    failed = _build_in_subprocess(sources, out, max_file_bytes=limit)
+    assert failed.returncode == 1, failed.stderr
+    assert f"could not write the briefing to {out}" in failed.stderr and "Traceback" not in failed.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == previous  # the old set, whole; no .tmp left

@@ -7,6 +7,7 @@ the `briefing` command through click's runner and, once, as a separate process.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
 import subprocess
@@ -20,6 +21,7 @@ from sklearn.metrics import accuracy_score
 from briefing import themes
 from briefing.cli import main
 from briefing.errors import BadThemesFile
+from briefing.records import Story
 from briefing.settings import AUTO_K_MAX, OTHER_THEME
 from tests.conftest import ROOT, make_article
 
@@ -124,7 +126,7 @@ def test_missing_themes_file_says_which_file(runner: Any, tmp_path: Path) -> Non
     result = runner.invoke(main, ["themes", "--themes", str(missing), "--input", str(records)])
     assert result.exit_code == 1
     assert result.output == f"Error: themes file {missing}: no such file (give an existing file, or copy " \
-        "templates/themes.toml)\n"
+        f"{themes.DEFAULT_THEMES_FILE})\n"
 
 
 # --- taxonomy mode ------------------------------------------------------------------------
@@ -251,61 +253,70 @@ def test_cli_rejects_conflicting_options(runner: Any, args: list[str], message: 
 # --- sections for the digest ------------------------------------------------------------------
 
 
-def agnews_articles(shared_dir: Path, count: int) -> list[Any]:
-    """AG News rows as translated articles (English title_en and summary_en)."""
-    articles = []
-    for record in agnews(shared_dir, count):
+def make_story(rank: int, **article: Any) -> Story:
+    """A one-article story with the article's titles and summaries (as translation leaves them)."""
+    one = make_article(**article)
+    return Story(id=f"s-{one.id}", articles=(one,), lang=one.lang, title=one.title, title_en=one.title_en,
+                 summary=one.summary, summary_en=one.summary_en, rank=rank)
+
+
+def agnews_stories(shared_dir: Path, count: int) -> list[Story]:
+    """AG News rows as translated one-article stories (English title_en and summary_en), ranked in file order."""
+    stories = []
+    for rank, record in enumerate(agnews(shared_dir, count), 1):
         title, _, summary = record["text"].partition(". ")
-        articles.append(make_article(id=f"ag{record['id']}", path=f"ag{record['id']}.txt", title="",
-                                     title_en=title, summary_en=summary, lang="en"))
-    return articles
+        stories.append(make_story(rank, id=f"ag{record['id']}", path=f"ag{record['id']}.txt", title="",
+                                  title_en=title, summary_en=summary, lang="en"))
+    return stories
 
 
 def test_sections_are_ordered_by_size_with_other_last_and_tiny_themes_merged(shared_dir: Path,
                                                                              tmp_path: Path) -> None:
-    articles = agnews_articles(shared_dir, 40)
-    recipe = make_article(id="recipe", title="", title_en="A simple chocolate cake recipe",
-                          summary_en="Bake the cake for forty minutes, then let it cool before adding the icing.")
+    stories = agnews_stories(shared_dir, 40)
+    recipe = make_story(41, id="recipe", title="", title_en="A simple chocolate cake recipe",
+                        summary_en="Bake the cake for forty minutes, then let it cool before adding the icing.")
     themes_file = tmp_path / "themes.toml"
     themes_file.write_text(
         AGNEWS_THEMES.read_text(encoding="utf-8")
         + '\n[[theme]]\nname = "Cooking"\ndescription = "Cooking: recipes, baking, cakes and kitchen tips."\n',
         encoding="utf-8",
     )
-    sections = themes.group_articles([*articles, recipe], themes_file=themes_file, auto=False, k=None)
+    sections = themes.group_stories([*stories, recipe], themes_file=themes_file, auto=False, k=None)
 
     names = [s.theme for s in sections]
-    assert "Cooking" not in names  # one article of 41 is a tiny theme
+    assert "Cooking" not in names  # one story of 41 is a tiny theme
     assert names[-1] == OTHER_THEME and names.count(OTHER_THEME) == 1
     other = sections[-1]
-    assert [a.id for a in other.articles if a.id == "recipe"] == ["recipe"]
-    sizes = [len(s.articles) for s in sections[:-1]]
+    assert [s.id for s in other.stories if s.id == "s-recipe"] == ["s-recipe"]
+    sizes = [len(s.stories) for s in sections[:-1]]
     assert sizes == sorted(sizes, reverse=True)
-    assert sorted(a.id for s in sections for a in s.articles) == sorted(a.id for a in [*articles, recipe])
+    assert sorted(s.id for section in sections for s in section.stories) == sorted(s.id for s in [*stories, recipe])
     for section in sections:
-        assert all(a.theme == section.theme and a.theme_score is not None for a in section.articles)
-        scores = [a.theme_score or 0.0 for a in section.articles]  # all set (asserted above)
-        assert scores == sorted(scores, reverse=True)
+        assert all(s.theme == section.theme and s.theme_score is not None for s in section.stories)
+        ranks = [s.rank for s in section.stories]
+        assert ranks == sorted(ranks)  # a section lists its stories most important first
     assert all(s.keywords for s in sections[:-1])
 
 
-def test_group_articles_themes_on_english_title_and_summary() -> None:
-    article = make_article(title="Le Vietnam ouvre une usine de puces", summary="Résumé.",
-                           title_en="Vietnam opens a chip plant",
-                           summary_en="The semiconductor plant will package and test chips.")
-    untranslated = make_article(id="a2", title="Data centre opens near Hanoi", lang="en",
-                                summary="The cloud data centre has 140 MW of capacity.")
-    assert themes.article_text(article) == (
+def test_stories_are_themed_on_their_english_title_and_summary() -> None:
+    story = make_story(1, title="Le Vietnam ouvre une usine de puces", summary="Résumé.",
+                       title_en="Vietnam opens a chip plant",
+                       summary_en="The semiconductor plant will package and test chips.")
+    untranslated = make_story(2, id="a2", title="Data centre opens near Hanoi", lang="en",
+                              summary="The cloud data centre has 140 MW of capacity.")
+    assert themes.story_text(story) == (
         "Vietnam opens a chip plant. The semiconductor plant will package and test chips."
     )
-    assert themes.article_text(untranslated) == (
+    assert themes.story_text(untranslated) == (
         "Data centre opens near Hanoi. The cloud data centre has 140 MW of capacity."
     )
-    sections = themes.group_articles([article, untranslated], themes_file=None, auto=False, k=None)
-    assert {s.theme: [a.id for a in s.articles] for s in sections} == {
-        "Semiconductors": ["a1"], "Digital infrastructure & data centres": ["a2"],
+    listed = dataclasses.replace(untranslated, summary="", context_en="Data centre opens. It has 140 MW.")
+    assert themes.story_text(listed) == "Data centre opens near Hanoi. Data centre opens. It has 140 MW."
+    sections = themes.group_stories([story, untranslated], themes_file=None, auto=False, k=None)
+    assert {s.theme: [story.id for story in s.stories] for s in sections} == {
+        "Semiconductors": ["s-a1"], "Digital infrastructure & data centres": ["s-a2"],
     }
 
 
-def test_no_articles_no_sections() -> None:
-    assert themes.group_articles([], themes_file=None, auto=True, k=None) == []
+def test_no_stories_no_sections() -> None:
+    assert themes.group_stories([], themes_file=None, auto=True, k=None) == []

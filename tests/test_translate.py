@@ -13,6 +13,7 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -23,6 +24,7 @@ from briefing.errors import BadGlossary, BadModelFile, ModelMissing
 from briefing.glossary import load_glossary
 from briefing.protect import protect, restore
 from briefing.settings import ARGOS_MAX_INPUT_TOKENS
+from briefing.translation_cache import TranslationCache
 from tests.conftest import make_article
 from tests.tiny_argos import build_package
 
@@ -242,6 +244,43 @@ def test_a_file_that_is_not_a_package_is_refused(argos_home: Path, tmp_path: Pat
     assert translate.installed_models() == []
 
 
+def _repacked(original: Path, out: Path, *, rename: Any = None, replace: dict[str, bytes] | None = None) -> Path:
+    """A copy of a real package with member names passed through `rename` and some contents replaced."""
+    import zipfile
+
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            tail = name.split("/", 1)[1]
+            data = (replace or {}).get(tail, source.read(name))
+            target.writestr(rename(name) if rename else name, data)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"rename": lambda n: "../" + n.split("/", 1)[1]}, "holds the path '../"),
+        ({"rename": lambda n: "/abs/" + n}, "which leaves its folder"),
+        ({"replace": {"model/model.bin": b"garbage" * 1000}}, "its model cannot be loaded"),
+        ({"replace": {"sentencepiece.model": b"garbage"}}, "its model cannot be loaded"),
+        ({"replace": {"metadata.json": b'{"from_code": ["fr"], "to_code": "en"}'}},
+         "must name from_code and to_code as language codes"),
+    ],
+)
+def test_a_hostile_or_broken_package_is_refused_before_installing(
+        argos_home: Path, packages: dict[str, Path], tmp_path: Path, runner: CliRunner, change: dict[str, Any],
+        message: str) -> None:
+    bad = _repacked(packages["fr-en"], tmp_path / "bad.argosmodel", **change)
+    result = runner.invoke(main, ["models", "install", "--file", str(bad)])
+    assert result.exit_code == 1
+    assert message in result.stderr and "Traceback" not in result.output
+    assert list(argos_home.iterdir()) == [] and not (argos_home.parent / "metadata.json").exists()
+    listed = runner.invoke(main, ["models", "list"])
+    assert listed.exit_code == 0 and "no Argos model installed" in listed.stdout
+    # the real package still installs afterwards
+    assert runner.invoke(main, ["models", "install", "--file", str(packages["fr-en"])]).exit_code == 0
+
+
 def test_missing_pair_fails_up_front_naming_the_install_command(argos_home: Path, runner: CliRunner) -> None:
     with pytest.raises(ModelMissing, match=r"xx->en.*briefing models install xx en"):
         translate.open_translator("xx", "en", use_cache=False)
@@ -329,6 +368,56 @@ def test_a_corrupt_cache_is_rebuilt_with_a_warning(argos_home: Path, packages: d
     assert "damaged" in warnings_seen.text and "rebuilt" in warnings_seen.text
     with sqlite3.connect(cache_file) as db:
         assert db.execute("SELECT count(*) FROM translations").fetchone() == (1,)
+
+
+def _filled_cache(path: Path, count: int) -> dict[str, str]:
+    """A real cache file holding `count` translations (several pages of them); returns them."""
+    pairs = {f"Phrase numéro {i} du rapport annuel.": f"Sentence number {i:05d} of the yearly report."
+             for i in range(count)}
+    cache = TranslationCache(path, engine="apertium", version="1", source="fr", target="en")
+    cache.put_many(pairs.items())
+    cache.close()
+    return pairs
+
+
+def test_a_cache_damaged_deeper_than_its_header_is_rebuilt_once(
+        cache_file: Path, warnings_seen: pytest.LogCaptureFixture) -> None:
+    pairs = _filled_cache(cache_file, 3000)
+    data = bytearray(cache_file.read_bytes())
+    assert len(data) > 64 * 1024
+    middle = len(data) // 2 // 4096 * 4096  # a whole b-tree page, far past the 100-byte header
+    data[middle:middle + 4096] = bytes(range(256)) * 16
+    cache_file.write_bytes(bytes(data))
+    cache = TranslationCache(cache_file, engine="apertium", version="1", source="fr", target="en")
+    found = cache.get_many(list(pairs))
+    assert all(pairs[sentence] == output for sentence, output in found.items())  # never garbage
+    cache.put_many([("Une phrase.", "A sentence.")])
+    cache.close()
+    assert "is damaged" in warnings_seen.text and "rebuilt" in warnings_seen.text
+    warnings_seen.clear()
+    again = TranslationCache(cache_file, engine="apertium", version="1", source="fr", target="en")
+    assert again.get_many(["Une phrase."]) == {"Une phrase.": "A sentence."}
+    again.close()
+    assert warnings_seen.text == ""  # rebuilt for good: no warning on every run
+
+
+@pytest.mark.parametrize("how", ["bytes", "sql"])
+def test_a_changed_translation_in_the_cache_is_never_served(
+        cache_file: Path, warnings_seen: pytest.LogCaptureFixture, how: str) -> None:
+    pairs = _filled_cache(cache_file, 50)
+    if how == "bytes":  # a flipped data page: same lengths, so only the content is wrong
+        data = cache_file.read_bytes()
+        assert data.count(b"Sentence number 00007 of") == 1
+        cache_file.write_bytes(data.replace(b"Sentence number 00007 of", b"Garbage!number 00007 of"))
+    else:  # a sound file whose row no longer holds what was stored (another program, a bad merge)
+        with sqlite3.connect(cache_file) as db:
+            db.execute("UPDATE translations SET output = 'Garbage!' WHERE output LIKE '%00007%'")
+    cache = TranslationCache(cache_file, engine="apertium", version="1", source="fr", target="en")
+    found = cache.get_many(list(pairs))
+    cache.close()
+    assert all(pairs[sentence] == output for sentence, output in found.items())
+    assert not any("Garbage" in output for output in found.values())
+    assert "is damaged" in warnings_seen.text and "rebuilt" in warnings_seen.text
 
 
 @needs_apertium

@@ -1,4 +1,5 @@
-"""Regenerate the README's pictures: the email at 600 and 375 px (and dark mode), the PDF's cover and a page.
+"""Regenerate the README's pictures: the email at 600 and 375 px (and dark mode), the PDF's cover, its top
+stories and a theme page.
 
     python docs/images/make_images.py
 
@@ -19,8 +20,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from briefing.records import Article, Briefing, Period, Section  # noqa: E402
+from briefing.records import Article, Briefing, Period, Section, Story  # noqa: E402
 from briefing.render import render  # noqa: E402
+from briefing.stories.rank import rank  # noqa: E402
+
+PERIOD = Period(dt.date(2025, 9, 29), dt.date(2025, 10, 5), "2025-W40")
 
 SAMPLE: dict[str, list[tuple[str, str, str, str, str, dt.date | None]]] = {
     "Technology": [
@@ -59,33 +63,51 @@ SAMPLE: dict[str, list[tuple[str, str, str, str, str, dt.date | None]]] = {
 }
 
 
+# Other outlets that covered the same events (publisher, language, date): the sample's stories have sources.
+ALSO_COVERED: dict[int, tuple[tuple[str, str, dt.date], ...]] = {
+    1: (("Tuổi Trẻ", "vi", dt.date(2025, 10, 1)), ("Reuters", "en", dt.date(2025, 10, 2)),
+        ("Nikkei Asia", "en", dt.date(2025, 10, 2))),
+    3: (("Reuters", "en", dt.date(2025, 10, 2)),),
+    5: (("Thanh Niên", "vi", dt.date(2025, 10, 4)), ("AFP", "fr", dt.date(2025, 10, 5))),
+}
+
+
 def sample_briefing() -> Briefing:
-    """The briefing the pictures show."""
-    sections = []
+    """The briefing the pictures show: stories ranked by their sources, in themed sections."""
+    stories = []
     number = 0
     for theme, items in SAMPLE.items():
-        articles = []
         for title, title_en, summary_en, summary, publisher, date in items:
             number += 1
-            articles.append(Article(
-                id=f"s{number}", path=f"sample/{number}.html", title=title, text=summary, lang="fr", date=date,
+            lead = Article(
+                id=f"a{number}", path=f"sample/{number}.html", title=title, text=summary, lang="fr", date=date,
                 url=f"https://example.org/news/{number}", publisher=publisher, summary=summary,
-                title_en=title_en, summary_en=summary_en, theme=theme,
-            ))
-        sections.append(Section(theme, tuple(articles), ("Tô Lâm", "AI", "exports")[: len(articles) + 1]))
-    all_articles = [a for s in sections for a in s.articles]
+            )
+            others = tuple(
+                Article(id=f"a{number}-{i}", path=f"sample/{number}-{i}.html", title=title_en, text=summary_en,
+                        lang=lang, date=day, url=f"https://example.org/{lang}/{number}-{i}", publisher=name)
+                for i, (name, lang, day) in enumerate(ALSO_COVERED.get(number, ()), 1)
+            )
+            stories.append(Story(id=f"s{number}", articles=(lead, *others), lang="fr", title=title,
+                                 summary=summary, title_en=title_en, summary_en=summary_en, theme=theme))
+    ranked = rank(stories, PERIOD)
+    sections = tuple(
+        Section(theme, tuple(s for s in ranked if s.theme == theme), ("Tô Lâm", "AI", "exports"))
+        for theme in SAMPLE
+    )
+    articles = [a for s in ranked for a in s.articles]
     return Briefing(
-        title="Vietnam Weekly", period=Period(dt.date(2025, 9, 29), dt.date(2025, 10, 5), "2025-W40"),
-        sections=tuple(sections), generated=dt.datetime(2025, 10, 6, 8, 0), languages=("fr",),
-        publishers=tuple(sorted({a.publisher or "" for a in all_articles})), translated=True, engine="argos",
-        undated=sum(1 for a in all_articles if a.date is None),
+        title="Vietnam Weekly", period=PERIOD, sections=sections, generated=dt.datetime(2025, 10, 6, 8, 0),
+        languages=tuple(sorted({a.lang for a in articles})),
+        publishers=tuple(sorted({a.publisher or "" for a in articles})), translated=True, engine="argos",
+        undated=sum(1 for a in articles if a.date is None),
     )
 
 
 def main() -> None:
     """Render the sample and write the four PNGs beside this script."""
     with tempfile.TemporaryDirectory() as folder:
-        outputs = render(sample_briefing(), Path(folder), bilingual=True)
+        outputs = render(sample_briefing(), Path(folder), bilingual=True, top=3)
         shots = (("email-600", 600, 2150, ()), ("email-375", 375, 2560, ()),
                  ("email-600-dark", 600, 1100, ("--force-dark-mode", "--blink-settings=preferredColorScheme=0")))
         for name, width, height, extra in shots:
@@ -95,7 +117,7 @@ def main() -> None:
                  f"--screenshot={HERE / f'{name}.png'}", outputs.html.as_uri()],
                 check=True, capture_output=True,
             )
-        for page, name in ((1, "pdf-cover"), (4, "pdf-page")):
+        for page, name in ((1, "pdf-cover"), (2, "pdf-top"), (4, "pdf-page")):
             subprocess.run(
                 ["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page), "-singlefile",
                  str(outputs.pdf), str(HERE / name)],

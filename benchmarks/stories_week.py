@@ -1,0 +1,122 @@
+"""A big week through `briefing build`: does the briefing stay short and lead with the big stories?
+
+    python benchmarks/stories_week.py [--singles 424] [--engine apertium] [--keep DIR]
+
+The week (about 800 articles) is made of the shared development sets: the 30 DUC 2003 story groups (326
+English newswire articles from AP, NYT and Xinhua), the 5 MultiLing events as a French/English mix without
+translation twins (French articles 0-4, English 5-9), and `--singles` single French articles (OrangeSum)
+about other events. All are written as one JSON source with dates spread over one ISO week, and built with
+`briefing build --week` (translation through the chosen engine, no cache). The table gives what the issue
+asks of such a week: PDF pages (at most 40), email size (under 100 KB), how many of the top 10 stories are
+multi-article ones, grouping BCubed against the known groups, and the time and CPU of the build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pypdf
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT.parent / "shared" / "eval"
+sys.path.insert(0, str(EVAL / "stories"))
+
+from score import bcubed  # noqa: E402
+
+WEEK, MONDAY = "2025-W40", dt.date(2025, 9, 29)
+SEED = 7  # dates and order are shuffled the same way every run
+
+
+def week_records(singles: int) -> tuple[list[dict[str, object]], dict[str, str]]:
+    """The week's JSON records and each record's gold story."""
+    rng = random.Random(SEED)
+    records: list[dict[str, object]] = []
+    gold: dict[str, str] = {}
+
+    def add(record: dict[str, object], story: str) -> None:
+        day = MONDAY + dt.timedelta(days=rng.randrange(7))
+        records.append({**record, "date": day.isoformat()})
+        gold[str(record["url"])] = story
+
+    for line in (EVAL / "stories" / "duc2003_docs.jsonl").open(encoding="utf-8"):
+        doc = json.loads(line)
+        add({"title": doc["title"], "text": doc["text"], "lang": "en", "publisher": doc["publisher"],
+             "url": f"https://duc.example/{doc['id']}"}, doc["story"])
+    for line in (EVAL / "stories" / "multiling_docs.jsonl").open(encoding="utf-8"):
+        doc = json.loads(line)
+        number = int(doc["id"][3])
+        if (doc["lang"] == "fr") == (number < 5):
+            add({"title": doc["title"], "text": doc["text"], "lang": doc["lang"], "publisher": "Wikinews",
+                 "url": f"https://multiling.example/{doc['id']}"}, doc["story"])
+    with (EVAL / "orangesum_valid.jsonl").open(encoding="utf-8") as handle:
+        for line, _ in zip(handle, range(singles), strict=False):
+            doc = json.loads(line)
+            add({"title": doc["title"], "text": doc["article"], "lang": "fr", "publisher": "Orange Actualités",
+                 "url": f"https://actu.orange.fr/{doc['id']}"}, f"single-{doc['id']}")
+    rng.shuffle(records)
+    return records, gold
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--singles", type=int, default=424, help="single French articles (default: 800 in all)")
+    parser.add_argument("--engine", default="apertium", help="translation engine for the build")
+    parser.add_argument("--keep", type=Path, default=None, help="write the week and the briefing here")
+    args = parser.parse_args()
+
+    records, gold = week_records(args.singles)
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="briefing-week-"))
+    (folder / "news").mkdir(parents=True, exist_ok=True)
+    (folder / "news" / "week.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    command = [sys.executable, "-m", "briefing", "-q", "build", str(folder / "news"), "--out",
+               str(folder / "out"), "--week", WEEK, "--today", "2025-10-06", "--engine", args.engine,
+               "--no-cache", "--creation-date", "2025-10-06T08:00:00"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"build failed ({done.returncode}): {done.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+    out = folder / "out"
+    data = json.loads((out / f"briefing-{WEEK}.json").read_text(encoding="utf-8"))
+    pages = len(pypdf.PdfReader(out / f"briefing-{WEEK}.pdf").pages)
+    email = (out / f"briefing-{WEEK}.html").stat().st_size
+    url_of = {a["id"]: a["url"] for a in data["articles"]}
+    sizes = {}
+    for story in gold.values():
+        sizes[story] = sizes.get(story, 0) + 1
+    top = data["stories"][:10]
+    big = sum(1 for s in top if len({gold[url_of[a]] for a in s["articles"]}) == 1
+              and sizes[gold[url_of[s["articles"][0]]]] > 1)
+    pred = {url_of[a]: s["story"] for s in data["stories"] for a in s["articles"]}
+    precision, recall, f1 = bcubed({u: g for u, g in gold.items() if u in pred}, pred)
+    multi = sum(1 for size in sizes.values() if size > 1)
+
+    print(f"week: {len(data['articles'])} articles kept of {len(records)} "
+          f"({multi} multi-article stories, {len(sizes) - multi} singles); engine {args.engine}")
+    print()
+    print("| measure | value | bar |")
+    print("|---|---:|---|")
+    print(f"| PDF pages | {pages} | ≤ 40 |")
+    print(f"| email HTML | {email / 1000:.1f} KB | < 100 KB |")
+    print(f"| top 10 stories that are multi-article | {big} / 10 | 10 |")
+    print(f"| stories found | {len(data['stories'])} | {len(sizes)} in the gold |")
+    print(f"| grouping BCubed P / R / F1 | {precision:.3f} / {recall:.3f} / {f1:.3f} | |")
+    print(f"| build wall / CPU seconds | {wall:.1f} / {cpu:.1f} | |")
+    print(f"\nfiles in {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,246 @@
+"""The stories stage as the pipeline and `briefing stories` run it: group, then make and rank each story.
+
+1. grouping text  each article's title and lead; those not in the target language are translated (batched,
+                  cached) so that grouping compares one language; a language no engine can translate is
+                  grouped among itself
+2. group          `group.group`, or a grouping given by the caller (`briefing stories --group-by FIELD`)
+3. stories        headline, main language, one summary from all the articles, figure sentences
+4. rank           `rank.rank`
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefing import translate
+from briefing.clean import derive_title
+from briefing.errors import BadInput
+from briefing.log import get_logger
+from briefing.records import Article, Period, Story
+from briefing.settings import DEFAULT_SENTENCES, FIGURE_SENTENCES_MAX, TARGET_LANG, TITLE_MAX_CHARS
+from briefing.stories import group as grouping
+from briefing.stories import rank as ranking
+from briefing.stories import summary as summaries
+from briefing.summarize import content_terms, detect_lang, summarize_article
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryOptions:
+    """How stories are made: the translation used for grouping and the summary length."""
+
+    translate: bool = True
+    target: str = TARGET_LANG
+    engine: str = "auto"
+    glossary: Path | None = None
+    use_cache: bool = True
+    cache_path: Path | None = None
+    sentences: int | None = 3  # summary length in sentences, or
+    words: int | None = None  # ...in words (sentences are added until it reaches this many)
+
+
+@dataclass(frozen=True, slots=True)
+class StoriesResult:
+    """The ranked stories, the articles with their story set, and the engine that translated for grouping."""
+
+    stories: tuple[Story, ...]
+    articles: tuple[Article, ...]
+    engine: str | None
+
+
+def story_id(article_ids: Sequence[str]) -> str:
+    """A stable id for the story of these articles, whatever their order."""
+    digest = hashlib.sha256("\0".join(sorted(article_ids)).encode("utf-8")).hexdigest()
+    return f"s{digest[:10]}"
+
+
+def build_stories(articles: Sequence[Article], period: Period, options: StoryOptions,
+                  given: Sequence[Sequence[int]] | None = None) -> StoriesResult:
+    """Group `articles` (already summarised one by one) into ranked stories.
+
+    `given` replaces the grouping (lists of positions into `articles`). Raises ModelMissing when grouping
+    needs a translation and no engine can translate any of the languages.
+    """
+    articles = list(articles)
+    if not articles:
+        return StoriesResult((), (), None)
+    # 1. grouping text (a given grouping needs no translation)
+    items, engine = grouping_inputs(articles, dataclasses.replace(options, translate=options.translate and not given))
+    english_titles = {a.id: i.title for a, i in zip(articles, items, strict=True) if i.space == options.target}
+    # 2. group
+    groups = [list(g) for g in given] if given is not None else grouping.group(items)
+    log.info("grouped %d article(s) into %d stor%s", len(articles), len(groups), "y" if len(groups) == 1 else "ies")
+    # 3. stories
+    stories = []
+    placed: dict[str, Article] = {}
+    for positions in groups:
+        members = [articles[i] for i in positions]
+        story = make_story(members, options, {i: items[i] for i in positions}, positions)
+        for article in story.articles:
+            title_en = english_titles.get(article.id) if not article.title_derived else None
+            placed[article.id] = dataclasses.replace(article, story=story.id, title_en=title_en or article.title_en)
+        stories.append(dataclasses.replace(story, articles=tuple(placed[a.id] for a in story.articles)))
+    # 4. rank
+    ranked = ranking.rank(stories, period)
+    return StoriesResult(tuple(ranked), tuple(placed[a.id] for a in articles), engine)
+
+
+def grouping_inputs(articles: Sequence[Article], options: StoryOptions) -> tuple[list[grouping.GroupInput], str | None]:
+    """Each article's title and lead in the target language where an engine can translate them."""
+    titles = ["" if a.title_derived else a.title for a in articles]
+    leads = [grouping.lead_text(a.text, a.lang or "und") for a in articles]
+    done: dict[str, list[translate.Translated] | None] = {}
+    engine = None
+    if options.translate:
+        wanted: dict[str, list[str]] = {}
+        for article, title, lead in zip(articles, titles, leads, strict=True):
+            if article.lang and article.lang != options.target:
+                wanted.setdefault(article.lang, []).extend((title, lead))
+        if wanted:
+            log.info("translating the titles and leads of %d article(s) for grouping",
+                     sum(len(v) // 2 for v in wanted.values()))
+            done, engine = translate.translate_by_language(
+                wanted, target=options.target, engine=options.engine, glossary=options.glossary,
+                use_cache=options.use_cache, cache_path=options.cache_path,
+            )
+    at: Counter[str] = Counter()
+    items = []
+    for article, title, lead in zip(articles, titles, leads, strict=True):
+        lang = article.lang or "und"
+        space = lang if lang != options.target else options.target
+        outputs = done.get(lang)
+        if outputs is not None:
+            title, lead = outputs[at[lang]].text, outputs[at[lang] + 1].text
+            at[lang] += 2
+            space = options.target
+        items.append(grouping.GroupInput(id=article.id, title=title, lead=lead, date=article.date, lang=lang,
+                                         publisher=article.publisher, space=space))
+    return items, engine
+
+
+def make_story(members: Sequence[Article], options: StoryOptions, items: dict[int, grouping.GroupInput],
+               positions: Sequence[int]) -> Story:
+    """One story from its articles: reading order, main language, headline, summary, figure sentences."""
+    by_position = dict(zip(positions, members, strict=True))
+    ordered = sorted(members, key=lambda a: (a.date is None, a.date.toordinal() if a.date else 0, a.id))
+    docs = [summaries.StoryDoc(id=a.id, title=None if a.title_derived else a.title, text=a.text,
+                               lang=a.lang or "und", date=a.date) for a in ordered]
+    lang = summaries.main_language(docs)
+    headline = best_headline(ordered, lang)
+    if len(ordered) == 1 and options.words is None:
+        summary = ordered[0].summary  # today's per-article summary (stage 3), lead kept for derived titles
+    else:
+        sentences = None if options.words else options.sentences
+        summary = " ".join(summaries.summarize_story(docs, sentences=sentences, words=options.words))
+    figures = [s for a in ordered if a.lang == lang for s in a.figure_sentences if s not in summary]
+    head_position = next(p for p, a in by_position.items() if a.id == headline.id)
+    item = items[head_position]
+    title_en = item.title if item.space == options.target and not headline.title_derived else ""
+    return Story(
+        id=story_id([a.id for a in ordered]), articles=tuple(ordered), lang=lang, title=headline.title,
+        title_derived=headline.title_derived, summary=summary, title_en=title_en,
+        figure_sentences=tuple(dict.fromkeys(figures))[:FIGURE_SENTENCES_MAX],
+        context_en=f"{item.title}. {item.lead}".strip(". ") if item.space == options.target else "",
+    )
+
+
+def best_headline(articles: Sequence[Article], lang: str) -> Article:
+    """The article whose headline stands best for the story: a real headline (not cut from a lead), in the
+    story's language when one is, sharing most words with the other articles' headlines and leads, and not
+    overlong; ties go to the earliest article."""
+    real = [a for a in articles if not a.title_derived and a.title.strip()] or list(articles)
+    pool = [a for a in real if a.lang == lang] or real
+    if len(pool) == 1:
+        return pool[0]
+    bags = {a.id: content_terms(f"{a.title} {a.text[:600]}", a.lang or "und") for a in articles}
+
+    def support(article: Article) -> tuple[float, int]:
+        words = content_terms(article.title, article.lang or "und")
+        shared = sum(1 for other in articles if other.id != article.id for w in words if w in bags[other.id])
+        overlong = len(article.title) > TITLE_MAX_CHARS
+        return (shared / (1 + len(words)) ** 0.5 - overlong, -articles.index(article))
+
+    return max(pool, key=support)
+
+
+# --- `briefing stories`: JSONL records in, JSONL stories out ------------------------------------
+
+
+def story_records(records: Iterable[tuple[int, dict[str, Any]]], options: StoryOptions, *, field: str = "text",
+                  title_field: str | None = "title", lang: str = "auto",
+                  group_by: str | None = None, source: str = "input") -> list[dict[str, Any]]:
+    """The stories of JSONL records (`(line number, object)` pairs), in rank order, as JSON objects.
+
+    A record needs an "id" and its text in `field`; "title" (or `title_field`), "lang", "date"
+    (YYYY-MM-DD), "publisher" and "url" are optional. `group_by` names a field whose value gives each
+    record's story (then that value is the story's id) instead of discovering the stories. Raises
+    BadInput naming the line of the first record that cannot be used.
+    """
+    articles: list[Article] = []
+    given: dict[str, list[int]] = {}
+    for number, record in records:
+        where = f"{source}, line {number}"
+        article = _record_article(record, where, field=field, title_field=title_field, lang=lang)
+        if group_by is not None:
+            value = record.get(group_by)
+            if value is None or isinstance(value, dict | list):
+                raise BadInput(f"{where}: no story in field {group_by!r} (it must be a string or a number)")
+            given.setdefault(str(value), []).append(len(articles))
+        articles.append(summarize_article(article, options.sentences or DEFAULT_SENTENCES))
+    dates = sorted(a.date for a in articles if a.date)
+    period = Period(dates[0] if dates else None, dates[-1] if dates else None)
+    made = build_stories(articles, period, options, given=list(given.values()) if group_by is not None else None)
+    names = {story_id([articles[i].id for i in positions]): name for name, positions in given.items()}
+    return [{**s.to_json(), "story": names.get(s.id, s.id)} for s in made.stories]
+
+
+def _record_article(record: dict[str, Any], where: str, *, field: str, title_field: str | None,
+                    lang: str) -> Article:
+    """One JSONL record as an Article; BadInput names `where` and the field at fault."""
+    def text_of(name: str, required: bool = False) -> str | None:
+        value = record.get(name)
+        if value is None and not required:
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool) and name == "id":
+            return str(value)
+        if not isinstance(value, str) or (required and not value.strip()):
+            found = "missing" if value is None else ("empty" if isinstance(value, str) else "not text")
+            hint = " (name the text field with --field)" if name == field else ""
+            raise BadInput(f"{where}: field {name!r} is {found}{hint}")
+        return value
+
+    article_id = text_of("id", required=True) or ""
+    text = text_of(field, required=True) or ""
+    title = text_of(title_field) if title_field else None
+    raw_date = text_of("date")
+    try:
+        date = dt.date.fromisoformat(raw_date[:10]) if raw_date else None
+    except ValueError:
+        raise BadInput(f"{where}: date {raw_date!r} is not YYYY-MM-DD") from None
+    language = lang if lang != "auto" else (text_of("lang") or detect_lang(text))
+    derived = record.get("title_derived") is True or not (title and title.strip())
+    return Article(
+        id=article_id, path=where, title=title.strip() if title and title.strip() else derive_title(text), text=text,
+        lang=language, date=date, url=text_of("url"), publisher=text_of("publisher"), title_derived=derived,
+    )
+
+
+def with_story_fields(story: Story) -> Story:
+    """The story with what it learnt passed down to its articles: the theme to each, and to the one article
+    of a single-article story its English title, summary, figures and flags (its summary is the story's)."""
+    def filled(article: Article) -> Article:
+        shared: dict[str, Any] = {"story": story.id, "theme": story.theme, "theme_score": story.theme_score}
+        if len(story.articles) == 1:
+            shared |= {"title_en": story.title_en, "summary_en": story.summary_en,
+                       "figure_sentences_en": story.figure_sentences_en, "flags": story.flags}
+        return dataclasses.replace(article, **shared)
+
+    return dataclasses.replace(story, articles=tuple(filled(a) for a in story.articles))
