@@ -26,11 +26,16 @@ EXIT_OK, EXIT_SOME_SKIPPED, EXIT_NOTHING = 0, 1, 2
 
 
 class _ClickHandler(logging.Handler):
-    """Sends library log records to stderr, one line each."""
+    """Sends library log records to stderr, one line each (above the progress bars while they are drawn)."""
+
+    bars: Any = None
 
     def emit(self, record: logging.LogRecord) -> None:
         prefix = {"WARNING": "warning: ", "ERROR": "error: "}.get(record.levelname, "")
-        click.echo(prefix + record.getMessage(), err=True)
+        if self.bars is not None:
+            self.bars.echo(prefix + record.getMessage())
+        else:
+            click.echo(prefix + record.getMessage(), err=True)
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -41,7 +46,29 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     logger.setLevel(level)
 
 
+def _setup_progress(ctx: click.Context, quiet: bool) -> None:
+    """Bars per stage on a terminal; elsewhere (cron, CI, pipes) the library's plain progress lines."""
+    from briefing import progress
+
+    if quiet or not sys.stderr.isatty():
+        progress.use(progress.LogLines())
+        _ClickHandler.bars = None
+        return
+    bars = progress.Bars()
+    progress.use(bars)
+    _ClickHandler.bars = bars
+    ctx.call_on_close(bars.close)
+
+
+def _end_progress() -> None:
+    """Stop drawing the bars before the command prints its result."""
+    if _ClickHandler.bars is not None:
+        _ClickHandler.bars.close()
+        _ClickHandler.bars = None
+
+
 def _fail(exc: BriefingError) -> click.ClickException:
+    _end_progress()
     return click.ClickException(str(exc))
 
 
@@ -96,6 +123,7 @@ def main(ctx: click.Context, verbose: int, quiet: bool, config_path: Path | None
       briefing email --week last --to team@example.org
     """
     _setup_logging(verbose, quiet)
+    _setup_progress(ctx, quiet)
     from briefing import config
 
     try:
@@ -135,15 +163,27 @@ _TRANSLATION_OPTIONS = [
                  help="Translation engine: argos when a model for the pair is installed, else apertium."),
     click.option("--glossary", type=click.Path(dir_okay=False, path_type=Path), default=None,
                  help="Glossary TOML (source term = \"English term\") applied on top of the shipped one."),
-    click.option("--no-cache", is_flag=True, help="Do not read or write the translation cache."),
+    click.option("--no-cache", is_flag=True, help="Do not read or write the translation and embedding caches."),
     click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                 help="Translation cache file (default: $XDG_CACHE_HOME/briefing/translations.sqlite)."),
+                 help="Translation cache file (default: $XDG_CACHE_HOME/briefing/translations.sqlite); "
+                 "embeddings are cached beside it."),
 ]
 
 
 _FETCH_DEADLINE_OPTION = click.option(
     "--fetch-deadline", "fetch_deadline_s", type=click.FloatRange(min=0.1), default=HTTP_DEADLINE_S, show_default=True,
     metavar="SECONDS", help="Give up on a URL source whose whole download takes longer than this.")
+
+_JOBS_OPTION = click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+    help="Processes that read, clean and summarize articles (default: the number of cores); same output for any N.",
+)
+
+
+def _jobs(value: int | None) -> int:
+    from briefing.parallel import default_jobs
+
+    return value if value is not None else default_jobs()
 
 
 def _apply(options: list[Any], func: Any) -> Any:
@@ -194,6 +234,7 @@ def build_options(func: Any) -> Any:
         click.option("--creation-date", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
                      default=None, help="Fixed generation date, for reproducible output."),
         _FETCH_DEADLINE_OPTION,
+        _JOBS_OPTION,
     ]
     return _apply(options, func)
 
@@ -227,6 +268,7 @@ def _build_settings(kwargs: dict[str, Any]) -> Any:
         today=today.date() if today else None,
         creation_date=kwargs.pop("creation_date"),
         fetch_deadline_s=kwargs.pop("fetch_deadline_s"),
+        jobs=_jobs(kwargs.pop("jobs")),
     )
 
 
@@ -262,6 +304,7 @@ def build(**kwargs: Any) -> None:
         report = pipeline.build(options)
     except BriefingError as exc:
         raise _fail(exc) from None
+    _end_progress()
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     if report.message:
@@ -280,7 +323,9 @@ def build(**kwargs: Any) -> None:
 @click.option("--max-size", "max_mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
               help="Skip files larger than this many MB.")
 @_FETCH_DEADLINE_OPTION
-def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, fetch_deadline_s: float) -> None:
+@_JOBS_OPTION
+def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, fetch_deadline_s: float,
+           jobs: int | None) -> None:
     """Read and clean articles from files, folders, globs or URLs.
 
     Formats: scraped text (.txt, .md), saved pages (.html), JSON/JSONL records (title, text, date,
@@ -291,17 +336,21 @@ def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, fet
     1 some skipped, 2 nothing usable found.
     """
     from briefing import ingest as ingest_mod
+    from briefing import parallel
     from briefing.settings import DEFAULT_SOURCES
 
     try:
-        result = ingest_mod.ingest(
-            sources or DEFAULT_SOURCES,
-            today=today.date() if today else None,
-            max_bytes=int(max_mb * 1024 * 1024),
-            fetch_deadline_s=fetch_deadline_s,
-        )
+        with parallel.pool(_jobs(jobs)) as executor:
+            result = ingest_mod.ingest(
+                sources or DEFAULT_SOURCES,
+                today=today.date() if today else None,
+                max_bytes=int(max_mb * 1024 * 1024),
+                fetch_deadline_s=fetch_deadline_s,
+                executor=executor,
+            )
     except BriefingError as exc:
         raise _fail(exc) from None
+    _end_progress()
     for article in result.articles:
         if jsonl:
             click.echo(json.dumps(ingest_mod.contract_json(article), ensure_ascii=False))
@@ -570,6 +619,7 @@ def email_digest(ctx: click.Context, **kwargs: Any) -> None:
         done = deliver.deliver(options, _mail_settings(kwargs, username, password))
     except BriefingError as exc:
         raise _fail(exc) from None
+    _end_progress()
     if done.report is not None:
         click.echo(_report_line(done.report))
     click.echo(done.message)

@@ -16,6 +16,7 @@ import codecs
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import glob
 import hashlib
 import html
@@ -30,17 +31,19 @@ import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefing import clean, dates
+from briefing import clean, dates, parallel
 from briefing.errors import IngestError
 from briefing.log import get_logger
 from briefing.records import Article, IngestResult, Merged, Skipped
 from briefing.settings import (
+    COMMON_SHINGLE_ARTICLES,
     DATE_LEAD_PARAGRAPHS,
     FETCH_CHUNK_BYTES,
     HTTP_DEADLINE_S,
@@ -561,13 +564,15 @@ def _finish(raw: RawArticle, name: str, today: dt.date, warnings: list[str],
 
 
 def _read_source(data: bytes, name: str, today: dt.date, *, charset: str | None = None,
-                 source_url: str | None = None, format_name: str | None = None) -> tuple[list[Article], list[str]]:
+                 source_url: str | None = None, format_name: str | None = None,
+                 executor: Executor | None = None) -> tuple[list[Article], list[str]]:
     """Articles and warnings from one source's bytes; raises only IngestError, with a one-line reason.
 
     `name` is shown in messages and kept as the articles' path; `format_name` (default: `name`) gives
-    the format by its extension."""
+    the format by its extension. With an executor, the source's records are cleaned on its workers
+    (one big JSONL or feed file)."""
     try:
-        return _read_unguarded(data, name, today, charset, source_url, format_name or name)
+        return _read_unguarded(data, name, today, charset, source_url, format_name or name, executor)
     except IngestError as exc:
         raise IngestError(" ".join(str(exc).split())) from None
     except (ValueError, TypeError, LookupError, RecursionError, MemoryError, OverflowError) as exc:
@@ -576,8 +581,19 @@ def _read_source(data: bytes, name: str, today: dt.date, *, charset: str | None 
         raise IngestError(" ".join(f"could not be read ({type(exc).__name__}: {exc})".split())[:200]) from None
 
 
+def _finish_one(raw: RawArticle, *, name: str, today: dt.date,
+                source_url: str | None) -> tuple[Article | None, list[str], str | None]:
+    """(article, warnings, None) or (None, warnings, why not): `_finish` in a form a worker can send back."""
+    warnings: list[str] = []
+    try:
+        return _finish(raw, name, today, warnings, source_url), warnings, None
+    except IngestError as exc:
+        return None, warnings, str(exc)
+
+
 def _read_unguarded(data: bytes, name: str, today: dt.date, charset: str | None,
-                    source_url: str | None, format_name: str) -> tuple[list[Article], list[str]]:
+                    source_url: str | None, format_name: str,
+                    executor: Executor | None) -> tuple[list[Article], list[str]]:
     _guard(data)
     notes: list[str] = []
     text = decode(data, declared=charset, notes=notes)
@@ -586,11 +602,14 @@ def _read_unguarded(data: bytes, name: str, today: dt.date, charset: str | None,
     raws = READERS[_format(text, format_name)](text, name, today, warnings)
     articles: list[Article] = []
     problems: list[str] = []
-    for raw in raws:
-        try:
-            articles.append(_finish(raw, name, today, warnings, source_url))
-        except IngestError as exc:
-            problems.append(f"{raw.where}: {exc}" if raw.where else str(exc))
+    finish = functools.partial(_finish_one, name=name, today=today, source_url=source_url)
+    cleaned = parallel.run_all(executor, finish, raws, stage="clean" if executor is not None else None)
+    for raw, (article, notes, problem) in zip(raws, cleaned, strict=True):
+        warnings.extend(notes)
+        if article is not None:
+            articles.append(article)
+        else:
+            problems.append(f"{raw.where}: {problem}" if raw.where else str(problem))
     if not articles:
         raise IngestError(problems[0] if problems else "no article found")
     warnings.extend(f"{name} {problem}" for problem in problems)
@@ -764,11 +783,11 @@ def _fetch(url: str, max_bytes: int, deadline_s: float = HTTP_DEADLINE_S) -> tup
 
 
 def _load(name: str, path: Path | None, max_bytes: int, today: dt.date,
-          deadline_s: float) -> tuple[list[Article], list[str]]:
+          deadline_s: float, executor: Executor | None = None) -> tuple[list[Article], list[str]]:
     if path is None:
         data, format_name, charset = _fetch(name, max_bytes, deadline_s)
         articles, warnings = _read_source(data, shown_name(name), today, charset=charset, source_url=name,
-                                          format_name=format_name)
+                                          format_name=format_name, executor=executor)
         return [dataclasses.replace(a, path=shown_name(name)) for a in articles], warnings
     try:
         size = path.stat().st_size
@@ -777,7 +796,18 @@ def _load(name: str, path: Path | None, max_bytes: int, today: dt.date,
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"cannot read: {exc.strerror or exc}") from None
-    return _read_source(data, shown_name(name), today, format_name=name)
+    return _read_source(data, shown_name(name), today, format_name=name, executor=executor)
+
+
+def _load_one(source: tuple[str, Path | None], *, max_bytes: int, today: dt.date, deadline_s: float,
+              executor: Executor | None = None) -> tuple[list[Article], list[str], str | None]:
+    """(articles, warnings, None) or ([], [], why it was skipped): `_load` in a form a worker can send back."""
+    name, path = source
+    try:
+        return (*_load(name, path, max_bytes, today, deadline_s, executor), None)
+    except IngestError as exc:
+        log.debug("skipped %s: %s", shown_name(name), exc)
+        return [], [], str(exc)
 
 
 # --- 6. merge ------------------------------------------------------------------------------
@@ -811,14 +841,29 @@ def _combine(winner: Article, loser: Article) -> Article:
     )
 
 
+def _common_shingles(shingle_sets: Sequence[set[str]]) -> set[str]:
+    """Phrases found in more than COMMON_SHINGLE_ARTICLES articles: site footers and boilerplate, not stories."""
+    counts: Counter[str] = Counter()
+    for own in shingle_sets:
+        counts.update(own)
+    return {shingle for shingle, count in counts.items() if count > COMMON_SHINGLE_ARTICLES}
+
+
 def merge_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[Merged]]:
-    """One article per story: exact copies (same id) and near copies (most 5-word phrases shared) merge."""
+    """One article per story: exact copies (same id) and near copies (most 5-word phrases shared) merge.
+
+    Phrases that very many articles share (a site's footer) are left out of the comparison: they say
+    nothing about the story, and looking them up would make the scan quadratic in the number of articles.
+    An article made only of such phrases is compared on all of its own.
+    """
+    all_shingles = [_shingles(article.text) for article in articles]
+    common = _common_shingles(all_shingles)
     kept: list[Article] = []
     shingles: list[set[str]] = []
     index: dict[str, list[int]] = defaultdict(list)
     merged: list[Merged] = []
-    for article in articles:
-        own = _shingles(article.text)
+    for article, everything in zip(articles, all_shingles, strict=True):
+        own = (everything - common) or everything
         overlap: dict[int, int] = defaultdict(int)
         for shingle in own:
             for position in index[shingle]:
@@ -851,29 +896,36 @@ def merge_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[M
 
 
 def ingest(sources: Sequence[str], *, today: dt.date | None = None, max_bytes: int = MAX_FILE_BYTES,
-           fetch_deadline_s: float = HTTP_DEADLINE_S, output_dir: Path | None = None) -> IngestResult:
+           fetch_deadline_s: float = HTTP_DEADLINE_S, output_dir: Path | None = None,
+           executor: Executor | None = None) -> IngestResult:
     """Read, clean and de-duplicate every article the sources hold (files, folders, globs, URLs).
 
     Files briefing wrote to `output_dir` (a build's --out) are skipped, not read back as articles.
     Each URL's whole download must end within `fetch_deadline_s` seconds, else it is skipped.
     A source that gives no article becomes a `Skipped` with a one-line reason; nothing raises for one
-    bad file. Articles without a date are reported in `warnings`.
+    bad file. Articles without a date are reported in `warnings`. With an executor, sources (or the
+    records of a single source) are read and cleaned on its workers; the result is the same.
     """
     today = today or dt.date.today()
     articles: list[Article] = []
     skipped: list[Skipped] = []
     warnings: list[str] = []
-    for name, path, problem in expand_sources(sources, output_dir=output_dir):
+    found = list(expand_sources(sources, output_dir=output_dir))
+    readable = [(name, path) for name, path, problem in found if not problem]
+    load = functools.partial(_load_one, max_bytes=max_bytes, today=today, deadline_s=fetch_deadline_s)
+    if len(readable) == 1:  # one file or feed: its records are what can run in parallel
+        loaded = [load(readable[0], executor=executor)]
+    else:
+        loaded = parallel.run_all(executor, load, readable, stage="read")
+    results = iter(loaded)
+    for name, _path, problem in found:
         if problem:
             skipped.append(Skipped(shown_name(name), problem))
             continue
-        try:
-            found, notes = _load(name, path, max_bytes, today, fetch_deadline_s)
-        except IngestError as exc:
-            log.debug("skipped %s: %s", shown_name(name), exc)
-            skipped.append(Skipped(shown_name(name), str(exc)))
-            continue
-        articles.extend(found)
+        read, notes, reason = next(results)
+        if reason is not None:
+            skipped.append(Skipped(shown_name(name), reason))
+        articles.extend(read)
         warnings.extend(notes)
     kept, merged = merge_duplicates(articles)
     warnings.extend(f"{a.path}: no date found" for a in kept if a.date is None)

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
+from concurrent.futures import Executor
 
-from briefing import figures, ingest, render, stories, summarize, themes, translate
+from briefing import embed, figures, ingest, parallel, render, stories, summarize, themes, translate
 from briefing.errors import BadWeek, NoArticles
 from briefing.log import get_logger
 from briefing.records import Article, Briefing, BuildReport, Period
@@ -63,7 +65,19 @@ def select_period(articles: Sequence[Article], week: str | None, today: dt.date)
 
 
 def build(options: BuildOptions) -> BuildReport:
-    """Run every stage on `options.sources` and write the briefing files to `options.out_dir`."""
+    """Run every stage on `options.sources` and write the briefing files to `options.out_dir`.
+
+    Reading, cleaning and summarizing run on `options.jobs` processes; the files are the same for any number.
+    """
+    with embed.use_cache(options.use_cache, options.cache_path), parallel.pool(options.jobs) as executor:
+        return _build(options, executor)
+
+
+def _summarize_one(article: Article, *, sentences: int, method: str) -> Article:
+    return figures.with_figure_sentences(summarize.summarize_article(article, sentences, method=method))
+
+
+def _build(options: BuildOptions, executor: Executor | None) -> BuildReport:
     today = options.today or dt.date.today()
     if options.week is not None:
         parse_week(options.week, today)  # a bad --week fails before any work is done
@@ -73,7 +87,7 @@ def build(options: BuildOptions) -> BuildReport:
 
     # 1. ingest
     result = ingest.ingest(options.sources, today=today, fetch_deadline_s=options.fetch_deadline_s,
-                           output_dir=options.out_dir)
+                           output_dir=options.out_dir, executor=executor)
     if not result.articles:
         reasons = ingest.skipped_summary(result.skipped) if result.skipped else "no files matched"
         raise NoArticles(f"no usable article found in {', '.join(options.sources)} ({reasons})")
@@ -93,10 +107,8 @@ def build(options: BuildOptions) -> BuildReport:
 
     # 3. summarize
     log.info("summarizing %d article(s)", len(articles))
-    articles = [
-        figures.with_figure_sentences(summarize.summarize_article(a, options.sentences, method=options.method))
-        for a in articles
-    ]
+    one = functools.partial(_summarize_one, sentences=options.sentences, method=options.method)
+    articles = parallel.run_all(executor, one, articles, stage="summarize")
 
     # 4. stories
     made = stories.build_stories(articles, period, stories.StoryOptions(

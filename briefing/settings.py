@@ -37,6 +37,9 @@ DEFAULT_TITLE = "Weekly briefing"
 DEFAULT_SENTENCES = 3  # three sentences read in under a minute and carry who, what and why
 TARGET_LANG = "en"
 
+PARALLEL_CHUNKS_PER_WORKER = 4  # small enough chunks that a slow one does not hold the others up, few enough to ship
+PROGRESS_LOG_STEPS = 10  # without a terminal, a progress line every tenth of a stage: readable in a cron mail
+
 # --- ingest / clean ---------------------------------------------------------------------
 MAX_FILE_BYTES = 20 * 1024 * 1024  # 20 MB: far above any article; above it is a dump, not a page
 MIN_TEXT_CHARS = 200  # shorter than two sentences of news is a widget or a stub, not an article
@@ -54,6 +57,9 @@ CAPTION_MAX_CHARS = 260  # photo captions seen in seeds/ run 25-230 characters; 
 CAPTION_REPEAT_COVERAGE = 0.8  # a short line whose words are 80 % inside one paragraph repeats it (a caption)
 NEAR_DUPLICATE_PARAGRAPH = 0.8  # word-set Jaccard above which two paragraphs are one (an edited lead, a caption twice)
 NEAR_DUPLICATE_ARTICLE = 0.8  # share of the shorter copy's 5-word phrases in the other: reposts, feed summaries
+# a 5-word phrase in more articles than this is a site's footer or boilerplate, not one story reposted: it is left
+# out of the duplicate comparison, so each phrase is looked up in at most this many articles (linear, not quadratic)
+COMMON_SHINGLE_ARTICLES = 50
 LANG_MIN_CHARS = 20  # py3langid is unreliable below a short sentence; use the source's declared language then
 # UTF-8 text with at most one bad byte per 1,000 (a stray \xff from a broken copy) is read with those bytes
 # replaced; a legacy code page fails UTF-8 on every accented letter, far more often than that
@@ -157,10 +163,10 @@ APERTIUM_CHAINS: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 # --- themes -----------------------------------------------------------------------------
-EMBED_THREADS = 2  # torch threads: fixed so vectors (and run time) do not depend on the machine's core count
-EMBED_SEED = 0  # fixed torch seed: the same texts give the same vectors on every run
-EMBED_BATCH_SIZE = 64  # MiniLM on CPU: larger batches gain nothing and pad short items more
+EMBED_THREADS = min(2, os.cpu_count() or 1)  # texts encoded at once; each is too small to split across cores
+EMBED_MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length (sentence_bert_config.json): longer texts are cut
 EMBED_DIM = 384  # all-MiniLM-L6-v2's vector size
+EMBEDDING_CACHE_FILE = "embeddings.sqlite"  # beside the translation cache: reruns embed nothing, `rm` is safe
 THEME_SEED = 0  # k-means seeds: auto themes are the same on every run
 OTHER_THEME = "Other"  # the section for articles no theme fits, and for merged tiny themes; always last
 OTHER_MIN_SIMILARITY = 0.0  # default: a cosine at or below 0 means unrelated (1% of AG News); a file may set its own
@@ -313,3 +319,4 @@ class BuildOptions:
     fetch_deadline_s: float = HTTP_DEADLINE_S  # seconds the whole download of one URL source may take
     # ids of articles already mailed in an earlier digest (deliver's ledger); the build leaves them out
     exclude_ids: frozenset[str] = frozenset()
+    jobs: int = 1  # processes that read, clean and summarize (the CLI's default: every core)

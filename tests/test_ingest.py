@@ -725,3 +725,26 @@ def test_odd_file_names_are_quoted_and_jsonl_stays_valid_utf8(tmp_path: Path) ->
     stderr = done.stderr.decode("utf-8")
     assert "\nerror: all lost" not in stderr
     assert f'skipped {json.dumps(str(tmp_path / "fake"))[:-1]}\\nerror: all lost.txt"' in stderr
+
+
+FOOTER = (
+    "Cet article vous a été proposé par la rédaction. Retrouvez toute l'actualité de votre région sur notre site, "
+    "abonnez-vous à la lettre d'information du matin et suivez-nous sur les réseaux sociaux pour ne rien manquer. "
+    "Tous les contenus de ce site sont protégés par le droit d'auteur et ne peuvent être reproduits sans accord écrit."
+)
+
+
+def test_a_footer_shared_by_every_file_neither_merges_stories_nor_hides_copies(tmp_path: Path,
+                                                                             shared_dir: Path) -> None:
+    with (shared_dir / "eval" / "orangesum_valid.jsonl").open(encoding="utf-8") as handle:
+        stories = [json.loads(line) for _, line in zip(range(90), handle, strict=False)]
+    assert len(FOOTER.split()) >= 55
+    for number, story in enumerate(stories):
+        (tmp_path / f"{number:03d}.txt").write_text(f"{story['article']}\n\n{FOOTER}\n", encoding="utf-8")
+    for number, story in enumerate(stories[:30]):  # near copies: the last sentence gone, a word changed
+        sentences = story["article"].split(". ")
+        edited = ". ".join(sentences[:-1]).replace(" le ", " ce ", 1)
+        (tmp_path / f"copy-{number:03d}.txt").write_text(f"{edited}\n\n{FOOTER}\n", encoding="utf-8")
+    result = ingest([str(tmp_path)], today=TODAY)
+    assert len(result.merged) == 30
+    assert sorted(Path(m.dropped).name for m in result.merged) == [f"copy-{n:03d}.txt" for n in range(30)]
