@@ -424,8 +424,12 @@ def translate_articles(articles: Sequence[Article], *, target: str = "en", engin
 
 
 def as_is(record: Record) -> Record:
-    """The record with its own text as the 'translation' (it is already in the target language)."""
-    return dataclasses.replace(record, title_en=record.title, summary_en=record.summary,
+    """The record with its own text as the 'translation' (it is already in the target language).
+
+    A title translated already is kept: a story in the target language may take its headline from an
+    article in another language (when none of its own articles has one), translated for grouping.
+    """
+    return dataclasses.replace(record, title_en=record.title_en or record.title, summary_en=record.summary,
                                figure_sentences_en=record.figure_sentences)
 
 

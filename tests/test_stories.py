@@ -234,3 +234,13 @@ def test_one_article_story_keeps_the_per_article_summary() -> None:
     assert only.summary == article.summary and only.articles[0].story == only.id
     assert dataclasses.replace(made.articles[0], story="") == article
     assert made.articles[0] == only.articles[0]
+
+
+def test_an_english_story_keeps_the_translation_of_a_headline_borrowed_from_another_language() -> None:
+    from briefing.translate import translate_records
+
+    article = make_article(lang="en", title="WASHINGTON (AP) -- Floods …", title_derived=True, summary="Floods.")
+    story = Story(id="s", articles=(article,), lang="en", title="Inondations à Hue", title_en="Floods in Hue",
+                  summary="Floods.")
+    (done,), engine = translate_records([story])
+    assert (done.title_en, done.summary_en, engine) == ("Floods in Hue", "Floods.", None)
