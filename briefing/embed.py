@@ -35,7 +35,7 @@ from briefing import progress
 from briefing.embedding_cache import EmbeddingCache
 from briefing.errors import EmbeddingModelMissing
 from briefing.log import get_logger
-from briefing.settings import EMBED_DIM, EMBED_MAX_TOKENS, EMBED_THREADS, EMBEDDING_CACHE_FILE
+from briefing.settings import EMBED_DIM, EMBED_MAX_TOKENS, EMBED_MEMORY_TEXTS, EMBED_THREADS, EMBEDDING_CACHE_FILE
 from briefing.sqlite_cache import cache_folder
 
 log = get_logger(__name__)
@@ -89,7 +89,10 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     path = _cache_path()
     cache = EmbeddingCache(path, model=encoder.model_id) if path is not None else None
     try:
-        known = cache.get_many(unique) if cache is not None else {}
+        # this run's own vectors first (grouping and themes embed many of the same texts), then the disk cache
+        known = {t: _RECENT[t] for t in unique if t in _RECENT}
+        if cache is not None:
+            known |= cache.get_many([t for t in unique if t not in known])
         missing = [t for t in unique if t not in known]
         if missing:
             tracker = progress.start("embed", len(missing))
@@ -100,12 +103,23 @@ def embed(texts: Sequence[str]) -> np.ndarray:
             tracker.finish()
             if cache is not None:
                 cache.put_many((t, known[t]) for t in missing)
+            _remember({t: known[t] for t in missing})
     finally:
         if cache is not None:
             cache.close()
     if cache is not None:
         log.info("embeddings: %d reused from the cache, %d computed", len(unique) - len(missing), len(missing))
     return np.stack([known[t] for t in texts]).astype(np.float32, copy=False)
+
+
+_RECENT: dict[str, np.ndarray] = {}  # the process's latest vectors, by text: a memory, not a cache on disk
+
+
+def _remember(vectors: dict[str, np.ndarray]) -> None:
+    """Keep the newest EMBED_MEMORY_TEXTS vectors of this process (oldest forgotten first)."""
+    _RECENT.update(vectors)
+    for text in list(_RECENT)[: max(0, len(_RECENT) - EMBED_MEMORY_TEXTS)]:
+        del _RECENT[text]
 
 
 def _encode_one(encoder: _Encoder, text: str) -> np.ndarray:

@@ -150,7 +150,7 @@ def make_story(members: Sequence[Article], options: StoryOptions, items: dict[in
         id=story_id([a.id for a in ordered]), articles=tuple(ordered), lang=lang, title=headline.title,
         title_derived=headline.title_derived, summary=summary, title_en=title_en,
         figure_sentences=tuple(dict.fromkeys(figures))[:FIGURE_SENTENCES_MAX],
-        context_en=f"{item.title}. {item.lead}".strip(". ") if item.space == options.target else "",
+        context_en=grouping.embedding_text(item) if item.space == options.target else "",
     )
 
 
