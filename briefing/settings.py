@@ -224,10 +224,21 @@ GROUP_BLOCK_CELLS = 500_000  # similarities held at once (2 MB; ~16 MB with temp
 # MiniLM's share of the blended similarity (the rest is TF-IDF): 0.5-0.7 score alike, each better than either
 # cosine alone; MiniLM carries the rough apertium translations, TF-IDF the names and numbers.
 GROUP_EMBED_WEIGHT = 0.6
-# The least mean similarity of two groups that merge. 0.19-0.25 keep DUC and its halves >= 0.94 and the
-# French/English mix >= 0.89; 0.22 is the middle of that range, not any set's optimum (DUC 0.17, mix 0.19,
-# a week with singleton distractors 0.28): the held-out sets will not share the dev optimum.
-GROUP_THRESHOLD = 0.22
+# The least mean similarity of two groups that merge, on batch-centred MiniLM vectors (see group.py). Centring
+# makes same-domain weeks work: seeds/ 1 story -> 5, the tests' Vietnam week exactly right, at every threshold
+# 0.12-0.28. Centred cosines are lower, so the threshold moves down; at 0.14 (BCubed F1, before -> after):
+# DUC 0.947 -> 0.965 (halves 0.97-0.99), French/English mix 0.965 -> 0.963, mix without titles 0.861 -> 0.869,
+# but the week with 200 singleton distractors 0.864 -> 0.824 (topical AG News/OrangeSum items pair up) and AG
+# News Sci/Tech precision 0.45 -> 0.34 (World 0.35 -> 0.28). 0.17 gives the week 0.855 but splits one loose
+# MultiLing event (mix 0.88); MiniLM weights 0.4-0.8, 1-3 embedded lead sentences, a stronger translated
+# factor and a per-item (CSLS) correction measured no better on all sets at once.
+GROUP_THRESHOLD = 0.14
+# Centring needs a mean that is not mostly the items themselves (two centred vectors are always opposite);
+# five is the smallest same-domain week measured (seeds/, the tests' week). Smaller batches, and spaces
+# without vectors (untranslated languages: TF-IDF alone), keep plain cosines and the old tuned threshold:
+# 0.19-0.25 kept DUC >= 0.94 and the mix >= 0.89 there, 0.22 the middle of that range.
+GROUP_CENTRE_MIN_ITEMS = 5
+GROUP_PLAIN_THRESHOLD = 0.22
 # A translated article's similarity to an original is scaled up: translation loses shared words (same-event
 # fr-en pairs of the dev mix sit ~15 % lower than en-en pairs, other pairs do not). 1.1: mix F1 0.945 -> 0.965 at
 # the chosen threshold, others unchanged; 1.2 starts merging translated distractors (week F1 -0.01).

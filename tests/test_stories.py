@@ -157,6 +157,22 @@ def test_stories_command_groups_across_languages_and_ranks_by_sources(runner: Cl
                for s in stories)
 
 
+@needs_apertium
+def test_stories_command_keeps_the_five_seed_events_apart(runner: CliRunner, seeds_dir: Path, tmp_path: Path) -> None:
+    """The seeds are one domain (Vietnam's digital economy, in French) but five events: five stories."""
+    ingested = runner.invoke(main, ["ingest", str(seeds_dir), "--jsonl"])
+    assert ingested.exit_code == 0, ingested.output
+    source = tmp_path / "seeds.jsonl"
+    source.write_text(ingested.stdout, encoding="utf-8")
+    result = runner.invoke(main, ["stories", "--input", str(source), "--engine", "apertium",
+                                  "--cache", str(tmp_path / "cache.sqlite")])
+    assert result.exit_code == 0, result.output
+    stories = [json.loads(line) for line in result.stdout.splitlines()]
+    ids = [json.loads(line)["id"] for line in ingested.stdout.splitlines()]
+    assert len(ids) == 5
+    assert sorted(s["articles"] for s in stories) == sorted([i] for i in ids)
+
+
 def test_stories_command_takes_the_grouping_from_a_field(runner: CliRunner) -> None:
     records = [{**r, "event": "chips" if r["id"] in ("t1", "t2") else r["id"]} for r in week_articles()]
     text = "\n".join(json.dumps(r, ensure_ascii=False) for r in records)

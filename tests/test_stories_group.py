@@ -12,14 +12,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from briefing.settings import GROUP_LEAD_SENTENCES
+from briefing.settings import GROUP_CENTRE_MIN_ITEMS, GROUP_LEAD_SENTENCES
 from briefing.stories.group import GroupInput, group, group_with_vectors, lead_text
 from briefing.translate import open_translator
 
 DAY = dt.date(2026, 3, 10)
 # Dev-set floors a little under the measured BCubed F1 (benchmarks/stories_grouping.py); they may only go up.
-DUC_FLOOR = 0.93
-MIX_FLOOR = 0.93
+DUC_FLOOR = 0.95
+MIX_FLOOR = 0.95
 
 # Articles written for these tests: two events told by several outlets (one in French), and three
 # unrelated stories of the same week.
@@ -100,6 +100,15 @@ def test_unrelated_articles_stay_alone(week: list[GroupInput]) -> None:
 
 
 @pytest.mark.slow
+def test_a_small_week_still_groups_one_event_and_keeps_another_apart() -> None:
+    """Under GROUP_CENTRE_MIN_ITEMS items there is no batch mean to subtract: plain cosines decide."""
+    small = [item(0, *FLOOD_EN[0]), item(1, *FLOOD_EN[1]), item(2, *LONE_EN[1])]
+    assert len(small) < GROUP_CENTRE_MIN_ITEMS
+    assert group(small) == [[0, 1], [2]]
+    assert group(small[:2]) == [[0, 1]]
+
+
+@pytest.mark.slow
 def test_same_input_gives_the_same_stories(week: list[GroupInput]) -> None:
     assert group(week) == group(list(week))
 
@@ -171,7 +180,7 @@ def _f1(shared_dir: Path, rows: list[dict], items: list[GroupInput]) -> float:
 
 @pytest.mark.slow
 def test_dev_floor_duc_2003_leads(shared_dir: Path) -> None:
-    """DUC 2003's 30 topic groups from the leads alone (the sources have no titles): measured 0.95."""
+    """DUC 2003's 30 topic groups from the leads alone (the sources have no titles): measured 0.965."""
     rows = _read_jsonl(shared_dir / "eval" / "stories" / "duc2003_docs.jsonl")
     items = [GroupInput(r["id"], "", lead_text(r["text"], "en"), dt.date.fromisoformat(r["date"]), "en",
                         r["publisher"], "en") for r in rows]
@@ -180,7 +189,7 @@ def test_dev_floor_duc_2003_leads(shared_dir: Path) -> None:
 
 @pytest.mark.slow
 def test_dev_floor_french_english_mix_through_apertium(shared_dir: Path) -> None:
-    """MultiLing's five events, French articles 0-4 translated by apertium and English 5-9: measured 0.97."""
+    """MultiLing's five events, French articles 0-4 translated by apertium and English 5-9: measured 0.963."""
     rows = [r for r in _read_jsonl(shared_dir / "eval" / "stories" / "multiling_docs.jsonl")
             if (r["lang"] == "fr") == (int(r["id"][4]) <= 4)]
     french = [r for r in rows if r["lang"] == "fr"]

@@ -14,6 +14,13 @@ Stories are then built by average-linkage agglomeration on that graph: the two g
 mean pairwise similarity merge, pairs outside the graph counting as 0, until no pair of groups reaches
 GROUP_THRESHOLD. Singletons stay alone; the number of stories is whatever the threshold leaves.
 
+Same-domain weeks: an analyst's week is often about one country or sector, and the MiniLM vectors of its
+articles then share a large common part (the domain, not the event: cosines of 0.57-0.76 between different
+events). The batch's mean vector is subtracted from every vector before the cosine, so only what sets an
+article apart from the rest of its week counts. Below GROUP_CENTRE_MIN_ITEMS items that mean is mostly the
+items themselves (two centred vectors are always opposite), so small batches and spaces without vectors
+keep the plain cosines and the stricter GROUP_PLAIN_THRESHOLD.
+
 Determinism: the same input gives the same stories (fixed order of work, ties broken by position).
 """
 
@@ -33,9 +40,11 @@ from briefing.log import get_logger
 from briefing.sentences import language_key
 from briefing.settings import (
     GROUP_BLOCK_CELLS,
+    GROUP_CENTRE_MIN_ITEMS,
     GROUP_EMBED_WEIGHT,
     GROUP_LEAD_SENTENCES,
     GROUP_NEIGHBOURS,
+    GROUP_PLAIN_THRESHOLD,
     GROUP_THRESHOLD,
     GROUP_TRANSLATED_FACTOR,
 )
@@ -107,13 +116,15 @@ def _group_space(items: Sequence[GroupInput], vectors: np.ndarray | None, thresh
     """Stories among items that share one space."""
     if len(items) < 2:
         return [[i] for i in range(len(items))]
-    similarities = _similarities(items, vectors)
+    centre = vectors is not None and len(items) >= GROUP_CENTRE_MIN_ITEMS
+    similarities = _similarities(items, vectors, centre=centre)
     graph = _neighbour_graph(len(items), similarities, GROUP_NEIGHBOURS)
-    return _average_linkage(len(items), graph, threshold)
+    return _average_linkage(len(items), graph, threshold if centre else GROUP_PLAIN_THRESHOLD)
 
 
-def _similarities(items: Sequence[GroupInput], vectors: np.ndarray | None) -> Similarities:
-    """Blocks of the blended similarity, never the whole n x n matrix."""
+def _similarities(items: Sequence[GroupInput], vectors: np.ndarray | None, *, centre: bool) -> Similarities:
+    """Blocks of the blended similarity, never the whole n x n matrix; `centre`: the MiniLM cosine is that of
+    the vectors minus their mean (computed from dot products, so no centred copy of the vectors is held)."""
     lang = "en" if items[0].space == EMBED_SPACE else items[0].space
     words = [list(content_terms(embedding_text(item), lang).elements()) for item in items]
     if any(words):
@@ -129,9 +140,20 @@ def _similarities(items: Sequence[GroupInput], vectors: np.ndarray | None) -> Si
     translated = np.array([language_key(item.lang) != EMBED_SPACE for item in items])
     boost = np.float32(GROUP_TRANSLATED_FACTOR)
     mixed = bool(translated.any() and not translated.all())
+    mean = unit.mean(axis=0) if centre else np.zeros(unit.shape[1], dtype=np.float32)
+    # (u - m).(v - m) = u.v - u.m - v.m + m.m, and |u - m| from the same terms
+    along = unit @ mean
+    square = np.float32(mean @ mean)
+    norms = np.sqrt(np.maximum(np.einsum("ij,ij->i", unit, unit) - 2 * along + square, np.float32(1e-12)))
 
     def blend(lo: int, hi: int) -> np.ndarray:
         block = unit[lo:hi] @ unit.T
+        if centre:
+            block -= along[lo:hi, None]
+            block -= along[None, :]
+            block += square
+            block /= norms[lo:hi, None]
+            block /= norms[None, :]
         block *= weight
         block += (1 - weight) * (terms[lo:hi] @ transposed).toarray()
         if mixed:
