@@ -211,6 +211,10 @@ RANK_RECENCY_WEIGHT = 0.09
 RANK_LANGUAGES_WEIGHT = 0.009
 DEFAULT_TOP_STORIES = 10  # a reader's first page: what every outlet covered this week
 DEFAULT_MAX_STORIES = 40  # stories shown in full, top ones included: about 20 printed pages
+# A story whose own language has no real headline borrows one from another language only when that language
+# holds a third of its articles: in an 800-article dev week one stray French article per English wire story
+# (the wire copies have no headlines) otherwise named the story ("Two humanitarian ships…" over a Nobel story).
+STORY_BORROWED_HEADLINE_SHARE = 1 / 3
 STORY_SOURCES_EMAIL = 4  # sources listed under a story in the email before "+N more" (the PDF lists all)
 
 # --- stories ----------------------------------------------------------------------------

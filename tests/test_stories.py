@@ -131,6 +131,15 @@ def test_the_headline_is_a_real_one_in_the_story_language_shared_by_the_others()
     assert best_headline([derived], "fr").id == "d"  # derived only when no article has a headline
 
 
+def test_one_stray_article_does_not_name_a_story_in_another_language() -> None:
+    wires = [make_article(id=f"w{i}", lang="en", title=f"WASHINGTON (AP) -- The committee said {i}…",
+                          title_derived=True) for i in range(5)]
+    stray = make_article(id="s", title="Deux navires humanitaires au secours du bateau de Banksy")
+    assert best_headline([*wires, stray], "en").id.startswith("w")  # 1 French article of 6: not borrowed
+    twins = [make_article(id=f"f{i}", title=f"Le comité salue les médecins {i}") for i in range(3)]
+    assert best_headline([*wires[:3], *twins], "en").id.startswith("f")  # half the story is French: borrowed
+
+
 def test_story_ids_do_not_depend_on_article_order() -> None:
     assert story_id(["b", "a"]) == story_id(["a", "b"]) != story_id(["a", "c"])
 

@@ -25,7 +25,13 @@ from briefing.errors import BadInput
 from briefing.log import get_logger
 from briefing.records import Article, Period, Story
 from briefing.sentences import language_key
-from briefing.settings import DEFAULT_SENTENCES, FIGURE_SENTENCES_MAX, TARGET_LANG, TITLE_MAX_CHARS
+from briefing.settings import (
+    DEFAULT_SENTENCES,
+    FIGURE_SENTENCES_MAX,
+    STORY_BORROWED_HEADLINE_SHARE,
+    TARGET_LANG,
+    TITLE_MAX_CHARS,
+)
 from briefing.stories import group as grouping
 from briefing.stories import rank as ranking
 from briefing.stories import summary as summaries
@@ -157,9 +163,19 @@ def make_story(members: Sequence[Article], options: StoryOptions, items: dict[in
 def best_headline(articles: Sequence[Article], lang: str) -> Article:
     """The article whose headline stands best for the story: a real headline (not cut from a lead), in the
     story's language when one is, sharing most words with the other articles' headlines and leads, and not
-    overlong; ties go to the earliest article."""
-    real = [a for a in articles if not a.title_derived and a.title.strip()] or list(articles)
-    pool = [a for a in real if language_key(a.lang or "und") == lang] or real
+    overlong; ties go to the earliest article.
+
+    A headline in another language is borrowed only when its language has a fair share of the story
+    (STORY_BORROWED_HEADLINE_SHARE): one stray article must not name a story it barely belongs to; the best
+    derived headline of the story's own language is used then.
+    """
+    own = [a for a in articles if language_key(a.lang or "und") == lang] or list(articles)
+    real = [a for a in articles if not a.title_derived and a.title.strip()]
+    pool = [a for a in real if a in own]
+    if not pool:
+        fair = STORY_BORROWED_HEADLINE_SHARE * len(articles)
+        borrowed = [a for a in real if len(_same_language(a, articles)) >= fair]
+        pool = borrowed or own
     if len(pool) == 1:
         return pool[0]
     bags = {a.id: content_terms(f"{a.title} {a.text[:600]}", a.lang or "und") for a in articles}
@@ -171,6 +187,11 @@ def best_headline(articles: Sequence[Article], lang: str) -> Article:
         return (shared / (1 + len(words)) ** 0.5 - overlong, -articles.index(article))
 
     return max(pool, key=support)
+
+
+def _same_language(article: Article, articles: Sequence[Article]) -> list[Article]:
+    key = language_key(article.lang or "und")
+    return [a for a in articles if language_key(a.lang or "und") == key]
 
 
 # --- `briefing stories`: JSONL records in, JSONL stories out ------------------------------------
