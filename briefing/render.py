@@ -112,6 +112,7 @@ class StoryView:
     source_count: int  # independent sources
     article_count: int
     sources: tuple[SourceView, ...]  # every article, oldest first
+    outlets: tuple[SourceView, ...]  # the first article of each publisher: the email's short sources line
     notes: tuple[str, ...]
 
 
@@ -274,6 +275,7 @@ def story_view(story: Story, anchor: str, *, bilingual: bool) -> StoryView:
     summary = display_text(_summary(story))
     original = display_text(story.summary) if bilingual and story.summary else ""
     publishers = [display_text(p).strip() for p in story.publishers]
+    sources = tuple(source_view(a) for a in story.articles)
     return StoryView(
         anchor=anchor,
         rank=story.rank,
@@ -289,9 +291,18 @@ def story_view(story: Story, anchor: str, *, bilingual: bool) -> StoryView:
         languages=", ".join(language_name(code) for code in story.languages) or "unknown language",
         source_count=ranking.sources(story),
         article_count=len(story.articles),
-        sources=tuple(source_view(a) for a in story.articles),
+        sources=sources,
+        outlets=_first_per_publisher(sources),
         notes=tuple(FLAG_NOTES[flag] for flag in story.flags if flag in FLAG_NOTES),
     )
+
+
+def _first_per_publisher(sources: Sequence[SourceView]) -> tuple[SourceView, ...]:
+    """Each publisher's first article, in the order the publishers first covered the story."""
+    first: dict[str, SourceView] = {}
+    for source in sources:
+        first.setdefault(source.publisher, source)
+    return tuple(first.values())
 
 
 def brief_view(story: Story) -> BriefView:

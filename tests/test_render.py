@@ -893,3 +893,13 @@ def test_a_failed_write_leaves_the_previous_briefing_whole_and_no_temporary_file
     assert failed.returncode == 1, failed.stderr
     assert f"could not write the briefing to {out}" in failed.stderr and "Traceback" not in failed.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == previous  # the old set, whole; no .tmp left
+
+
+def test_the_email_lists_each_outlet_once_and_counts_the_other_articles(tmp_path: Path) -> None:
+    copies = [translated(n, publisher="VNA" if n % 3 else "Reuters") for n in range(1, 7)]
+    story = story_of(copies[0], 1, "Technology", *copies[1:])
+    outputs = render(briefing_of({"Technology": [story]}), tmp_path)
+    text = flat(EmailParser.parse(outputs.html).text)
+    assert "VNA · Reuters · +4 more articles" in text
+    plain = outputs.txt.read_text(encoding="utf-8")
+    assert "- and 4 more articles" in plain and plain.count("- VNA, ") == 1
