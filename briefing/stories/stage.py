@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,7 +81,7 @@ def build_stories(articles: Sequence[Article], period: Period, options: StoryOpt
         return StoriesResult((), (), None)
     # 1. grouping text (a given grouping needs no translation)
     items, engine = grouping_inputs(articles, dataclasses.replace(options, translate=options.translate and not given))
-    english_titles = {a.id: i.title for a, i in zip(articles, items, strict=True) if i.space == options.target}
+    by_id = {item.id: item for item in items}
     # 2. group
     groups = [list(g) for g in given] if given is not None else grouping.group(items)
     log.info("grouped %d article(s) into %d stor%s", len(articles), len(groups), "y" if len(groups) == 1 else "ies")
@@ -89,10 +89,9 @@ def build_stories(articles: Sequence[Article], period: Period, options: StoryOpt
     stories = []
     placed: dict[str, Article] = {}
     for positions in groups:
-        members = [articles[i] for i in positions]
-        story = make_story(members, options, {i: items[i] for i in positions}, positions)
+        story = make_story([articles[i] for i in positions], options, by_id)
         for article in story.articles:
-            title_en = english_titles.get(article.id) if not article.title_derived else None
+            title_en = _english_title(article, by_id[article.id], options.target)
             placed[article.id] = dataclasses.replace(article, story=story.id, title_en=title_en or article.title_en)
         stories.append(dataclasses.replace(story, articles=tuple(placed[a.id] for a in story.articles)))
     # 4. rank
@@ -121,8 +120,7 @@ def grouping_inputs(articles: Sequence[Article], options: StoryOptions) -> tuple
     at: Counter[str] = Counter()
     items = []
     for article, title, lead in zip(articles, titles, leads, strict=True):
-        lang = article.lang or "und"
-        space = lang if lang != options.target else options.target
+        lang = space = article.lang or "und"
         outputs = done.get(lang)
         if outputs is not None:
             title, lead = outputs[at[lang]].text, outputs[at[lang] + 1].text
@@ -133,10 +131,14 @@ def grouping_inputs(articles: Sequence[Article], options: StoryOptions) -> tuple
     return items, engine
 
 
-def make_story(members: Sequence[Article], options: StoryOptions, items: dict[int, grouping.GroupInput],
-               positions: Sequence[int]) -> Story:
-    """One story from its articles: reading order, main language, headline, summary, figure sentences."""
-    by_position = dict(zip(positions, members, strict=True))
+def _english_title(article: Article, item: grouping.GroupInput, target: str) -> str:
+    """The article's headline in the target language, as grouping read it ("" when it has none there)."""
+    return item.title if item.space == target and not article.title_derived else ""
+
+
+def make_story(members: Sequence[Article], options: StoryOptions, items: Mapping[str, grouping.GroupInput]) -> Story:
+    """One story from its articles (`items`: what grouping read of each, by article id): reading order, main
+    language, headline, summary, figure sentences."""
     ordered = sorted(members, key=lambda a: (a.date is None, a.date.toordinal() if a.date else 0, a.id))
     docs = [summaries.StoryDoc(id=a.id, title=None if a.title_derived else a.title, text=a.text,
                                lang=a.lang or "und", date=a.date) for a in ordered]
@@ -149,12 +151,11 @@ def make_story(members: Sequence[Article], options: StoryOptions, items: dict[in
         summary = " ".join(summaries.summarize_story(docs, sentences=sentences, words=options.words))
     in_lang = [a for a in ordered if language_key(a.lang or "und") == lang]
     figures = [s for a in in_lang for s in a.figure_sentences if s not in summary]
-    head_position = next(p for p, a in by_position.items() if a.id == headline.id)
-    item = items[head_position]
-    title_en = item.title if item.space == options.target and not headline.title_derived else ""
+    item = items[headline.id]
     return Story(
         id=story_id([a.id for a in ordered]), articles=tuple(ordered), lang=lang, title=headline.title,
-        title_derived=headline.title_derived, summary=summary, title_en=title_en,
+        title_derived=headline.title_derived, summary=summary,
+        title_en=_english_title(headline, item, options.target),
         figure_sentences=tuple(dict.fromkeys(figures))[:FIGURE_SENTENCES_MAX],
         context_en=grouping.embedding_text(item) if item.space == options.target else "",
     )
