@@ -584,9 +584,9 @@ def email_html(env: jinja2.Environment, context: dict[str, Any], dirs: Sequence[
                shown: Shown, *, bilingual: bool) -> str:
     """The inlined email, under EMAIL_MAX_BYTES whatever the week's size.
 
-    Everything fits in a small week. Past the budget the one-line list is cut first, then the stories shown
-    in full (never the top ones); the email then says how many more stories the PDF has. Each cut is found
-    by bisection over a count, a dozen renders at most.
+    Everything fits in a small week. Past the budget the one-line list is cut first, then, only if the email
+    is still too big without it, the stories shown in full, the lowest-ranked first; the email then says how
+    many more stories the PDF has. Each cut is found by bisection over a count, a dozen renders at most.
     """
     def size_of(candidate: Shown) -> tuple[int, str]:
         html = inline_email(render_template(env, EMAIL_TEMPLATE, {
