@@ -39,7 +39,7 @@ WEEK, MONDAY_DAY = "2019-W23", 3  # 2019-06-03 .. 2019-06-09
 # (stage, pattern of the log line where it starts); "ingest" starts with the process
 STAGE_STARTS = (
     ("summarize", re.compile(r"^summarizing ")),
-    ("stories", re.compile(r"^(translating the titles and leads|grouped \d+ article)")),
+    ("stories", re.compile(r"^(translating the titles|grouped \d+ article)")),
     ("translate", re.compile(r"^translating \d+ ")),
     ("themes", re.compile(r"^grouping \d+ ")),
     ("render", re.compile(r"^(found \d+ theme|merged small theme|wrote )")),

@@ -4,7 +4,7 @@
 
 Every method sees what the pipeline gives `briefing.stories.group.group`: each article's English title and
 lead (`lead_text`, GROUP_LEAD_SENTENCES sentences); French articles go through the real apertium fr->en
-translation (cached). Dev sets:
+translation (cached) when the set mixes languages. Dev sets:
 - duc            DUC 2003, 326 English articles in 30 topic groups; the sources have no titles
 - duc halves     the same, three random halves of the groups (seeded)
 - ml mix         MultiLing M000-M004: French articles 0-4 (translated) and English 5-9 of each event
@@ -12,6 +12,9 @@ translation (cached). Dev sets:
 - week           DUC + ml mix + 100 AG News items (title + description) + 100 OrangeSum French articles
                  (translated): the 200 extra items are scored as stories of their own (AG News holds real
                  same-event pairs, so this row's precision is a floor)
+- ml fr          MultiLing M000-M004, the 50 French articles alone (grouped in French, as a week of one
+                 language is; --always-translate: through apertium as before)
+- fr week        ml fr + the 100 OrangeSum French articles (scored as stories of their own: a floor)
 Same-domain sets (one country or sector, many events: the product's real use; read their PRECISION):
 - seeds          the repo's seeds/ (ingested): five French articles on Vietnam's digital economy, five events;
                  scored as singletons (precision 1.00 = five stories)
@@ -54,10 +57,12 @@ sys.path.insert(0, str(ROOT))
 
 from briefing.embed import embed  # noqa: E402
 from briefing.ingest import ingest  # noqa: E402
+from briefing.records import Article  # noqa: E402
 from briefing.settings import GROUP_THRESHOLD  # noqa: E402
+from briefing.stories import StoryOptions  # noqa: E402
 from briefing.stories.group import GroupInput, embedding_text, group_with_vectors, lead_text  # noqa: E402
+from briefing.stories.stage import grouping_inputs  # noqa: E402
 from briefing.summarize import candidates  # noqa: E402
-from briefing.translate import open_translator  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 sys.path.insert(0, str(EVAL / "stories"))
@@ -71,6 +76,7 @@ BASELINE_THRESHOLDS = np.round(np.arange(0.30, 0.99, 0.02), 2)  # cosine distanc
 OUR_THRESHOLDS = (0.12, 0.14, 0.17, 0.19, 0.22, 0.25, 0.28)
 TIMING_SIZES = (1000, 5000)
 SAME_DOMAIN = 300  # AG News items of one category
+ALWAYS_TRANSLATE = False  # --always-translate
 SINGLETON_SETS = ("seeds", "sci", "world")  # every item its own story: only precision means something
 
 Stories = list[list[int]]
@@ -82,20 +88,17 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 def english_items(rows: Sequence[dict]) -> list[GroupInput]:
-    """GroupInputs as the pipeline builds them: French titles and leads through apertium fr->en."""
-    french = [r for r in rows if r["lang"] == "fr"]
-    lines = [line for r in french for line in (r["title"] or "", lead_text(r["text"], "fr"))]
-    with open_translator("fr", "en", engine="apertium", use_cache=True) as translator:
-        translated = iter(translator.translate_lines(lines))
-    items = []
-    for r in rows:
-        if r["lang"] == "fr":
-            title, lead = next(translated), next(translated)
-        else:
-            title, lead = r["title"] or "", lead_text(r["text"], r["lang"])
-        date = dt.date.fromisoformat(r["date"]) if r.get("date") else None
-        items.append(GroupInput(r["id"], title, lead, date, r["lang"], r.get("publisher"), "en"))
-    return items
+    """GroupInputs as the pipeline builds them (`grouping_inputs`): a set of one language is read in that
+    language; in a set of several, French titles and leads go through apertium fr->en (cached). With
+    --always-translate, French is translated in every set (the pipeline before one-language weeks stayed
+    untranslated)."""
+    articles = [Article(id=r["id"], path=r["id"], title=r["title"] or "", text=r["text"], lang=r["lang"],
+                        date=dt.date.fromisoformat(r["date"]) if r.get("date") else None,
+                        publisher=r.get("publisher"), title_derived=not r["title"]) for r in rows]
+    if ALWAYS_TRANSLATE and len({a.lang for a in articles}) == 1 and articles[0].lang != "en":
+        articles.append(Article(id="bridge", path="bridge", title="", text="A bridge.", lang="en"))
+        return grouping_inputs(articles, StoryOptions(engine="apertium"))[0][:-1]
+    return grouping_inputs(articles, StoryOptions(engine="apertium"))[0]
 
 
 def dev_sets() -> dict[str, tuple[list[GroupInput], dict[str, str]]]:
@@ -127,6 +130,10 @@ def dev_sets() -> dict[str, tuple[list[GroupInput], dict[str, str]]]:
     sets["ml mix"] = pick(ml_ids)
     sets["ml mix, no title"] = pick(ml_ids, titles=False)
     sets["week"] = pick([r["id"] for r in rows])
+    # French alone: grouped in French (a week of one language is not translated)
+    french = [r for r in read_jsonl(EVAL / "stories" / "multiling_docs.jsonl") if r["lang"] == "fr"]
+    for name, chosen in (("ml fr", french), ("fr week", french + orangesum)):
+        sets[name] = (english_items(chosen), {r["id"]: r["story"] for r in chosen})
     return sets | same_domain_sets()
 
 
@@ -249,7 +256,11 @@ def _cpu(work: Callable[[], object], repeat: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="timing runs per size (the median is shown)")
+    parser.add_argument("--always-translate", action="store_true",
+                        help="translate French for grouping in one-language sets too (as before)")
     args = parser.parse_args()
+    global ALWAYS_TRANSLATE
+    ALWAYS_TRANSLATE = args.always_translate
     quality(dev_sets())
     timing(args.repeat)
 

@@ -420,9 +420,10 @@ def stories(input_file: IO[str], field: str, title_field: str, lang: str, no_tra
     """Group JSONL articles into stories, rank them and summarise each: JSONL stories out, most important first.
 
     Records need "id" and the text (--field); "title", "lang", "date" (YYYY-MM-DD), "publisher" and "url"
-    are used when present (the `ingest --jsonl` objects have them all). Articles not in English are grouped
-    on their translated title and lead. Each output line has "story", "rank", "score", "articles" (the input
-    ids), "title", "summary" (in the story's main language), "lang" and "sources" (publishers).
+    are used when present (the `ingest --jsonl` objects have them all). Articles are grouped on their title
+    and lead, translated to English when the input mixes languages. Each output line has "story", "rank",
+    "score", "articles" (the input ids), "title", "summary" (in the story's main language), "lang" and
+    "sources" (publishers).
     """
     from briefing import stories as stories_mod
 

@@ -484,11 +484,13 @@ def theme_records(
 
 
 def story_text(story: Story) -> str:
-    """The English text a story is themed on: its title and summary in English, else the English text it was
-    grouped on (a story listed in one line has no translated summary; the same text reuses its vector), else
-    its originals."""
+    """The English text a story is themed on: its title and summary in English; for a story listed in one line
+    (its summary untranslated), the English text it was grouped on (the same text reuses its vector) or else
+    its English title alone; its originals when nothing was translated."""
     if story.context_en and not story.summary_en:
         return story.context_en
+    if story.title_en and not story.summary_en:
+        return story.title_en.strip()
     title = (story.title_en or story.title).strip().rstrip(".")
     summary = (story.summary_en or story.summary).strip()
     return f"{title}. {summary}" if summary else title

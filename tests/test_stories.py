@@ -249,6 +249,34 @@ def test_build_groups_the_week_into_stories_led_by_the_most_covered(runner: CliR
     assert len(html.encode("utf-8")) < EMAIL_MAX_BYTES
 
 
+@needs_apertium
+def test_a_week_in_one_language_is_grouped_in_it_and_only_its_titles_are_translated(
+        runner: CliRunner, seeds_dir: Path, tmp_path: Path) -> None:
+    """The seeds and the test week's French articles (the chip plant twice, the floods): all French, so
+    grouping reads them in French and only the headlines go through apertium."""
+    folder = tmp_path / "news"
+    shutil.copytree(seeds_dir, folder)
+    french = [r for r in week_articles() if r["lang"] == "fr"]
+    (folder / "week.json").write_text(json.dumps(french, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["-v", "build", str(folder), "--out", str(out), "--engine", "apertium",
+                                  "--no-cache", "--max-stories", "2"])
+    assert result.exit_code == 0, result.output
+    assert "translating the titles of 8 article(s) for grouping" in result.stderr
+    translated = re.search(r"fr->en with apertium: (\d+) sentence\(s\) translated", result.stderr)
+    assert translated and int(translated[1]) <= 8  # headlines only, no lead
+    data = json.loads(next(out.glob("briefing-*.json")).read_text(encoding="utf-8"))
+    by_title = {a["title"]: a["id"] for a in data["articles"]}
+    story_of = {i: sorted(s["articles"]) for s in data["stories"] for i in s["articles"]}
+    chips, floods = sorted(by_title[r["title"]] for r in french[:2]), by_title[french[2]["title"]]
+    assert story_of[chips[0]] == chips and story_of[floods] == [floods]
+    titles_en = {a["id"]: a["title_en"] for a in data["articles"]}
+    for record in french:  # every headline still has its English
+        assert titles_en[by_title[record["title"]]] not in ("", record["title"])
+    chip_story = next(s for s in data["stories"] if sorted(s["articles"]) == chips)
+    assert "Samsung" in chip_story["title_en"] and chip_story["summary_en"]
+
+
 def test_one_article_story_keeps_the_per_article_summary() -> None:
     from briefing.stories.stage import StoryOptions, build_stories
     from briefing.summarize import summarize_article

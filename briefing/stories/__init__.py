@@ -2,9 +2,9 @@
 
 Contract (the pipeline calls `build_stories`; `briefing stories` calls the same pieces on JSONL records):
 
-- `group.py`   grouping. Input: one `GroupInput` per article (its English title and lead: translated for
-               articles not in English, else the original; `space` says which texts may be compared: "en"
-               for English or translated text, the article's own language when no engine could translate it).
+- `group.py`   grouping. Input: one `GroupInput` per article (its title and lead in its `space`, the
+               language they are compared in: "en" for English or translated text in a week of several
+               languages; the article's own language in a week of one, or when no engine could translate it).
                Output: stories as lists of input positions. Needs no number of stories, keeps singletons,
                and never builds a dense n x n matrix: memory grows linearly with the number of articles
                (fixed-size similarity blocks, a k-neighbour graph); time about with its square, but small
@@ -12,8 +12,9 @@ Contract (the pipeline calls `build_stories`; `briefing stories` calls the same 
 - `summary.py` one extractive summary per multi-article story, in the story's main language, from all its
                articles in that language, without repeating a fact, in reading order; length in sentences or
                words. Single-article stories keep `briefing.summarize` (the per-article summarizer).
-- `stage.py`   the stage itself: grouping text (translated titles and leads), grouping, one `Story` per
-               group with its headline, summary and figure sentences, then ranking; and `briefing stories`.
+- `stage.py`   the stage itself: grouping text (titles and leads, translated when the week mixes
+               languages), grouping, one `Story` per group with its headline, summary and figure sentences,
+               then ranking; and `briefing stories`.
 - `rank.py`    importance: distinct publishers (independent sources), then articles, recency within the
                period, spread across languages; ties broken by a stable key.
 

@@ -1,11 +1,13 @@
 """Grouping: the week's articles into stories (articles about the same event), across outlets and languages.
 
-Each article is seen through its English title and lead (translated when it was not in English). Two
-articles are alike by a blend of two cosines: TF-IDF over content-word stems (names, places and numbers
-that a story repeats) and MiniLM sentence embeddings (the same event told in other words, or through a
-rough machine translation). A translation loses some of the words its original shares with other
-outlets' articles, so a pair of one translated and one original article counts a little more. Items of
-different `space`s (untranslated languages) are never compared.
+Each article is seen through its title and lead in one language, its `space`: English (translated when it
+was not in English) in a week of several languages, the week's own language in a week of one. Two articles
+are alike by a blend of two cosines: TF-IDF over content-word stems (names, places and numbers that a story
+repeats) and MiniLM sentence embeddings (the same event told in other words, or through a rough machine
+translation; MiniLM was trained on English, but its word pieces carry names and cognates in French too).
+A translation loses some of the words its original shares with other outlets' articles, so a pair of one
+translated and one original article counts a little more. Items of different spaces (a language no engine
+could translate) are never compared.
 
 Scale: no n x n matrix is ever held. Similarities are computed a block of rows at a time (a fixed number
 of cells) and each article keeps only its GROUP_NEIGHBOURS most similar others: a sparse graph with at
@@ -54,7 +56,7 @@ __all__ = ["GroupInput", "embedding_text", "group", "group_with_vectors", "lead_
 
 log = get_logger(__name__)
 
-EMBED_SPACE = "en"  # the only space the sentence-embedding model reads
+EMBED_LANG = "en"  # MiniLM's training language: the only one whose plain (uncentred) cosines mean something
 
 Similarities = Callable[[int, int], np.ndarray]
 """(first row, end row) -> the dense block of similarities of those rows to every item."""
@@ -65,14 +67,15 @@ class GroupInput:
     """What grouping sees of one article."""
 
     id: str
-    title: str  # English title ("" when the article had no real headline; then the lead carries it)
-    lead: str  # English lead: the first sentences (see lead_text), translated when not English
+    title: str  # title in `space` ("" when the article had no real headline; then the lead carries it)
+    lead: str  # lead in `space`: the first sentences (see lead_text), translated when the article's is not
     date: dt.date | None
     lang: str  # the article's own language
     publisher: str | None
-    # "en" when title/lead are English (original or translated); else the article's language (no engine
-    # could translate it): only items of the same space are ever grouped together
+    # the language title and lead are in: "en" when translated (a week of several languages), else the
+    # article's own; only items of the same space are ever grouped together
     space: str
+    title_en: str = ""  # the title in English, for display ("" when there is none)
 
 
 def lead_text(text: str, lang: str) -> str:
@@ -89,16 +92,15 @@ def embedding_text(item: GroupInput) -> str:
 def group(items: Sequence[GroupInput]) -> list[list[int]]:
     """Stories as lists of positions into `items` (each ascending; stories ordered by first position).
 
-    Every item is in exactly one story; singletons allowed. Embeds the English items with MiniLM.
+    Every item is in exactly one story; singletons allowed. Embeds the items with MiniLM.
     """
-    english = [i for i, item in enumerate(items) if item.space == EMBED_SPACE]
-    vectors = embed([embedding_text(items[i]) for i in english]) if len(english) > 1 else None
+    vectors = embed([embedding_text(item) for item in items]) if len(items) > 1 else None
     return group_with_vectors(items, vectors)
 
 
 def group_with_vectors(items: Sequence[GroupInput], vectors: np.ndarray | None, *,
                        threshold: float = GROUP_THRESHOLD) -> list[list[int]]:
-    """`group` with the MiniLM vectors of `embedding_text` of the "en" items given (rows in item order), or None
+    """`group` with the MiniLM vectors of `embedding_text` of the items given (rows in item order), or None
     for TF-IDF alone; `threshold` is the least mean similarity of two groups that merge."""
     spaces: dict[str, list[int]] = {}
     for position, item in enumerate(items):
@@ -106,7 +108,10 @@ def group_with_vectors(items: Sequence[GroupInput], vectors: np.ndarray | None, 
     stories: list[list[int]] = []
     for space in sorted(spaces):
         positions = spaces[space]
-        space_vectors = vectors if space == EMBED_SPACE else None
+        if vectors is None or (language_key(space) != EMBED_LANG and len(positions) < GROUP_CENTRE_MIN_ITEMS):
+            space_vectors = None  # plain MiniLM cosines mean something in English only; centring needs numbers
+        else:
+            space_vectors = vectors if len(spaces) == 1 else vectors[positions]
         for story in _group_space([items[p] for p in positions], space_vectors, threshold):
             stories.append([positions[i] for i in story])
     return sorted(stories)
@@ -125,7 +130,7 @@ def _group_space(items: Sequence[GroupInput], vectors: np.ndarray | None, thresh
 def _similarities(items: Sequence[GroupInput], vectors: np.ndarray | None, *, centre: bool) -> Similarities:
     """Blocks of the blended similarity, never the whole n x n matrix; `centre`: the MiniLM cosine is that of
     the vectors minus their mean (computed from dot products, so no centred copy of the vectors is held)."""
-    lang = "en" if items[0].space == EMBED_SPACE else items[0].space
+    lang = items[0].space
     words = [list(content_terms(embedding_text(item), lang).elements()) for item in items]
     if any(words):
         vectorizer = TfidfVectorizer(analyzer=lambda terms: terms, sublinear_tf=True, dtype=np.float32)
@@ -137,9 +142,10 @@ def _similarities(items: Sequence[GroupInput], vectors: np.ndarray | None, *, ce
         return lambda lo, hi: (terms[lo:hi] @ transposed).toarray()
     unit = np.asarray(vectors, dtype=np.float32)
     weight = np.float32(GROUP_EMBED_WEIGHT)
-    translated = np.array([language_key(item.lang) != EMBED_SPACE for item in items])
+    translated = np.array([language_key(item.lang) != language_key(item.space) for item in items])
     boost = np.float32(GROUP_TRANSLATED_FACTOR)
     mixed = bool(translated.any() and not translated.all())
+    mute = np.array([not w for w in words])  # nothing but stop words: no evidence (two empty texts embed alike)
     mean = unit.mean(axis=0) if centre else np.zeros(unit.shape[1], dtype=np.float32)
     # (u - m).(v - m) = u.v - u.m - v.m + m.m, and |u - m| from the same terms
     along = unit @ mean
@@ -158,6 +164,9 @@ def _similarities(items: Sequence[GroupInput], vectors: np.ndarray | None, *, ce
         block += (1 - weight) * (terms[lo:hi] @ transposed).toarray()
         if mixed:
             np.multiply(block, boost, out=block, where=translated[lo:hi, None] != translated[None, :])
+        if mute.any():
+            block[mute[lo:hi]] = 0
+            block[:, mute] = 0
         return block
 
     return blend

@@ -1,8 +1,9 @@
 """The stories stage as the pipeline and `briefing stories` run it: group, then make and rank each story.
 
-1. grouping text  each article's title and lead; those not in the target language are translated (batched,
-                  cached) so that grouping compares one language; a language no engine can translate is
-                  grouped among itself
+1. grouping text  each article's title and lead; in a week of several languages those not in the target
+                  language are translated (batched, cached) so that grouping compares one language (a
+                  language no engine can translate is grouped among itself); a week of one language is
+                  compared in it, and only its titles are translated
 2. group          `group.group`, or a grouping given by the caller (`briefing stories --group-by FIELD`)
 3. stories        headline, main language, one summary from all the articles, figure sentences
 4. rank           `rank.rank`
@@ -28,6 +29,7 @@ from briefing.sentences import language_key
 from briefing.settings import (
     DEFAULT_SENTENCES,
     FIGURE_SENTENCES_MAX,
+    GROUP_ONE_LANGUAGE_MIN_ITEMS,
     STORY_BORROWED_HEADLINE_SHARE,
     TARGET_LANG,
     TITLE_MAX_CHARS,
@@ -91,7 +93,7 @@ def build_stories(articles: Sequence[Article], period: Period, options: StoryOpt
     for positions in groups:
         story = make_story([articles[i] for i in positions], options, by_id)
         for article in story.articles:
-            title_en = _english_title(article, by_id[article.id], options.target)
+            title_en = _english_title(article, by_id[article.id])
             placed[article.id] = dataclasses.replace(article, story=story.id, title_en=title_en or article.title_en)
         stories.append(dataclasses.replace(story, articles=tuple(placed[a.id] for a in story.articles)))
     # 4. rank
@@ -100,19 +102,27 @@ def build_stories(articles: Sequence[Article], period: Period, options: StoryOpt
 
 
 def grouping_inputs(articles: Sequence[Article], options: StoryOptions) -> tuple[list[grouping.GroupInput], str | None]:
-    """Each article's title and lead in the target language where an engine can translate them."""
+    """What grouping reads of each article, and the engine that translated any of it.
+
+    A week that mixes languages needs one language to compare them in: the title and lead of each article
+    not in the target language are translated where an engine can. A week of one language is grouped in
+    that language: translating its leads would be most of the week's translation time, for grouping no
+    better (GROUP_ONE_LANGUAGE_MIN_ITEMS); only its titles are translated then, for `title_en`.
+    """
     titles = ["" if a.title_derived else a.title for a in articles]
     leads = [grouping.lead_text(a.text, a.lang or "und") for a in articles]
+    languages = {language_key(a.lang or "und") for a in articles}
+    bridge = len(languages) > 1 or len(articles) < GROUP_ONE_LANGUAGE_MIN_ITEMS
     done: dict[str, list[translate.Translated] | None] = {}
     engine = None
     if options.translate:
         wanted: dict[str, list[str]] = {}
         for article, title, lead in zip(articles, titles, leads, strict=True):
             if article.lang and article.lang != options.target:
-                wanted.setdefault(article.lang, []).extend((title, lead))
+                wanted.setdefault(article.lang, []).extend((title, lead) if bridge else (title,))
         if wanted:
-            log.info("translating the titles and leads of %d article(s) for grouping",
-                     sum(len(v) // 2 for v in wanted.values()))
+            log.info("translating the titles%s of %d article(s) for grouping", " and leads" if bridge else "",
+                     sum(len(v) // (1 + bridge) for v in wanted.values()))
             done, engine = translate.translate_by_language(
                 wanted, target=options.target, engine=options.engine, glossary=options.glossary,
                 use_cache=options.use_cache, cache_path=options.cache_path,
@@ -121,19 +131,22 @@ def grouping_inputs(articles: Sequence[Article], options: StoryOptions) -> tuple
     items = []
     for article, title, lead in zip(articles, titles, leads, strict=True):
         lang = space = article.lang or "und"
+        title_en = title if language_key(lang) == language_key(options.target) else ""
         outputs = done.get(lang)
         if outputs is not None:
-            title, lead = outputs[at[lang]].text, outputs[at[lang] + 1].text
-            at[lang] += 2
-            space = options.target
+            title_en = outputs[at[lang]].text
+            if bridge:
+                title, lead = title_en, outputs[at[lang] + 1].text
+                space = options.target
+            at[lang] += 1 + bridge
         items.append(grouping.GroupInput(id=article.id, title=title, lead=lead, date=article.date, lang=lang,
-                                         publisher=article.publisher, space=space))
+                                         publisher=article.publisher, space=space, title_en=title_en))
     return items, engine
 
 
-def _english_title(article: Article, item: grouping.GroupInput, target: str) -> str:
-    """The article's headline in the target language, as grouping read it ("" when it has none there)."""
-    return item.title if item.space == target and not article.title_derived else ""
+def _english_title(article: Article, item: grouping.GroupInput) -> str:
+    """The article's headline in the target language ("" when it has none there, or none at all)."""
+    return "" if article.title_derived else item.title_en
 
 
 def make_story(members: Sequence[Article], options: StoryOptions, items: Mapping[str, grouping.GroupInput]) -> Story:
@@ -155,7 +168,7 @@ def make_story(members: Sequence[Article], options: StoryOptions, items: Mapping
     return Story(
         id=story_id([a.id for a in ordered]), articles=tuple(ordered), lang=lang, title=headline.title,
         title_derived=headline.title_derived, summary=summary,
-        title_en=_english_title(headline, item, options.target),
+        title_en=_english_title(headline, item),
         figure_sentences=tuple(dict.fromkeys(figures))[:FIGURE_SENTENCES_MAX],
         context_en=grouping.embedding_text(item) if item.space == options.target else "",
     )
