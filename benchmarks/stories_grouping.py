@@ -60,7 +60,7 @@ from briefing.ingest import ingest  # noqa: E402
 from briefing.records import Article  # noqa: E402
 from briefing.settings import GROUP_THRESHOLD  # noqa: E402
 from briefing.stories import StoryOptions  # noqa: E402
-from briefing.stories.group import GroupInput, embedding_text, group_with_vectors, lead_text  # noqa: E402
+from briefing.stories.group import GroupInput, embedding_text, group_with_vectors, lead_text, model_text  # noqa: E402
 from briefing.stories.stage import grouping_inputs  # noqa: E402
 from briefing.summarize import candidates  # noqa: E402
 
@@ -187,7 +187,7 @@ def best(results: dict[float, tuple[float, float, float]]) -> tuple[float, tuple
 
 def quality(sets: dict[str, tuple[list[GroupInput], dict[str, str]]]) -> None:
     """The quality table, then ours across thresholds."""
-    vectors = {name: embed([embedding_text(i) for i in items]) for name, (items, _) in sets.items()}
+    vectors = {name: embed([model_text(i) for i in items]) for name, (items, _) in sets.items()}
     sweeps: dict[str, dict[str, dict[float, tuple[float, float, float]]]] = {}
     for name, (items, gold) in sets.items():
         tfidf, minilm = tfidf_distances(items), vector_distances(vectors[name])

@@ -112,6 +112,13 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     return np.stack([known[t] for t in texts]).astype(np.float32, copy=False)
 
 
+def leading(text: str, tokens: int) -> str:
+    """The start of `text` that the model reads as at most `tokens` word pieces (the whole text if shorter)."""
+    encoding = _encoder().tokenizer.encode(text)
+    spans = [span for span in encoding.offsets if span != (0, 0)]  # [CLS] and [SEP] have empty spans
+    return text if len(spans) <= tokens else text[: spans[tokens - 1][1]]
+
+
 _RECENT: dict[str, np.ndarray] = {}  # the process's latest vectors, by text: a memory, not a cache on disk
 
 

@@ -61,6 +61,20 @@ def test_one_unit_float32_row_per_text_whatever_its_batch(shared_dir: Path) -> N
     assert none.shape == (0, EMBED_DIM)
 
 
+def test_leading_is_the_start_the_model_reads_as_so_many_word_pieces() -> None:
+    text = ("Le Premier ministre a inauguré à Thai Nguyen l'usine de semi-conducteurs de Samsung, qui emploiera "
+            "trois mille ingénieurs vietnamiens d'ici 2027. ") * 6
+    start = embed.leading(text, 40)
+    assert text.startswith(start) and len(start) < len(text)
+    with embed.use_cache(False):
+        cut, whole, start_vector = embed.embed([text[: len(start)], text, start])
+    assert np.array_equal(cut, start_vector) and not np.allclose(cut, whole)
+    assert embed.leading(start, 40) == start  # already short enough: kept whole
+    assert embed.leading("Hanoï", 40) == "Hanoï"
+    longer = embed.leading(text, 41)
+    assert longer.startswith(start) and len(longer) > len(start)  # one more word piece
+
+
 def test_a_rerun_reuses_every_vector_and_says_so(shared_dir: Path, tmp_path: Path,
                                                  caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch) -> None:

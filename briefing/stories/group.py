@@ -37,7 +37,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from briefing.embed import embed
+from briefing.embed import embed, leading
 from briefing.log import get_logger
 from briefing.sentences import language_key
 from briefing.settings import (
@@ -49,10 +49,11 @@ from briefing.settings import (
     GROUP_PLAIN_THRESHOLD,
     GROUP_THRESHOLD,
     GROUP_TRANSLATED_FACTOR,
+    GROUP_UNTRANSLATED_EMBED_TOKENS,
 )
 from briefing.summarize import candidates, content_terms
 
-__all__ = ["GroupInput", "embedding_text", "group", "group_with_vectors", "lead_text"]
+__all__ = ["GroupInput", "embedding_text", "group", "group_with_vectors", "lead_text", "model_text"]
 
 log = get_logger(__name__)
 
@@ -94,8 +95,16 @@ def group(items: Sequence[GroupInput]) -> list[list[int]]:
 
     Every item is in exactly one story; singletons allowed. Embeds the items with MiniLM.
     """
-    vectors = embed([embedding_text(item) for item in items]) if len(items) > 1 else None
-    return group_with_vectors(items, vectors)
+    if len(items) < 2:
+        return group_with_vectors(items, None)
+    return group_with_vectors(items, embed([model_text(item) for item in items]))
+
+
+def model_text(item: GroupInput) -> str:
+    """What MiniLM reads of an item: its `embedding_text`, cut to GROUP_UNTRANSLATED_EMBED_TOKENS word pieces
+    when it is not English."""
+    text = embedding_text(item)
+    return text if language_key(item.space) == EMBED_LANG else leading(text, GROUP_UNTRANSLATED_EMBED_TOKENS)
 
 
 def group_with_vectors(items: Sequence[GroupInput], vectors: np.ndarray | None, *,
