@@ -20,9 +20,10 @@ from click.testing import CliRunner
 
 from briefing.cli import main
 from briefing.records import Article, Period, Story
-from briefing.settings import EMAIL_MAX_BYTES
+from briefing.settings import EMAIL_MAX_BYTES, GROUP_ONE_LANGUAGE_MIN_ITEMS
+from briefing.stories import StoryOptions
 from briefing.stories import rank as ranking
-from briefing.stories.stage import best_headline, story_id
+from briefing.stories.stage import best_headline, grouping_inputs, story_id
 from tests.conftest import make_article
 
 WEEK = Period(dt.date(2025, 9, 29), dt.date(2025, 10, 5), "2025-W40")
@@ -275,6 +276,20 @@ def test_a_week_in_one_language_is_grouped_in_it_and_only_its_titles_are_transla
         assert titles_en[by_title[record["title"]]] not in ("", record["title"])
     chip_story = next(s for s in data["stories"] if sorted(s["articles"]) == chips)
     assert "Samsung" in chip_story["title_en"] and chip_story["summary_en"]
+
+
+@needs_apertium
+@pytest.mark.parametrize(("extra_lang", "translated"), [("und", False), ("en", True)])
+def test_only_a_second_known_language_makes_grouping_translate_the_leads(extra_lang: str, translated: bool) -> None:
+    french = [make_article(id=f"f{i}", title=f"Titre numéro {i}", text=f"Le navire {i} arrive. Il repart.")
+              for i in range(GROUP_ONE_LANGUAGE_MIN_ITEMS)]
+    other = make_article(id="x", title="", text="The port opens. It grows.", lang=extra_lang, title_derived=True)
+    items, engine = grouping_inputs([*french, other], StoryOptions(engine="apertium", use_cache=False))
+    assert engine == "apertium"
+    spaces = {item.space for item in items[:-1]}
+    assert spaces == ({"en"} if translated else {"fr"})
+    assert all(item.title_en and item.title_en != article.title for item, article in zip(items, french, strict=False))
+    assert all(("navire" in item.lead) != translated for item in items[:-1])  # the lead is French, or English
 
 
 def test_one_article_story_keeps_the_per_article_summary() -> None:
