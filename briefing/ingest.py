@@ -57,6 +57,7 @@ from briefing.settings import (
     SKIPPED_SHOWN,
     UTF8_MAX_BAD_SHARE,
 )
+from briefing.summarize import detect_lang
 
 log = get_logger(__name__)
 
@@ -507,12 +508,11 @@ def article_id(text: str) -> str:
 
 
 def detect_language(text: str, hint: str | None = None) -> str:
-    """ISO 639-1 code of the text's language (py3langid); the hint when the text is too short to tell."""
+    """ISO 639-1 code of the text's language (`summarize.detect_lang`); the hint when the text is too short to
+    tell."""
     if len(text) < LANG_MIN_CHARS and hint:
         return hint.lower()[:2]
-    import py3langid
-
-    return str(py3langid.classify(text[:5000])[0])
+    return detect_lang(text)
 
 
 def _find_date(cleaned: clean.Cleaned, raw: RawArticle, url: str | None, today: dt.date, label: str,
