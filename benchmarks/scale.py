@@ -1,6 +1,6 @@
 """Build cost at scale, against the previous release, in one run:
 
-    python benchmarks/scale.py [--sizes 50 500 1500] [--runs 3] [--baseline f81ff19] [--jobs N]
+    python benchmarks/scale.py [--sizes 50 500 1500] [--runs 3] [--baseline f81ff19] [--jobs N] [--english K]
 
 For each size, N French articles (../shared/eval/orangesum_valid.jsonl) are written as one JSONL source dated
 inside ISO week 2019-W23, and `briefing -v build --week 2019-W23` runs as a child process, for this checkout
@@ -9,6 +9,10 @@ and for the baseline commit (checked out beside it with `git worktree add`, run 
 - rerun: the same build again with a cache that an untimed build filled just before
 Every timed build gets a fresh output folder; one untimed build per checkout comes first (it loads the disk
 caches and, for the new code, converts the embedding model once).
+
+--english K makes each week one of two languages: K of its articles are English AG News items (title and
+description) instead of French ones, so grouping translates every French lead (a week of one language is
+grouped untranslated).
 
 Reported per build: wall seconds, CPU seconds (user+sys of the child and the processes it waited for:
 apertium, pool workers), peak memory (ru_maxrss of the child), and wall seconds per stage from the
@@ -21,6 +25,7 @@ over the baseline, and each rerun over its own cold build. Works on any commit w
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import re
@@ -35,6 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "orangesum_valid.jsonl"
+ENGLISH_DATA = ROOT.parent / "shared" / "eval" / "agnews_dev.csv"
 WEEK, MONDAY_DAY = "2019-W23", 3  # 2019-06-03 .. 2019-06-09
 # (stage, pattern of the log line where it starts); "ingest" starts with the process
 STAGE_STARTS = (
@@ -55,15 +61,21 @@ class Run:
     stages: dict[str, float] = field(default_factory=dict)
 
 
-def write_week(data: Path, count: int, path: Path) -> None:
+def write_week(data: Path, count: int, path: Path, english: int = 0) -> None:
     with data.open(encoding="utf-8") as handle:
-        rows = [json.loads(line) for _, line in zip(range(count), handle, strict=False)]
-    if len(rows) < count:
+        rows = [json.loads(line) for _, line in zip(range(count - english), handle, strict=False)]
+    if len(rows) < count - english:
         raise SystemExit(f"{data} has only {len(rows)} articles")
+    records = [{"title": row["title"], "text": row["article"], "lang": "fr", "url": f"https://example.org/{row['id']}"}
+               for row in rows]
+    if english:
+        with ENGLISH_DATA.open(encoding="utf-8", newline="") as handle:
+            items = list(csv.DictReader(handle))[:english]
+        records += [{"title": item["title"], "text": item["description"], "lang": "en",
+                     "url": f"https://example.com/{i}"} for i, item in enumerate(items)]
     with path.open("w", encoding="utf-8") as out:
-        for i, row in enumerate(rows):
-            record = {"title": row["title"], "text": row["article"], "lang": "fr",
-                      "date": f"2019-06-{MONDAY_DAY + i % 7:02d}", "url": f"https://example.org/{row['id']}"}
+        for i, record in enumerate(records):
+            record["date"] = f"2019-06-{MONDAY_DAY + i % 7:02d}"
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
@@ -137,6 +149,8 @@ def main() -> None:
     parser.add_argument("--baseline-dir", type=Path, default=Path(tempfile.gettempdir()) / "briefing-baseline",
                         help="where the baseline commit is checked out")
     parser.add_argument("--jobs", type=int, default=None, help="--jobs for this checkout (default: its own)")
+    parser.add_argument("--english", type=int, default=0,
+                        help="English AG News items in place of as many French articles (a week of two languages)")
     parser.add_argument("--baseline-cold-only", action="store_true",
                         help="skip the baseline's cached reruns (they only show it had no embedding cache)")
     args = parser.parse_args()
@@ -154,7 +168,7 @@ def main() -> None:
             run_build(code, warm, tmp / "out", tmp / f"cache-{name}" / "warm", cached=True, jobs=jobs)
             for size in args.sizes:
                 source = tmp / f"week-{size}.jsonl"
-                write_week(args.data, size, source)
+                write_week(args.data, size, source, args.english)
                 cache = tmp / f"cache-{name}" / str(size)
                 cold = [run_build(code, source, tmp / f"out-{name}-{size}-c{i}", cache, cached=False, jobs=jobs)
                         for i in range(args.runs)]
@@ -169,7 +183,8 @@ def main() -> None:
     stages = ["ingest", "select", "summarize", "stories", "translate", "themes", "render"]
     seen = [s for s in stages if any(s in r.stages for r in results.values())]
     cores = len(os.sched_getaffinity(0))
-    print(f"briefing build, {WEEK} of OrangeSum articles, {cores} cores, medians of {args.runs}; "
+    mix = f" ({args.english} of them English AG News items)" if args.english else ""
+    print(f"briefing build, {WEEK} of OrangeSum articles{mix}, {cores} cores, medians of {args.runs}; "
           f"base = {args.baseline}, new = this checkout")
     header = ["articles", "code", "build", "wall s", "CPU s", "peak MB", *[f"{s} s" for s in seen],
               "CPU new/base", "rerun/cold CPU"]
