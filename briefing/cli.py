@@ -163,7 +163,8 @@ _TRANSLATION_OPTIONS = [
                  help="Translation engine: argos when a model for the pair is installed, else apertium."),
     click.option("--glossary", type=click.Path(dir_okay=False, path_type=Path), default=None,
                  help="Glossary TOML (source term = \"English term\") applied on top of the shipped one."),
-    click.option("--no-cache", is_flag=True, help="Do not read or write the translation and embedding caches."),
+    click.option("--no-cache", is_flag=True,
+                 help="Do not read or write the caches (translations, embeddings, files read)."),
     click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
                  help="Translation cache file (default: $XDG_CACHE_HOME/briefing/translations.sqlite); "
                  "embeddings are cached beside it."),

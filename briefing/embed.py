@@ -43,7 +43,7 @@ from briefing.settings import (
     EMBED_THREADS,
     EMBEDDING_CACHE_FILE,
 )
-from briefing.sqlite_cache import cache_folder
+from briefing.sqlite_cache import beside, cache_folder
 
 log = get_logger(__name__)
 
@@ -71,8 +71,7 @@ _CACHE_PATH: ContextVar[Path | None] = ContextVar("embedding_cache_path", defaul
 @contextlib.contextmanager
 def use_cache(enabled: bool, translation_cache: Path | None = None) -> Iterator[None]:
     """Inside this block, embed() reads and writes the cache beside `translation_cache` (or none at all)."""
-    folder = translation_cache.parent if translation_cache is not None else cache_folder()
-    token = _CACHE_PATH.set(folder / EMBEDDING_CACHE_FILE if enabled else None)
+    token = _CACHE_PATH.set(beside(translation_cache, EMBEDDING_CACHE_FILE) if enabled else None)
     try:
         yield
     finally:

@@ -57,6 +57,7 @@ from briefing.settings import (
     SKIPPED_SHOWN,
     UTF8_MAX_BAD_SHARE,
 )
+from briefing.source_cache import SourceCache, source_key
 from briefing.summarize import detect_lang
 
 log = get_logger(__name__)
@@ -897,14 +898,16 @@ def merge_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[M
 
 def ingest(sources: Sequence[str], *, today: dt.date | None = None, max_bytes: int = MAX_FILE_BYTES,
            fetch_deadline_s: float = HTTP_DEADLINE_S, output_dir: Path | None = None,
-           executor: Executor | None = None) -> IngestResult:
+           executor: Executor | None = None, cache_path: Path | None = None) -> IngestResult:
     """Read, clean and de-duplicate every article the sources hold (files, folders, globs, URLs).
 
     Files briefing wrote to `output_dir` (a build's --out) are skipped, not read back as articles.
     Each URL's whole download must end within `fetch_deadline_s` seconds, else it is skipped.
     A source that gives no article becomes a `Skipped` with a one-line reason; nothing raises for one
     bad file. Articles without a date are reported in `warnings`. With an executor, sources (or the
-    records of a single source) are read and cleaned on its workers; the result is the same.
+    records of a single source) are read and cleaned on its workers; the result is the same. With
+    `cache_path`, a local file whose bytes were read before (same name, run date and code) is taken from
+    that source cache instead (source_cache.py).
     """
     today = today or dt.date.today()
     articles: list[Article] = []
@@ -912,17 +915,28 @@ def ingest(sources: Sequence[str], *, today: dt.date | None = None, max_bytes: i
     warnings: list[str] = []
     found = list(expand_sources(sources, output_dir=output_dir))
     readable = [(name, path) for name, path, problem in found if not problem]
-    load = functools.partial(_load_one, max_bytes=max_bytes, today=today, deadline_s=fetch_deadline_s)
-    if len(readable) == 1:  # one file or feed: its records are what can run in parallel
-        loaded = [load(readable[0], executor=executor)]
-    else:
-        loaded = parallel.run_all(executor, load, readable, stage="read")
-    results = iter(loaded)
-    for name, _path, problem in found:
+    cache = SourceCache(cache_path) if cache_path is not None else None
+    try:
+        keys = _source_keys(readable, today, max_bytes) if cache is not None else {}
+        reused = cache.get_many(list(keys.values())) if cache is not None else {}
+        todo = [source for source in readable if keys.get(source) not in reused]
+        load = functools.partial(_load_one, max_bytes=max_bytes, today=today, deadline_s=fetch_deadline_s)
+        if len(todo) == 1:  # one file or feed: its records are what can run in parallel
+            loaded = [load(todo[0], executor=executor)]
+        else:
+            loaded = parallel.run_all(executor, load, todo, stage="read")
+        results = dict(zip(todo, loaded, strict=True))
+        if cache is not None:
+            cache.put_many((keys[source], results[source]) for source in todo if source in keys)
+            log.info("sources: %d file(s) reused from the cache, %d read", len(readable) - len(todo), len(todo))
+    finally:
+        if cache is not None:
+            cache.close()
+    for name, path, problem in found:
         if problem:
             skipped.append(Skipped(shown_name(name), problem))
             continue
-        read, notes, reason = next(results)
+        read, notes, reason = results.get((name, path)) or reused[keys[(name, path)]]
         if reason is not None:
             skipped.append(Skipped(shown_name(name), reason))
         articles.extend(read)
@@ -931,6 +945,22 @@ def ingest(sources: Sequence[str], *, today: dt.date | None = None, max_bytes: i
     warnings.extend(f"{a.path}: no date found" for a in kept if a.date is None)
     log.info("ingest: %d article(s), %d skipped, %d duplicate(s) merged", len(kept), len(skipped), len(merged))
     return IngestResult(tuple(kept), tuple(skipped), tuple(merged), tuple(warnings))
+
+
+def _source_keys(sources: Sequence[tuple[str, Path | None]], today: dt.date,
+                 max_bytes: int) -> dict[tuple[str, Path | None], str]:
+    """The source-cache key of each local file that can be read (URLs and unreadable files get none)."""
+    keys: dict[tuple[str, Path | None], str] = {}
+    for name, path in sources:
+        if path is None:
+            continue
+        try:
+            if path.stat().st_size > max_bytes:
+                continue
+            keys[(name, path)] = source_key(path.read_bytes(), shown_name(name), today, max_bytes)
+        except OSError:
+            continue  # reading it again reports why
+    return keys
 
 
 def skipped_summary(skipped: Sequence[Skipped]) -> str:

@@ -24,7 +24,8 @@ from briefing import embed, figures, ingest, parallel, render, stories, summariz
 from briefing.errors import BadWeek, NoArticles
 from briefing.log import get_logger
 from briefing.records import Article, Briefing, BuildReport, Period
-from briefing.settings import BuildOptions
+from briefing.settings import SOURCE_CACHE_FILE, BuildOptions
+from briefing.sqlite_cache import beside
 
 log = get_logger(__name__)
 
@@ -86,8 +87,9 @@ def _build(options: BuildOptions, executor: Executor | None) -> BuildReport:
         themes.load_themes(options.themes_file)  # and a bad --themes file
 
     # 1. ingest
+    sources_cache = beside(options.cache_path, SOURCE_CACHE_FILE) if options.use_cache else None
     result = ingest.ingest(options.sources, today=today, fetch_deadline_s=options.fetch_deadline_s,
-                           output_dir=options.out_dir, executor=executor)
+                           output_dir=options.out_dir, executor=executor, cache_path=sources_cache)
     if not result.articles:
         reasons = ingest.skipped_summary(result.skipped) if result.skipped else "no files matched"
         raise NoArticles(f"no usable article found in {', '.join(options.sources)} ({reasons})")

@@ -171,6 +171,7 @@ EMBED_MEMORY_TEXTS = 20_000  # vectors a run keeps in memory (~30 MB): themes re
 EMBED_FLOAT_LAYERS = 3
 EMBED_MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length (sentence_bert_config.json): longer texts are cut
 EMBED_DIM = 384  # all-MiniLM-L6-v2's vector size
+SOURCE_CACHE_FILE = "sources.sqlite"  # beside it too: a rerun reads no unchanged file twice (source_cache.py)
 EMBEDDING_CACHE_FILE = "embeddings.sqlite"  # beside the translation cache: reruns embed nothing, `rm` is safe
 THEME_SEED = 0  # k-means seeds: auto themes are the same on every run
 OTHER_THEME = "Other"  # the section for articles no theme fits, and for merged tiny themes; always last

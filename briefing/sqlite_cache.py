@@ -31,6 +31,11 @@ def cache_folder() -> Path:
     return Path(base) / "briefing"
 
 
+def beside(translation_cache: Path | None, name: str) -> Path:
+    """The file `name` in the translation cache's folder (the default cache folder when none is given)."""
+    return (translation_cache.parent if translation_cache is not None else cache_folder()) / name
+
+
 class SqliteCache(Generic[Value]):
     """A table of (key, value, digest) rows in one SQLite file; `what` names the cache in warnings."""
 
