@@ -60,6 +60,14 @@ def language_key(lang: str) -> str:
     return lang.strip().lower().replace("_", "-").split("-")[0]
 
 
+_UNKNOWN_LANGUAGES = frozenset({"", "und", "unknown", "mul", "zxx"})  # none, undetermined, several, no language
+
+
+def known_language(lang: str) -> bool:
+    """Whether `lang` names one language (not "", "und", "mul"...), whatever its case or region subtag."""
+    return language_key(lang) not in _UNKNOWN_LANGUAGES
+
+
 @cache
 def abbreviations(lang: str) -> frozenset[str]:
     """Words that a period follows without ending the sentence, for `lang` (others: French and English)."""

@@ -302,6 +302,15 @@ def test_records_missing_field_names_the_record() -> None:
                                title_field=None))
 
 
+def test_a_detected_or_stated_language_is_known_unless_it_names_none_or_several() -> None:
+    from briefing.sentences import known_language
+    from briefing.summarize import detect_lang
+
+    assert known_language("fr") and known_language("fr-FR") and known_language("EN_us")
+    assert not known_language(detect_lang("12 345 — 678"))
+    assert not any(known_language(code) for code in ("", "  ", "und", "UND", "mul", "zxx", "unknown"))
+
+
 def test_auto_language_detects_when_the_record_has_none() -> None:
     from briefing.summarize import detect_lang
 

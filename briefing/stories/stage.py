@@ -25,7 +25,7 @@ from briefing.clean import derive_title
 from briefing.errors import BadInput
 from briefing.log import get_logger
 from briefing.records import Article, Period, Story
-from briefing.sentences import language_key
+from briefing.sentences import known_language, language_key
 from briefing.settings import (
     DEFAULT_SENTENCES,
     FIGURE_SENTENCES_MAX,
@@ -112,14 +112,14 @@ def grouping_inputs(articles: Sequence[Article], options: StoryOptions) -> tuple
     titles = ["" if a.title_derived else a.title for a in articles]
     leads = [grouping.lead_text(a.text, a.lang or "und") for a in articles]
     # an article of unknown language cannot be translated: it does not make a week one of several languages
-    languages = {language_key(a.lang) for a in articles if a.lang and language_key(a.lang) != "und"}
+    languages = {language_key(a.lang) for a in articles if known_language(a.lang)}
     bridge = len(languages) > 1 or len(articles) < GROUP_ONE_LANGUAGE_MIN_ITEMS
     done: dict[str, list[translate.Translated] | None] = {}
     engine = None
     if options.translate:
         wanted: dict[str, list[str]] = {}
         for article, title, lead in zip(articles, titles, leads, strict=True):
-            if article.lang and article.lang != options.target and language_key(article.lang) != "und":
+            if article.lang != options.target and known_language(article.lang):
                 wanted.setdefault(article.lang, []).extend((title, lead) if bridge else (title,))
         if wanted:
             log.info("translating the titles%s of %d article(s) for grouping", " and leads" if bridge else "",

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from briefing import summarize as article_summary
 from briefing.errors import SummarizeError
-from briefing.sentences import language_key
+from briefing.sentences import known_language, language_key
 from briefing.settings import (
     DEFAULT_SENTENCES,
     STEM_PREFIX,
@@ -52,7 +52,6 @@ from briefing.settings import (
 __all__ = ["StoryDoc", "main_language", "summarize_story"]
 
 _WORD = re.compile(r"\w+")
-_UNKNOWN_LANGS = frozenset({"", "und", "unknown", "mul", "zxx"})
 _DATELINE = re.compile(STORY_DATELINE_PATTERN)
 
 
@@ -97,7 +96,7 @@ def main_language(docs: Sequence[StoryDoc]) -> str:
         size[key] += len(doc.text)
     if not count:
         return "und"
-    return min(count, key=lambda key: (key in _UNKNOWN_LANGS, -count[key], -size[key], key))
+    return min(count, key=lambda key: (not known_language(key), -count[key], -size[key], key))
 
 
 # --- entry point ------------------------------------------------------------------------------
