@@ -5,7 +5,7 @@
 A real aiosmtpd server on 127.0.0.1 receives the mail. Each run uses a fresh output folder:
 
 - build         pipeline.build alone: the baseline
-- email, cold   deliver(): build, compose, send over SMTP, write the ledger
+- email, cold   pipeline.email(): build, compose, send over SMTP, write the ledger
 - email, retry  the same inputs to another recipient list (as a cron retry after a refused login):
                 the digest is reused, only compose + send + ledger remain
 - email, again  the same command once more: the ledger says it was sent; nothing goes out
@@ -33,8 +33,10 @@ from aiosmtpd.controller import Controller
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from briefing import deliver, pipeline  # noqa: E402
-from briefing.settings import BuildOptions, MailOptions  # noqa: E402
+from briefing import pipeline  # noqa: E402
+from briefing.deliver.addresses import parse_address, parse_recipients  # noqa: E402
+from briefing.deliver.compose import compose, load_digest  # noqa: E402
+from briefing.options import BuildOptions, MailOptions  # noqa: E402
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -74,17 +76,17 @@ def one_run(sources: tuple[str, ...], translate: bool, port: int) -> dict[str, f
                            smtp_host="127.0.0.1", smtp_port=port, security="plain")
         options = dataclasses.replace(base, out_dir=out / "email")
         times = {"build": timed(lambda: pipeline.build(base))[0]}
-        times["email, cold"], cold = timed(lambda: deliver.deliver(options, mail))
+        times["email, cold"], cold = timed(lambda: pipeline.email(options, mail))
         assert cold.status == "sent", cold.message
         other = dataclasses.replace(mail, recipients=("boss@example.org",))
-        times["email, retry"], retry = timed(lambda: deliver.deliver(options, other))
+        times["email, retry"], retry = timed(lambda: pipeline.email(options, other))
         assert retry.status == "sent", retry.message
-        times["email, again"], again = timed(lambda: deliver.deliver(options, mail))
+        times["email, again"], again = timed(lambda: pipeline.email(options, mail))
         assert again.status in ("already-sent", "empty"), again.message
-        digest = deliver.load_digest(cold.report.outputs, title=options.title)
-        sender, recipients = deliver.parse_address(mail.sender or "", "--from"), deliver.parse_recipients(
+        digest = load_digest(cold.report.outputs, title=options.title)
+        sender, recipients = parse_address(mail.sender or "", "--from"), parse_recipients(
             mail.recipients)
-        times["compose"] = timed(lambda: deliver.compose(digest, sender=sender, recipients=recipients,
+        times["compose"] = timed(lambda: compose(digest, sender=sender, recipients=recipients,
                                                          attach_pdf=True))[0]
         return times
 

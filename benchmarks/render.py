@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from briefing.records import Article, Briefing, Period, Section, Story  # noqa: E402
 from briefing.render import render  # noqa: E402
-from briefing.settings import EMAIL_MAX_BYTES  # noqa: E402
+from briefing.render.settings import EMAIL_MAX_BYTES  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "orangesum_valid.jsonl"
 THEMES = ("Politics", "Economy", "Society", "World", "Technology", "Other")

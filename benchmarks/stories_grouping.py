@@ -58,11 +58,11 @@ sys.path.insert(0, str(ROOT))
 from briefing.embed import embed  # noqa: E402
 from briefing.ingest import ingest  # noqa: E402
 from briefing.records import Article  # noqa: E402
-from briefing.settings import GROUP_THRESHOLD  # noqa: E402
 from briefing.stories import StoryOptions  # noqa: E402
 from briefing.stories.group import GroupInput, embedding_text, group_with_vectors, lead_text, model_text  # noqa: E402
+from briefing.stories.settings import GROUP_THRESHOLD  # noqa: E402
 from briefing.stories.stage import grouping_inputs  # noqa: E402
-from briefing.summarize import candidates  # noqa: E402
+from briefing.summarize.candidates import candidates  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 sys.path.insert(0, str(EVAL / "stories"))

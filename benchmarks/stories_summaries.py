@@ -29,9 +29,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 
-from briefing.dates import dates_in_text
+from briefing.ingest.dates import dates_in_text
 from briefing.stories.summary import StoryDoc, summarize_story
-from briefing.summarize import candidates
+from briefing.summarize.candidates import candidates
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "stories"

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from rouge_score import rouge_scorer
 
-from briefing.summarize import split_sentences, summarize
+from briefing.summarize import summarize
+from briefing.text import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "orangesum_valid.jsonl"

@@ -7,8 +7,8 @@ Rows:
 - TF-IDF + k-means (k=4)                      classic vectors, no model
 - MiniLM + k-means (k=4)                      the same embeddings as ours, plain k-means
 - MiniLM zero-shot                            nearest one-line description (benchmarks/agnews_themes.toml)
-- ours, taxonomy (agnews_themes.toml)         briefing.themes.assign_taxonomy
-- ours, auto --k 4 / ours, auto (k chosen)    briefing.themes.assign_auto
+- ours, taxonomy (agnews_themes.toml)         briefing.themes.taxonomy.assign_taxonomy
+- ours, auto --k 4 / ours, auto (k chosen)    briefing.themes.discover.assign_auto
 Accuracy only for taxonomy rows ("Other" counts as wrong); NMI and ARI from scikit-learn for every row.
 Speed: the model is loaded once (as in a run); embedding the texts once with MiniLM is the baseline time,
 median of --repeat runs; each MiniLM row costs that embedding plus its own work (median of --repeat runs),
@@ -43,6 +43,8 @@ sys.path.insert(0, str(ROOT))
 
 from briefing import themes  # noqa: E402
 from briefing.embed import embed, use_cache  # noqa: E402
+from briefing.themes.discover import assign_auto  # noqa: E402
+from briefing.themes.taxonomy import assign_taxonomy  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "agnews_dev.csv"
 THEMES_FILE = ROOT / "benchmarks" / "agnews_themes.toml"
@@ -113,9 +115,9 @@ def stability(
     by_size: dict[str, list[tuple[float, ...]]] = {}
     for name, rows in subsets(len(texts), count):
         part_texts, part_labels, part_vectors = [texts[i] for i in rows], [labels[i] for i in rows], vectors[rows]
-        taxonomy_themes = themes.assign_taxonomy(part_texts, taxonomy, vectors=part_vectors).themes
-        auto_k4 = themes.assign_auto(part_texts, 4, vectors=part_vectors).themes
-        auto = themes.assign_auto(part_texts, None, vectors=part_vectors).themes
+        taxonomy_themes = assign_taxonomy(part_texts, taxonomy, vectors=part_vectors).themes
+        auto_k4 = assign_auto(part_texts, 4, vectors=part_vectors).themes
+        auto = assign_auto(part_texts, None, vectors=part_vectors).themes
         scores = (
             normalized_mutual_info_score(part_labels, minilm_kmeans(part_vectors)),
             accuracy_score(part_labels, [names[i] for i in zero_shot(part_vectors, descriptions)]),
@@ -157,12 +159,12 @@ def main() -> None:
     descriptions = [t.description or t.name for t in taxonomy]
     predicted, seconds = timed(lambda: zero_shot(vectors, descriptions), args.repeat)
     rows.append(("MiniLM zero-shot", [names[i] for i in predicted], embed_time + seconds, True))
-    result, seconds = timed(lambda: themes.assign_taxonomy(texts, taxonomy, vectors=vectors), args.repeat)
+    result, seconds = timed(lambda: assign_taxonomy(texts, taxonomy, vectors=vectors), args.repeat)
     rows.append(("ours, taxonomy", list(result.themes), embed_time + seconds, True))
-    result, seconds = timed(lambda: themes.assign_auto(texts, 4, vectors=vectors), args.repeat)
+    result, seconds = timed(lambda: assign_auto(texts, 4, vectors=vectors), args.repeat)
     rows.append(("ours, auto --k 4", list(result.themes), embed_time + seconds, False))
     auto_labels = sorted(result.keywords)
-    result, seconds = timed(lambda: themes.assign_auto(texts, None, vectors=vectors), args.repeat)
+    result, seconds = timed(lambda: assign_auto(texts, None, vectors=vectors), args.repeat)
     rows.append((f"ours, auto (k={len(result.keywords)} chosen)", list(result.themes), embed_time + seconds, False))
 
     print(f"AG News: {len(texts)} items from {args.data.name}; embedding once: {embed_time:.1f} s "

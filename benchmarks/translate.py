@@ -98,7 +98,8 @@ def cache_runs(lines: list[str], work: Path) -> tuple[float, float, int, int]:
 def argos_runs(lines: list[str], repeat: int, work: Path) -> tuple[float, float]:
     """Median seconds of one batched call and of one call per line (newstest: one sentence a line)."""
     sys.path.insert(0, str(ROOT))
-    from briefing.translate import install_model_file, open_translator
+    from briefing.translate import open_translator
+    from briefing.translate.argos import install_model_file
     from tests.tiny_argos import build_package
 
     install_model_file(build_package(work / "argos-build"))

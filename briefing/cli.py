@@ -18,9 +18,19 @@ import click
 
 from briefing import __version__
 from briefing.errors import BadInput, BriefingError
-from briefing.settings import HTTP_DEADLINE_S
+from briefing.options import (
+    DEFAULT_FETCH_DEADLINE_S,
+    DEFAULT_MAX_FILE_BYTES,
+    DEFAULT_MAX_STORIES,
+    DEFAULT_OUT_DIR,
+    DEFAULT_PAPER,
+    DEFAULT_SENTENCES,
+    DEFAULT_TITLE,
+    DEFAULT_TOP_STORIES,
+    PAPER_SIZES,
+)
 from briefing.summarize import SUMMARIZERS
-from briefing.translate import ENGINES
+from briefing.translate import ENGINE_CHOICES
 
 EXIT_OK, EXIT_SOME_SKIPPED, EXIT_NOTHING = 0, 1, 2
 
@@ -48,7 +58,7 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 
 def _setup_progress(ctx: click.Context, quiet: bool) -> None:
     """Bars per stage on a terminal; elsewhere (cron, CI, pipes) the library's plain progress lines."""
-    from briefing import progress
+    from briefing.runtime import progress
 
     if quiet or not sys.stderr.isatty():
         progress.use(progress.LogLines())
@@ -159,7 +169,7 @@ def _check_config_values(default_map: dict[str, dict[str, Any]], where: Path) ->
 
 # The translation options `build`, `email` and `translate` share.
 _TRANSLATION_OPTIONS = [
-    click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
+    click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True,
                  help="Translation engine: argos when a model for the pair is installed, else apertium."),
     click.option("--glossary", type=click.Path(dir_okay=False, path_type=Path), default=None,
                  help="Glossary TOML (source term = \"English term\") applied on top of the shipped one."),
@@ -172,8 +182,8 @@ _TRANSLATION_OPTIONS = [
 
 
 _FETCH_DEADLINE_OPTION = click.option(
-    "--fetch-deadline", "fetch_deadline_s", type=click.FloatRange(min=0.1), default=HTTP_DEADLINE_S, show_default=True,
-    metavar="SECONDS", help="Give up on a URL source whose whole download takes longer than this.")
+    "--fetch-deadline", "fetch_deadline_s", type=click.FloatRange(min=0.1), default=DEFAULT_FETCH_DEADLINE_S,
+    show_default=True, metavar="SECONDS", help="Give up on a URL source whose whole download takes longer than this.")
 
 _JOBS_OPTION = click.option(
     "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
@@ -182,7 +192,7 @@ _JOBS_OPTION = click.option(
 
 
 def _jobs(value: int | None) -> int:
-    from briefing.parallel import default_jobs
+    from briefing.runtime.parallel import default_jobs
 
     return value if value is not None else default_jobs()
 
@@ -204,19 +214,19 @@ def build_options(func: Any) -> Any:
     options = [
         click.argument("sources", nargs=-1),
         click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-                     default="out", show_default=True, help="Folder for the generated files."),
+                     default=str(DEFAULT_OUT_DIR), show_default=True, help="Folder for the generated files."),
         click.option("--week", default=None, metavar="YYYY-Www|last|this",
                      help="Keep only articles dated in this ISO week ('last' = the last complete week)."),
         click.option("--no-translate", is_flag=True, help="Keep the original language (the cover says so)."),
-        click.option("--sentences", type=click.IntRange(1, 20), default=3, show_default=True,
+        click.option("--sentences", type=click.IntRange(1, 20), default=DEFAULT_SENTENCES, show_default=True,
                      help="Summary length in sentences."),
         click.option("--words", type=click.IntRange(10, 1000), default=None,
                      help="Summary length in words instead (sentences are added until it has this many)."),
         click.option("--method", type=click.Choice(sorted(SUMMARIZERS)), default="default",
                      show_default=True, help="Summarizer of single articles."),
-        click.option("--top", type=click.IntRange(1, 100), default=10, show_default=True,
+        click.option("--top", type=click.IntRange(1, 100), default=DEFAULT_TOP_STORIES, show_default=True,
                      help="Stories on the 'Top stories' pages."),
-        click.option("--max-stories", type=click.IntRange(1, 1000), default=40, show_default=True,
+        click.option("--max-stories", type=click.IntRange(1, 1000), default=DEFAULT_MAX_STORIES, show_default=True,
                      help="Stories shown in full, top ones included; the rest are listed one line each."),
         click.option("--themes", "themes_file", type=click.Path(dir_okay=False, path_type=Path),
                      default=None, help="Themes file (TOML, [[theme]] name/description/keywords); "
@@ -226,8 +236,8 @@ def build_options(func: Any) -> Any:
         *_TRANSLATION_OPTIONS,
         click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
                      default=None, help="Folder of your own templates (same names as templates/)."),
-        click.option("--title", default="Weekly briefing", show_default=True, help="Briefing title."),
-        click.option("--paper", type=click.Choice(["A4", "Letter"]), default="A4", show_default=True,
+        click.option("--title", default=DEFAULT_TITLE, show_default=True, help="Briefing title."),
+        click.option("--paper", type=click.Choice(PAPER_SIZES), default=DEFAULT_PAPER, show_default=True,
                      help="PDF page size."),
         click.option("--bilingual", is_flag=True, help="Show the original-language summary under each article."),
         click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -242,7 +252,7 @@ def build_options(func: Any) -> Any:
 
 def _build_settings(kwargs: dict[str, Any]) -> Any:
     """The one adapter from click's keyword arguments to the library's BuildOptions."""
-    from briefing.settings import DEFAULT_SOURCES, BuildOptions
+    from briefing.options import DEFAULT_SOURCES, BuildOptions
 
     today = kwargs.pop("today", None)
     return BuildOptions(
@@ -321,7 +331,8 @@ def build(**kwargs: Any) -> None:
 @click.option("--jsonl", is_flag=True, help="One JSON object per article on stdout (the stage contract).")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Run date: no article may be dated after it (default: today).")
-@click.option("--max-size", "max_mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
+@click.option("--max-size", "max_mb", type=click.FloatRange(min=0.001), default=DEFAULT_MAX_FILE_BYTES / 2**20,
+              show_default=True,
               help="Skip files larger than this many MB.")
 @_FETCH_DEADLINE_OPTION
 @_JOBS_OPTION
@@ -337,8 +348,8 @@ def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, fet
     1 some skipped, 2 nothing usable found.
     """
     from briefing import ingest as ingest_mod
-    from briefing import parallel
-    from briefing.settings import DEFAULT_SOURCES
+    from briefing.options import DEFAULT_SOURCES
+    from briefing.runtime import parallel
 
     try:
         with parallel.pool(_jobs(jobs)) as executor:
@@ -354,7 +365,7 @@ def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, fet
     _end_progress()
     for article in result.articles:
         if jsonl:
-            click.echo(json.dumps(ingest_mod.contract_json(article), ensure_ascii=False))
+            click.echo(json.dumps(article.contract_json(), ensure_ascii=False))
         else:
             date = article.date.isoformat() if article.date else "no date"
             click.echo(f"{article.id}  {date}  {article.lang}  {article.title}")
@@ -380,7 +391,7 @@ def _input_option(func: Any) -> Any:
 @click.option("--field", default="text", show_default=True, help="The field holding the text.")
 @click.option("--lang", default="auto", show_default=True,
               help="Language of the texts ('auto': each record's 'lang' field, else detected).")
-@click.option("--sentences", type=click.IntRange(1, 100), default=3, show_default=True,
+@click.option("--sentences", type=click.IntRange(1, 100), default=DEFAULT_SENTENCES, show_default=True,
               help="Summary length in sentences.")
 @click.option("--method", type=click.Choice(sorted(SUMMARIZERS)), default="default", show_default=True,
               help="Ranker: 'default' (= centroid: article centroid, title and position, no repeats) or 'lead'.")
@@ -410,7 +421,7 @@ def summarize(input_file: IO[str], field: str, lang: str, sentences: int, method
               help="Group on the original texts: each language is then grouped among itself.")
 @click.option("--group-by", default=None, metavar="FIELD",
               help="Take each record's story from this field instead of discovering the stories.")
-@click.option("--sentences", type=click.IntRange(1, 100), default=3, show_default=True,
+@click.option("--sentences", type=click.IntRange(1, 100), default=DEFAULT_SENTENCES, show_default=True,
               help="Summary length in sentences.")
 @click.option("--words", type=click.IntRange(10, 2000), default=None,
               help="Summary length in words instead (sentences are added until it has this many).")
@@ -508,25 +519,24 @@ def models() -> None:
 @click.option("--available", is_flag=True, help="Also list packages in the Argos index (needs internet).")
 def models_list(available: bool) -> None:
     """List installed Argos models and the apertium pairs, pivots included (with --available, the Argos index)."""
-    from briefing import apertium_engine
-    from briefing import translate as translate_mod
+    from briefing.translate import apertium, argos
 
     try:
-        installed = translate_mod.installed_models()
+        installed = argos.installed_models()
         for info in installed:
             click.echo(f"{info.source}->{info.target}  {info.version}  installed  {info.name}")
         if not installed:
             click.echo("no Argos model installed (apertium is used where its modes exist)")
-        modes = apertium_engine.installed_modes()
-        pairs = apertium_engine.usable_pairs()
+        modes = apertium.installed_modes()
+        pairs = apertium.usable_pairs()
         if modes:
             click.echo(f"apertium modes: {', '.join(sorted(modes))}")
         for pair in pairs:
             click.echo(f"{pair.source}->{pair.target}  apertium  {' | '.join(pair.chain)}")
         if not pairs:
-            click.echo(f"no apertium pair installed; for fr->en: {apertium_engine.install_hint('fr', 'en')}")
+            click.echo(f"no apertium pair installed; for fr->en: {apertium.install_hint('fr', 'en')}")
         if available:
-            for info in translate_mod.available_models():
+            for info in argos.available_models():
                 click.echo(f"{info.source}->{info.target}  {info.version}  available  {info.name}")
     except BriefingError as exc:
         raise _fail(exc) from None
@@ -539,16 +549,16 @@ def models_list(available: bool) -> None:
               default=None, help="Install from a local .argosmodel file (offline).")
 def models_install(source: str | None, target: str | None, model_file: Path | None) -> None:
     """Install the Argos model SOURCE TARGET from the index, or one from --file."""
-    from briefing import translate as translate_mod
+    from briefing.translate import argos
 
     if model_file is None and not (source and target):
         raise click.UsageError("give SOURCE TARGET (e.g. 'fr en') or --file PATH.argosmodel")
     try:
         if model_file is not None:
-            info = translate_mod.install_model_file(model_file)
+            info = argos.install_model_file(model_file)
         else:
             assert source and target
-            info = translate_mod.install_model(source, target)
+            info = argos.install_model(source, target)
     except BriefingError as exc:
         raise _fail(exc) from None
     click.echo(f"installed {info.source}->{info.target} {info.version} ({info.name})")
@@ -559,7 +569,7 @@ def models_install(source: str | None, target: str | None, model_file: Path | No
 
 def _mail_settings(kwargs: dict[str, Any], username: str | None, password: str | None) -> Any:
     """The adapter from the email command's own options (what `_build_settings` left) to MailOptions."""
-    from briefing.settings import MailOptions
+    from briefing.options import MailOptions
 
     return MailOptions(
         recipients=tuple(kwargs.pop("to")),
@@ -578,7 +588,8 @@ def _mail_settings(kwargs: dict[str, Any], username: str | None, password: str |
 
 def mail_options(func: Any) -> Any:
     """The options only `email` has: recipients, sender, subject, SMTP server, what to send."""
-    from briefing.settings import DEFAULT_SMTP_HOST, SMTP_PORTS
+    from briefing.deliver.settings import SMTP_PORTS
+    from briefing.options import DEFAULT_SMTP_HOST
 
     ports = "; ".join(f"{port} with --{mode}" for mode, port in SMTP_PORTS.items())
     options = [
@@ -612,13 +623,13 @@ def email_digest(ctx: click.Context, **kwargs: Any) -> None:
     sends nothing (--force sends again), and articles mailed in an earlier digest are left out.
     A week without articles sends nothing and exits 0.
     """
-    from briefing import config, deliver
+    from briefing import config, pipeline
 
     options = _build_settings(kwargs)
     root = ctx.find_root()
     try:
         username, password = config.credentials(root.params.get("config_path"))
-        done = deliver.deliver(options, _mail_settings(kwargs, username, password))
+        done = pipeline.email(options, _mail_settings(kwargs, username, password))
     except BriefingError as exc:
         raise _fail(exc) from None
     _end_progress()

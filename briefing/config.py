@@ -20,9 +20,9 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
+from briefing.deliver.settings import SMTP_PASSWORD_ENV, SMTP_USER_ENV
 from briefing.errors import BadConfig
 from briefing.log import get_logger
-from briefing.settings import SMTP_PASSWORD_ENV, SMTP_USER_ENV
 
 log = get_logger(__name__)
 

@@ -1,14 +1,18 @@
-"""The build, stage by stage:
+"""The build and the weekly email, stage by stage (every docstring and the README use these numbers):
 
-1. ingest     read sources, clean them, find metadata, drop duplicates   (ingest.py, clean.py)
-2. select     keep the articles of the chosen ISO week                   (here)
-3. summarize  extractive summary, and the sentences stating key figures (summarize.py, figures.py)
-4. stories    group articles about one event across outlets and         (stories/)
-              languages, one headline and summary each, ranked
-5. translate  what is shown: the stories' titles, and the summaries and  (translate.py)
-              figure sentences of those shown in full
-6. themes     stories grouped into named sections                        (themes.py)
-7. render     PDF, email HTML, plain text and JSON                       (render.py)
+1. ingest      read sources, clean them, find metadata, drop duplicates,     (briefing/ingest/)
+               then keep the articles of the chosen ISO week (here)
+2. summarize   each article's extractive summary and figure sentences         (briefing/summarize/)
+3. stories     articles about one event grouped across outlets and languages, (briefing/stories/)
+               one headline and summary each, ranked
+4. translate   what is shown: every story's title, and the summaries and      (briefing/translate/)
+               figure sentences of the stories shown in full
+5. themes      stories gathered into named sections                           (briefing/themes/)
+6. render      PDF, email HTML, plain text and JSON                           (briefing/render/)
+7. deliver     the digest mailed once per recipient list                      (briefing/deliver/)
+
+`build` runs 1 to 6. `email` runs 1 to 6 through `build_or_reuse` (a retried cron run rebuilds nothing),
+then 7.
 """
 
 from __future__ import annotations
@@ -16,16 +20,27 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
+import json
 import re
 from collections.abc import Sequence
 from concurrent.futures import Executor
+from pathlib import Path
+from typing import Any
 
-from briefing import embed, figures, ingest, parallel, render, stories, summarize, themes, translate
+from briefing import __version__, deliver, embed, ingest, render, stories, summarize, themes, translate
 from briefing.errors import BadWeek, NoArticles
+from briefing.ingest.settings import SOURCE_CACHE_FILE
 from briefing.log import get_logger
-from briefing.records import Article, Briefing, BuildReport, Period
-from briefing.settings import SOURCE_CACHE_FILE, BuildOptions
-from briefing.sqlite_cache import beside
+from briefing.options import BuildOptions, MailOptions
+from briefing.records import Article, Briefing, BuildReport, Outputs, Period
+from briefing.runtime import parallel
+from briefing.runtime.files import write_atomic
+from briefing.runtime.shipped import TEMPLATES_DIR
+from briefing.runtime.sqlite_cache import beside
+
+BUILD_CACHE_FILE = ".email-builds.json"  # which digest files came from which inputs, so a rerun rebuilds nothing
+BUILD_CACHE_ENTRIES = 20  # a few months of weekly runs with a couple of recipient lists; older ones just rebuild
 
 log = get_logger(__name__)
 
@@ -58,8 +73,7 @@ def parse_week(value: str, today: dt.date) -> tuple[str, dt.date, dt.date]:
 def select_period(articles: Sequence[Article], week: str | None, today: dt.date) -> tuple[list[Article], Period]:
     """The articles of the chosen week (all of them without one) and the period they cover."""
     if week is None:
-        dates = sorted(a.date for a in articles if a.date)
-        return list(articles), Period(dates[0] if dates else None, dates[-1] if dates else None)
+        return list(articles), Period.covering(a.date for a in articles)
     label, monday, sunday = parse_week(week, today)
     kept = [a for a in articles if a.date and monday <= a.date <= sunday]
     return kept, Period(monday, sunday, label)
@@ -75,7 +89,7 @@ def build(options: BuildOptions) -> BuildReport:
 
 
 def _summarize_one(article: Article, *, sentences: int, method: str) -> Article:
-    return figures.with_figure_sentences(summarize.summarize_article(article, sentences, method=method))
+    return summarize.with_figure_sentences(summarize.summarize_article(article, sentences, method=method))
 
 
 def _build(options: BuildOptions, executor: Executor | None) -> BuildReport:
@@ -94,7 +108,7 @@ def _build(options: BuildOptions, executor: Executor | None) -> BuildReport:
         reasons = ingest.skipped_summary(result.skipped) if result.skipped else "no files matched"
         raise NoArticles(f"no usable article found in {', '.join(options.sources)} ({reasons})")
 
-    # 2. select (articles mailed in an earlier digest are left out: deliver's ledger)
+    # 1. ... and the chosen week (articles mailed in an earlier digest are left out: deliver's ledger)
     fresh = [a for a in result.articles if a.id not in options.exclude_ids]
     articles, period = select_period(fresh, options.week, today)
     report = BuildReport(
@@ -107,12 +121,12 @@ def _build(options: BuildOptions, executor: Executor | None) -> BuildReport:
         note = f" ({already} already sent in an earlier digest)" if already else ""
         return dataclasses.replace(report, message=f"no articles {where}{note}: nothing to build")
 
-    # 3. summarize
+    # 2. summarize
     log.info("summarizing %d article(s)", len(articles))
     one = functools.partial(_summarize_one, sentences=options.sentences, method=options.method)
     articles = parallel.run_all(executor, one, articles, stage="summarize")
 
-    # 4. stories
+    # 3. stories
     made = stories.build_stories(articles, period, stories.StoryOptions(
         translate=options.translate, target=options.target_lang, engine=options.engine, glossary=options.glossary,
         use_cache=options.use_cache, cache_path=options.cache_path, sentences=options.sentences,
@@ -120,7 +134,7 @@ def _build(options: BuildOptions, executor: Executor | None) -> BuildReport:
     ))
     ranked = list(made.stories)
 
-    # 5. translate (titles of every story; summaries and figures of the stories shown in full)
+    # 4. translate (titles of every story; summaries and figures of the stories shown in full)
     engine = made.engine
     if options.translate:
         log.info("translating %d stor%s to %s", len(ranked), "y" if len(ranked) == 1 else "ies", options.target_lang)
@@ -137,7 +151,7 @@ def _build(options: BuildOptions, executor: Executor | None) -> BuildReport:
         if options.translate and a.lang != options.target_lang and translate.UNTRANSLATED not in s.flags
     )
 
-    # 6. themes
+    # 5. themes
     log.info("grouping %d stor%s by theme", len(ranked), "y" if len(ranked) == 1 else "ies")
     sections = [
         dataclasses.replace(section, stories=tuple(stories.with_story_fields(s) for s in section.stories))
@@ -145,7 +159,7 @@ def _build(options: BuildOptions, executor: Executor | None) -> BuildReport:
                                             k=options.k)
     ]
 
-    # 7. render
+    # 6. render
     briefing = Briefing(
         title=options.title,
         period=period,
@@ -168,3 +182,78 @@ def _engines(*names: str | None) -> str | None:
     """The engine names that did some translating, each once, joined by "+"."""
     seen = [part for name in names if name for part in name.split("+")]
     return "+".join(dict.fromkeys(seen)) or None
+
+
+def build_or_reuse(options: BuildOptions) -> BuildReport:
+    """`build(options)`, unless the output folder holds the digest built from the very same inputs.
+
+    Same inputs: the same options (with `today` resolved), the same source files (path, size, mtime),
+    themes, glossary and template files, the same briefing version; and the digest's JSON untouched since.
+    Sources that are URLs are always fetched again. A retried cron run thus rebuilds nothing.
+    """
+    fingerprint = inputs_fingerprint(options)
+    cache_path = options.out_dir / BUILD_CACHE_FILE
+    cached = _read_build_cache(cache_path)
+    entry = cached.get(fingerprint) if fingerprint else None
+    if entry is not None:
+        outputs = Outputs(**{k: options.out_dir / name for k, name in entry["files"].items()})
+        if all(p.is_file() for p in outputs.all()) and _file_hash(outputs.json) == entry["json_sha256"]:
+            log.info("reusing %s, built from the same inputs at %s", outputs.json.with_suffix(".*"), entry["built"])
+            return BuildReport(outputs=outputs, read=entry["read"], kept=entry["kept"],
+                               translated=entry["translated"])
+    report = build(options)
+    if fingerprint and report.outputs is not None:
+        files = {f.name: getattr(report.outputs, f.name).name for f in dataclasses.fields(Outputs)}
+        cached.pop(fingerprint, None)  # a rebuilt entry moves to the end, so trimming keeps it
+        cached[fingerprint] = {
+            "files": files, "json_sha256": _file_hash(report.outputs.json), "read": report.read,
+            "kept": report.kept, "translated": report.translated,
+            "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+        recent = dict(list(cached.items())[-BUILD_CACHE_ENTRIES:])
+        try:
+            write_atomic(cache_path, (json.dumps(recent, indent=2) + "\n").encode("utf-8"), shared=False)
+        except OSError as exc:  # the digest is built: a cache that cannot be written only costs a rebuild
+            log.warning("could not record the build in %s (%s); a rerun builds again", cache_path, exc.strerror)
+    return report
+
+
+def inputs_fingerprint(options: BuildOptions) -> str | None:
+    """A hash of everything a build reads, or None when a source is a URL (its page may have changed)."""
+    # the very files ingestion will read
+    entries = list(ingest.expand_sources(options.sources, output_dir=options.out_dir))
+    if any(path is None and problem is None for _, path, problem in entries):
+        return None  # a URL
+    settings = dataclasses.asdict(options)
+    settings["today"] = (options.today or dt.date.today()).isoformat()
+    settings["exclude_ids"] = sorted(options.exclude_ids)
+    files = [path for _, path, _ in entries if path is not None]
+    for extra in (options.themes_file, options.glossary, options.templates_dir or TEMPLATES_DIR):
+        if extra is not None and extra.exists():
+            files.extend(sorted(f for f in extra.rglob("*") if f.is_file()) if extra.is_dir() else [extra])
+    stats = [(str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+    content = json.dumps({"version": __version__, "settings": settings, "files": stats}, default=str,
+                         sort_keys=True)
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def _read_build_cache(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}  # a missing or damaged cache only costs a rebuild
+    return data if isinstance(data, dict) else {}
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def email(options: BuildOptions, mail: MailOptions) -> deliver.Delivery:
+    """Build the digest for `options` (or reuse the same build) and mail it as `mail` says, at most once per
+    digest and recipients: stage 7 around stages 1 to 6."""
+    # 7. deliver, step 1: what these recipients already have, left out of the build
+    earlier = deliver.mailed_before(mail, options.out_dir)
+    report = build_or_reuse(dataclasses.replace(options, exclude_ids=options.exclude_ids | earlier))
+    # 7. deliver, steps 3 to 6
+    return deliver.deliver(report, mail, title=options.title, earlier=earlier)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,9 +38,11 @@ class Article:
     flags: tuple[str, ...] = ()  # e.g. "untranslated", "translation-suspect"
     figure_sentences: tuple[str, ...] = ()  # sentences of `text` stating amounts or shares (own language)
     figure_sentences_en: tuple[str, ...] = ()  # their translations, for the key-figures box
-    story: str = ""  # the id of the story the article belongs to (stage 4)
+    story: str = ""  # the id of the story the article belongs to (stage 3)
 
     _TUPLES = ("flags", "figure_sentences", "figure_sentences_en")
+    # the stage contract of `briefing ingest --jsonl`, and what `briefing stories` reads back
+    CONTRACT = ("id", "path", "title", "date", "url", "publisher", "lang", "text", "title_derived")
 
     def to_json(self) -> dict[str, Any]:
         """The record as a JSON-ready dict (dates as ISO strings)."""
@@ -48,6 +51,11 @@ class Article:
         for name in self._TUPLES:
             data[name] = list(data[name])
         return data
+
+    def contract_json(self) -> dict[str, Any]:
+        """The `ingest --jsonl` object: the fields ingestion settles (`CONTRACT`), in that order."""
+        data = self.to_json()
+        return {name: data[name] for name in self.CONTRACT}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Article:
@@ -106,7 +114,7 @@ class Theme:
 class Story:
     """Articles about one event, from one or more outlets and languages, with one headline and summary.
 
-    Stage 4 fills the grouping, headline, summary and rank; stage 5 the English text; stage 6 the theme.
+    Stage 3 fills the grouping, headline, summary and rank; stage 4 the English text; stage 5 the theme.
     """
 
     id: str  # stable: made from its articles' ids
@@ -124,8 +132,9 @@ class Story:
     flags: tuple[str, ...] = ()  # "untranslated", "translation-suspect"
     figure_sentences: tuple[str, ...] = ()  # sentences stating amounts or shares, outside the summary
     figure_sentences_en: tuple[str, ...] = ()
-    # English title and lead it was grouped on: what themes read when the summary is not translated
-    context_en: str = ""
+    # the English title and lead it was grouped on ("" when grouped in another language): what themes read
+    # when the summary is not translated
+    grouping_text: str = ""
 
     @property
     def publishers(self) -> tuple[str, ...]:
@@ -177,6 +186,12 @@ class Period:
     start: dt.date | None
     end: dt.date | None
     week: str | None = None  # "2025-W40"
+
+    @classmethod
+    def covering(cls, dates: Iterable[dt.date | None]) -> Period:
+        """The period from the earliest to the latest of `dates` (None ignored; undated when none is known)."""
+        known = [day for day in dates if day is not None]
+        return cls(min(known, default=None), max(known, default=None))
 
     @property
     def label(self) -> str:

@@ -1,6 +1,10 @@
-"""Stage 4, stories: the week's articles grouped into stories across outlets and languages, ranked, summarised.
+"""Stage 3, stories: the week's articles grouped into stories across outlets and languages, ranked, summarised.
 
-Contract (the pipeline calls `build_stories`; `briefing stories` calls the same pieces on JSONL records):
+Contract. In: the week's summarised articles (stage 2) and the period. Out: `Story`s in rank order (each
+with its articles in reading order, main language, best real headline, one summary, figure sentences) and
+the articles with their `story` set. Never merges articles of languages it cannot compare, never invents a
+headline when a real one exists, never lets a story's rank depend on input order. The pipeline calls
+`build_stories`; `briefing stories` calls the same pieces on JSONL records (`story_records`).
 
 - `group.py`   grouping. Input: one `GroupInput` per article (its title and lead in its `space`, the
                language they are compared in: "en" for English or translated text in a week of several
@@ -15,6 +19,7 @@ Contract (the pipeline calls `build_stories`; `briefing stories` calls the same 
 - `stage.py`   the stage itself: grouping text (titles and leads, translated when the week mixes
                languages), grouping, one `Story` per group with its headline, summary and figure sentences,
                then ranking; and `briefing stories`.
+- `settings.py` the tuned numbers, each with its reason.
 - `rank.py`    importance: distinct publishers (independent sources), then articles, recency within the
                period, spread across languages; ties broken by a stable key.
 

@@ -39,10 +39,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from briefing.embed import embed, leading
 from briefing.log import get_logger
-from briefing.sentences import language_key
-from briefing.settings import (
+from briefing.stories.settings import (
     GROUP_BLOCK_CELLS,
     GROUP_CENTRE_MIN_ITEMS,
+    GROUP_EMBED_LANG,
     GROUP_EMBED_WEIGHT,
     GROUP_LEAD_SENTENCES,
     GROUP_NEIGHBOURS,
@@ -51,13 +51,13 @@ from briefing.settings import (
     GROUP_TRANSLATED_FACTOR,
     GROUP_UNTRANSLATED_EMBED_TOKENS,
 )
-from briefing.summarize import candidates, content_terms
+from briefing.summarize.candidates import candidates
+from briefing.text.language import language_key
+from briefing.text.terms import content_terms
 
 __all__ = ["GroupInput", "embedding_text", "group", "group_with_vectors", "lead_text", "model_text"]
 
 log = get_logger(__name__)
-
-EMBED_LANG = "en"  # MiniLM's training language: the only one whose plain (uncentred) cosines mean something
 
 Similarities = Callable[[int, int], np.ndarray]
 """(first row, end row) -> the dense block of similarities of those rows to every item."""
@@ -104,7 +104,7 @@ def model_text(item: GroupInput) -> str:
     """What MiniLM reads of an item: its `embedding_text`, cut to GROUP_UNTRANSLATED_EMBED_TOKENS word pieces
     when it is not English."""
     text = embedding_text(item)
-    return text if language_key(item.space) == EMBED_LANG else leading(text, GROUP_UNTRANSLATED_EMBED_TOKENS)
+    return text if language_key(item.space) == GROUP_EMBED_LANG else leading(text, GROUP_UNTRANSLATED_EMBED_TOKENS)
 
 
 def group_with_vectors(items: Sequence[GroupInput], vectors: np.ndarray | None, *,
@@ -117,7 +117,7 @@ def group_with_vectors(items: Sequence[GroupInput], vectors: np.ndarray | None, 
     stories: list[list[int]] = []
     for space in sorted(spaces):
         positions = spaces[space]
-        if vectors is None or (language_key(space) != EMBED_LANG and len(positions) < GROUP_CENTRE_MIN_ITEMS):
+        if vectors is None or (language_key(space) != GROUP_EMBED_LANG and len(positions) < GROUP_CENTRE_MIN_ITEMS):
             space_vectors = None  # plain MiniLM cosines mean something in English only; centring needs numbers
         else:
             space_vectors = vectors if len(spaces) == 1 else vectors[positions]

@@ -20,10 +20,10 @@ import dataclasses
 from collections.abc import Sequence
 
 from briefing.records import Period, Story
-from briefing.settings import RANK_ARTICLES_WEIGHT, RANK_LANGUAGES_WEIGHT, RANK_RECENCY_WEIGHT
+from briefing.stories.settings import RANK_ARTICLES_WEIGHT, RANK_LANGUAGES_WEIGHT, RANK_RECENCY_WEIGHT
 
 
-def sources(story: Story) -> int:
+def source_count(story: Story) -> int:
     """Independent sources: distinct publishers, with every unknown publisher counted once together."""
     known = {a.publisher.strip().lower() for a in story.articles if a.publisher and a.publisher.strip()}
     unknown = any(not (a.publisher and a.publisher.strip()) for a in story.articles)
@@ -43,7 +43,7 @@ def recency(story: Story, period: Period) -> float:
 
 def score(story: Story, period: Period) -> float:
     """The story's importance (see the module docstring), rounded to 4 decimals."""
-    count = sources(story)
+    count = source_count(story)
     extra = max(0, len(story.articles) - count)
     languages = max(1, len({a.lang for a in story.articles if a.lang}))
     value = (

@@ -21,23 +21,23 @@ from pathlib import Path
 from typing import Any
 
 from briefing import translate
-from briefing.clean import derive_title
 from briefing.errors import BadInput
+from briefing.ingest.clean import derive_title
 from briefing.log import get_logger
+from briefing.options import DEFAULT_SENTENCES, TARGET_LANG
 from briefing.records import Article, Period, Story
-from briefing.sentences import known_language, language_key
-from briefing.settings import (
-    DEFAULT_SENTENCES,
-    FIGURE_SENTENCES_MAX,
-    GROUP_ONE_LANGUAGE_MIN_ITEMS,
-    STORY_BORROWED_HEADLINE_SHARE,
-    TARGET_LANG,
-    TITLE_MAX_CHARS,
-)
 from briefing.stories import group as grouping
 from briefing.stories import rank as ranking
 from briefing.stories import summary as summaries
-from briefing.summarize import content_terms, detect_lang, summarize_article
+from briefing.stories.settings import (
+    GROUP_ONE_LANGUAGE_MIN_ITEMS,
+    STORY_BORROWED_HEADLINE_SHARE,
+)
+from briefing.summarize import summarize_article
+from briefing.summarize.settings import FIGURE_SENTENCES_MAX
+from briefing.text.language import detect_language, known_language, language_key
+from briefing.text.settings import TITLE_MAX_CHARS
+from briefing.text.terms import content_terms
 
 log = get_logger(__name__)
 
@@ -159,7 +159,7 @@ def make_story(members: Sequence[Article], options: StoryOptions, items: Mapping
     lang = summaries.main_language(docs)
     headline = best_headline(ordered, lang)
     if len(ordered) == 1 and options.words is None:
-        summary = ordered[0].summary  # today's per-article summary (stage 3), lead kept for derived titles
+        summary = ordered[0].summary  # today's per-article summary (stage 2), lead kept for derived titles
     else:
         sentences = None if options.words else options.sentences
         summary = " ".join(summaries.summarize_story(docs, sentences=sentences, words=options.words))
@@ -171,7 +171,7 @@ def make_story(members: Sequence[Article], options: StoryOptions, items: Mapping
         title_derived=headline.title_derived, summary=summary,
         title_en=_english_title(headline, item),
         figure_sentences=tuple(dict.fromkeys(figures))[:FIGURE_SENTENCES_MAX],
-        context_en=grouping.embedding_text(item) if item.space == options.target else "",
+        grouping_text=grouping.embedding_text(item) if item.space == options.target else "",
     )
 
 
@@ -233,8 +233,7 @@ def story_records(records: Iterable[tuple[int, dict[str, Any]]], options: StoryO
                 raise BadInput(f"{where}: no story in field {group_by!r} (it must be a string or a number)")
             given.setdefault(str(value), []).append(len(articles))
         articles.append(summarize_article(article, options.sentences or DEFAULT_SENTENCES))
-    dates = sorted(a.date for a in articles if a.date)
-    period = Period(dates[0] if dates else None, dates[-1] if dates else None)
+    period = Period.covering(a.date for a in articles)
     made = build_stories(articles, period, options, given=list(given.values()) if group_by is not None else None)
     names = {story_id([articles[i].id for i in positions]): name for name, positions in given.items()}
     return [{**s.to_json(), "story": names.get(s.id, s.id)} for s in made.stories]
@@ -263,7 +262,7 @@ def _record_article(record: dict[str, Any], where: str, *, field: str, title_fie
         date = dt.date.fromisoformat(raw_date[:10]) if raw_date else None
     except ValueError:
         raise BadInput(f"{where}: date {raw_date!r} is not YYYY-MM-DD") from None
-    language = lang if lang != "auto" else (text_of("lang") or detect_lang(text))
+    language = lang if lang != "auto" else (text_of("lang") or detect_language(text))
     derived = record.get("title_derived") is True or not (title and title.strip())
     return Article(
         id=article_id, path=where, title=title.strip() if title and title.strip() else derive_title(text), text=text,

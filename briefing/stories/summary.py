@@ -24,12 +24,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from briefing import summarize as article_summary
 from briefing.errors import SummarizeError
-from briefing.sentences import known_language, language_key
-from briefing.settings import (
-    DEFAULT_SENTENCES,
-    STEM_PREFIX,
+from briefing.options import DEFAULT_SENTENCES
+from briefing.stories.settings import (
     STORY_CONCEPT_MIN_DOCS,
     STORY_CONCEPT_MIN_SHARE,
     STORY_DATELINE_PATTERN,
@@ -48,6 +45,11 @@ from briefing.settings import (
     STORY_SENTENCE_WORDS,
     STORY_SWAP_ROUNDS,
 )
+from briefing.summarize import summarize
+from briefing.summarize.candidates import candidates
+from briefing.text.language import known_language, language_key
+from briefing.text.settings import STEM_PREFIX
+from briefing.text.wordlists import stopwords
 
 __all__ = ["StoryDoc", "main_language", "summarize_story"]
 
@@ -148,18 +150,18 @@ def _reading_order(docs: list[StoryDoc]) -> list[StoryDoc]:
 def _one_doc(doc: StoryDoc, lang: str, sentences: int | None, words: int | None) -> list[str]:
     """Today's per-article summary; by words, the fewest sentences of it that reach `words` words."""
     if sentences is not None:
-        return article_summary.summarize(doc.text, lang, sentences, title=doc.title)
+        return summarize(doc.text, lang, sentences, title=doc.title)
     assert words is not None
     # Summaries of n sentences grow with n: find the smallest n whose summary reaches `words` words.
-    low, high = 1, max(1, len(article_summary.candidates(doc.text, lang)))
+    low, high = 1, max(1, len(candidates(doc.text, lang)))
     while low < high:
         middle = (low + high) // 2
-        found = article_summary.summarize(doc.text, lang, middle, title=doc.title)
+        found = summarize(doc.text, lang, middle, title=doc.title)
         if sum(len(s.split()) for s in found) >= words:
             high = middle
         else:
             low = middle + 1
-    return article_summary.summarize(doc.text, lang, low, title=doc.title)
+    return summarize(doc.text, lang, low, title=doc.title)
 
 
 # --- sentences and concepts -------------------------------------------------------------------
@@ -168,11 +170,11 @@ def _one_doc(doc: StoryDoc, lang: str, sentences: int | None, words: int | None)
 def _sentences(docs: list[StoryDoc], lang: str) -> list[_Sentence]:
     """The sentences a summary may use: each article's candidates near its top, a sentence printed by two
     articles kept once (the earlier); of a readable length, unless no sentence of the story has one."""
-    stop = article_summary.stopwords(lang)
+    stop = stopwords(lang)
     pool: list[_Sentence] = []
     seen: set[str] = set()
     for rank, doc in enumerate(docs):
-        cands = article_summary.candidates(_head(doc.text), lang)
+        cands = candidates(_head(doc.text), lang)
         for position, cand in enumerate(cands[:STORY_POSITION_MAX]):
             text = _DATELINE.sub("", cand.text, count=1)
             tokens = _WORD.findall(text.lower())

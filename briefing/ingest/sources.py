@@ -1,0 +1,83 @@
+"""Step 1 of ingestion: the sources a user names (files, folders, globs, http(s) URLs) as the inputs to read.
+
+Inside a folder (or under a glob's folder) a link leaving it is not followed, hidden files are skipped, and
+the files briefing itself wrote (`OWN_OUTPUT` in the build's output folder) are never read back as articles.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+URL_PATTERN = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def expand_sources(sources: Sequence[str], *, output_dir: Path | None = None,
+                   ) -> Iterator[tuple[str, Path | None, str | None]]:
+    """(source name, local path or None, problem or None) for every input the sources name.
+
+    Inside a folder (or under a glob's folder), a link to a file outside it is not followed, and the
+    files briefing itself wrote to `output_dir` are not read back as articles: each is a problem.
+    """
+    seen: set[Path] = set()
+    own = output_dir.resolve() if output_dir is not None else None
+    for source in sources:
+        if URL_PATTERN.match(source):
+            yield source, None, None
+            continue
+        path = Path(source).expanduser()
+        root: Path | None = None  # the folder links must stay inside
+        if path.is_dir():
+            root = path
+            files = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p.relative_to(path)))
+            if not files:
+                yield source, None, "folder has no files"
+        elif path.is_file():
+            files = [path]
+        elif glob.has_magic(source):
+            prefix = os.path.expanduser(re.split(r"[*?[]", source, maxsplit=1)[0])  # the folder the glob looks in
+            root = Path(prefix) if prefix.endswith(os.sep) else Path(prefix).parent
+            files = sorted(Path(p) for p in glob.glob(os.path.expanduser(source), recursive=True)
+                           if Path(p).is_file())
+            if not files:
+                yield source, None, "no file matches this pattern"
+        else:
+            yield source, None, "no such file or folder"
+            continue
+        ours = 0
+        for file in files:
+            key = file.resolve()
+            if key in seen:
+                continue
+            seen.add(key)
+            if root is not None and not key.is_relative_to(root.resolve()):
+                outside = f"a link to {shown_name(str(key))}, outside {shown_name(str(root))}; not followed"
+                yield str(file), None, outside
+            elif own is not None and key.parent == own and OWN_OUTPUT.match(key.name):
+                ours += 1
+            else:
+                yield str(file), file, None
+        if ours:
+            yield str(output_dir), None, (f"the output folder: {ours} file(s) briefing wrote there "
+                                                      "are not read back as articles")
+
+
+OWN_OUTPUT = re.compile(r"^(?:briefing-[^/]+\.(?:pdf|html|txt|json|eml)|sent-ledger\.json)$")
+
+
+def shown_name(name: str) -> str:
+    """`name` safe to print on one line and in JSON: quoted when it holds control or undecodable characters.
+
+    A file name may hold a newline (which would fake a line on stderr) or bytes that are not UTF-8.
+    """
+    if name.isprintable():
+        return name
+    return json.dumps(name)  # escapes newlines, controls and the surrogates os.fsdecode gives undecodable bytes
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)

@@ -1,0 +1,103 @@
+"""How values read in the briefing: language names, dates and periods in English, links that are safe to
+show, and text without invisible characters, titles cut to a printable length. Used by the views and the
+templates (as filters) alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urlsplit
+
+from briefing.records import Period
+from briefing.render.settings import TITLE_DISPLAY_MAX_CHARS
+
+SAFE_SCHEMES = ("http", "https")
+LANGUAGE_NAMES = {
+    "ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fr": "French", "id": "Indonesian",
+    "it": "Italian", "ja": "Japanese", "km": "Khmer", "ko": "Korean", "lo": "Lao", "ms": "Malay",
+    "nl": "Dutch", "pl": "Polish", "pt": "Portuguese", "ru": "Russian", "th": "Thai", "tr": "Turkish",
+    "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
+}
+
+
+def language_name(code: str) -> str:
+    """The English name of a language code ("fr" → "French"); unknown codes are shown as given."""
+    return LANGUAGE_NAMES.get(code.lower(), code) if code else "unknown language"
+
+
+def long_date(day: dt.date) -> str:
+    """A date as "2 October 2025" (English month names whatever the machine's locale)."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+def period_text(period: Period) -> str:
+    """The period for the cover: "Week 40, 2025 · 29 September – 5 October 2025", first–last dates, or undated."""
+    if period.start and period.end:
+        dates = long_date(period.start)
+        if period.end != period.start:
+            dates = f"{long_date(period.start)} – {long_date(period.end)}"
+    else:
+        dates = ""
+    if period.week:
+        year, week = period.week.split("-W")
+        return f"Week {int(week)}, {year}" + (f" · {dates}" if dates else "")
+    return dates or "Undated articles"
+
+
+def safe_url(url: str | None) -> str | None:
+    """`url` when it is an absolute http(s) link with a host, else None (javascript:, file:, data: are dropped)."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SAFE_SCHEMES or not parts.hostname:
+        return None
+    if any(ch in url for ch in "\r\n\t\0 "):
+        return None
+    return url
+
+
+# C0/C1 controls (tab and newline aside), bidi overrides that can reverse a title on screen
+# ("Trojan source"), and Unicode noncharacters: none has a place in a printed briefing.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def display_text(text: str) -> str:
+    """`text` without control characters, bidi overrides or noncharacters (ingestion strips most already)."""
+    return _INVISIBLE.sub("", text)
+
+
+def display_title(text: str) -> str:
+    """A title as the briefing shows it: one line, cut at a word to TITLE_DISPLAY_MAX_CHARS with "…".
+
+    Feeds control titles; the full title stays in the JSON record.
+    """
+    line = " ".join(display_text(text).split())
+    if len(line) <= TITLE_DISPLAY_MAX_CHARS:
+        return line
+    cut = line[: TITLE_DISPLAY_MAX_CHARS - 1]
+    if " " in cut[TITLE_DISPLAY_MAX_CHARS // 2 :]:  # end on a whole word when one ends in the second half
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
+
+
+def day_text(day: dt.date | None) -> str:
+    """A date as "2 October 2025", or "date unknown"."""
+    return long_date(day) if day else "date unknown"
+
+
+def date_range(first: dt.date | None, last: dt.date | None) -> str:
+    """ "2 October 2025", "29 September – 2 October 2025", or "date unknown"."""
+    if first is None or last is None or first == last:
+        return day_text(first or last)
+    if first.year == last.year:
+        start = f"{first.day} {_MONTHS[first.month - 1]}" if first.month != last.month else str(first.day)
+        return f"{start} – {long_date(last)}"
+    return f"{long_date(first)} – {long_date(last)}"

@@ -1,0 +1,70 @@
+"""Stage 6, rendering, as one run: the PDF, the email HTML, the plain text and the JSON built in memory,
+then published together (each to a temporary file in the same folder, then all renamed), so a crash never
+leaves a half-written or mixed briefing behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefing.errors import RenderError
+from briefing.log import get_logger
+from briefing.options import DEFAULT_MAX_STORIES, DEFAULT_TOP_STORIES, PAPER_SIZES
+from briefing.records import Briefing, Outputs
+from briefing.render.email import email_html
+from briefing.render.json_file import briefing_json
+from briefing.render.pdf import write_pdf_bytes
+from briefing.render.settings import STALE_TEMPORARY_S
+from briefing.render.templates import PDF_TEMPLATE, TEXT_TEMPLATE, render_template, template_dirs, template_environment
+from briefing.render.views import Shown, template_context
+from briefing.runtime.files import publish_together, remove_stale_temporaries
+
+log = get_logger(__name__)
+
+def render(
+    briefing: Briefing,
+    out_dir: Path,
+    *,
+    templates_dir: Path | None = None,
+    paper: str = "A4",
+    bilingual: bool = False,
+    top: int = DEFAULT_TOP_STORIES,
+    max_stories: int = DEFAULT_MAX_STORIES,
+) -> Outputs:
+    """Write briefing-<label>.pdf, .html, .txt and .json to `out_dir` and return their paths.
+
+    The top `top` stories come first, then the theme sections with the next stories in full, up to
+    `max_stories` in all, then every other story in one line. The email keeps under EMAIL_MAX_BYTES (see
+    `email_html`). Every file is built in memory first, then the four are published together (all
+    written, then all renamed): a template fault (TemplateProblem), a layout failure or a full disk
+    (RenderError) leaves the previous set untouched. Temporary files an interrupted run left behind are
+    removed.
+    """
+    if paper not in PAPER_SIZES:
+        raise RenderError(f"paper size {paper!r} is not one of {', '.join(PAPER_SIZES)}")
+    dirs = template_dirs(templates_dir)
+    env = template_environment(dirs)
+    shown = Shown(top=min(top, max_stories), full=max_stories)
+    context = template_context(briefing, paper=paper, bilingual=bilingual, shown=shown)
+
+    pdf_html = render_template(env, PDF_TEMPLATE, context, dirs)
+    email_bytes = email_html(env, context, dirs, briefing, shown, bilingual=bilingual).encode("utf-8")
+    text = render_template(env, TEXT_TEMPLATE, context, dirs)
+    pdf = write_pdf_bytes(pdf_html, dirs)
+
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        stem = f"briefing-{briefing.period.label}"
+        outputs = Outputs(*(out_dir / f"{stem}.{ext}" for ext in ("pdf", "html", "txt", "json")))
+        for leftover in remove_stale_temporaries(out_dir, "briefing-", STALE_TEMPORARY_S):
+            log.info("removed %s, left by an interrupted run", leftover.name)
+        publish_together([
+            (outputs.pdf, pdf),
+            (outputs.html, email_bytes),
+            (outputs.txt, text.encode("utf-8")),
+            (outputs.json, briefing_json(briefing, context["figures"]).encode("utf-8")),
+        ])
+    except OSError as exc:
+        raise RenderError(f"could not write the briefing to {out_dir}: {exc.strerror or exc}") from None
+    log.info("wrote %s", ", ".join(p.name for p in outputs.all()))
+    return outputs

@@ -1,0 +1,273 @@
+"""What the templates see: each story shown in full (`StoryView`) or in one line (`BriefView`), the theme
+sections, the chart and the key figures, with every display string ready and unsafe links dropped.
+`template_context` gives all three templates the same context, so they say the same things."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from briefing import __version__
+from briefing.options import DEFAULT_MAX_STORIES, DEFAULT_TOP_STORIES
+from briefing.records import Article, Briefing, Story
+from briefing.render.display import (
+    date_range,
+    day_text,
+    display_text,
+    display_title,
+    language_name,
+    long_date,
+    period_text,
+    safe_url,
+)
+from briefing.render.settings import (
+    CHART_LABEL_CHARS,
+    EMAIL_WIDTH_PX,
+    STORY_SOURCES_EMAIL,
+    SUMMARY_FALLBACK_CHARS,
+    TEXT_WIDTH,
+)
+from briefing.stories import rank as ranking
+from briefing.summarize.figures import key_figures
+from briefing.themes.settings import OTHER_THEME
+
+FLAG_NOTES = {
+    "untranslated": "not translated",
+    "translation-suspect": "machine translation may be unreliable",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    """One article of a story, as its sources list shows it: who, when, in which language, where."""
+
+    publisher: str
+    date: str  # "2 October 2025" or "date unknown"
+    language: str
+    url: str | None  # only http(s) links survive
+    host: str | None  # the link's text: the site's name, or "source" when the publisher already names it
+    title: str  # the article's own headline, in its language
+
+
+@dataclass(frozen=True, slots=True)
+class StoryView:
+    """One story as the templates show it: display strings ready, unsafe links dropped."""
+
+    anchor: str
+    rank: int
+    title: str
+    original_title: str | None  # shown in small type when it differs from the English title
+    summary: str
+    original_summary: str | None  # for the bilingual block
+    lang: str
+    language: str
+    theme: str
+    dates: str  # "2 October 2025" or "29 September – 2 October 2025"
+    publishers: str  # "VNA, Nhân Dân and 3 more"
+    languages: str  # "French, English"
+    source_count: int  # independent sources
+    article_count: int
+    sources: tuple[SourceView, ...]  # every article, oldest first
+    outlets: tuple[SourceView, ...]  # the first article of each publisher: the email's short sources line
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BriefView:
+    """A story listed in one line ("Also this week"): headline, source, date, link."""
+
+    rank: int
+    title: str
+    source: str  # "VNA" or "VNA +2"
+    date: str
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SectionView:
+    """One theme: its heading, overview line and the stories it shows in full."""
+
+    anchor: str
+    theme: str
+    count: int  # the theme's stories this week, shown in full or not
+    keywords: tuple[str, ...]
+    stories: tuple[StoryView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChartBar:
+    """One bar of the stories-per-theme chart; `share` is the bar length from 0 to 1."""
+
+    label: str
+    count: int
+    share: float
+    anchor: str | None  # the section it links to; None when none of its stories is shown in full
+
+
+def _summary(story: Story) -> str:
+    text = story.summary_en or story.summary
+    if text:
+        return text
+    body = " ".join(story.articles[0].text.split()) if story.articles else ""
+    if len(body) <= SUMMARY_FALLBACK_CHARS:
+        return body
+    return body[:SUMMARY_FALLBACK_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def _link_text(url: str | None, publisher: str | None) -> str | None:
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return "source" if publisher and host == publisher.lower().removeprefix("www.") else host
+
+
+def _names(names: Sequence[str], shown: int = 3) -> str:
+    if not names:
+        return "unknown publisher"
+    if len(names) <= shown:
+        return ", ".join(names)
+    return f"{', '.join(names[:shown])} and {len(names) - shown} more"
+
+
+def source_view(article: Article) -> SourceView:
+    """How one article is listed among its story's sources."""
+    url = safe_url(article.url)
+    return SourceView(
+        publisher=display_text(article.publisher or "").strip() or "unknown publisher",
+        date=day_text(article.date),
+        language=language_name(article.lang),
+        url=url,
+        host=_link_text(url, article.publisher),
+        title=display_title(article.title),
+    )
+
+
+def story_view(story: Story, anchor: str, *, bilingual: bool) -> StoryView:
+    """The display form of one story shown in full."""
+    title = display_title(story.title_en or story.title) or "(untitled)"
+    original_title = display_title(story.title)
+    summary = display_text(_summary(story))
+    original = display_text(story.summary) if bilingual and story.summary else ""
+    publishers = [display_text(p).strip() for p in story.publishers]
+    sources = tuple(source_view(a) for a in story.articles)
+    return StoryView(
+        anchor=anchor,
+        rank=story.rank,
+        title=title,
+        original_title=original_title if original_title and original_title != title else None,
+        summary=summary,
+        original_summary=original if original and original != summary else None,
+        lang=story.lang or "und",
+        language=language_name(story.lang),
+        theme=story.theme or OTHER_THEME,
+        dates=date_range(story.first_date, story.last_date),
+        publishers=_names([p for p in publishers if p]),
+        languages=", ".join(language_name(code) for code in story.languages) or "unknown language",
+        source_count=ranking.source_count(story),
+        article_count=len(story.articles),
+        sources=sources,
+        outlets=_first_per_publisher(sources),
+        notes=tuple(FLAG_NOTES[flag] for flag in story.flags if flag in FLAG_NOTES),
+    )
+
+
+def _first_per_publisher(sources: Sequence[SourceView]) -> tuple[SourceView, ...]:
+    """Each publisher's first article, in the order the publishers first covered the story."""
+    first: dict[str, SourceView] = {}
+    for source in sources:
+        first.setdefault(source.publisher, source)
+    return tuple(first.values())
+
+
+def brief_view(story: Story) -> BriefView:
+    """The one-line form of a story."""
+    publishers = [display_text(p).strip() for p in story.publishers if p.strip()]
+    source = publishers[0] if publishers else "unknown publisher"
+    if len(publishers) > 1:
+        source += f" +{len(publishers) - 1}"
+    url = next((u for u in (safe_url(a.url) for a in story.articles) if u), None)
+    return BriefView(rank=story.rank, title=display_title(story.title_en or story.title) or "(untitled)",
+                     source=source, date=day_text(story.last_date), url=url)
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """Which stories a rendering shows: the top ones, then up to `full` in full, then `listed` in one line."""
+
+    top: int
+    full: int
+    listed: int | None = None  # None: every remaining story
+
+
+def story_views(briefing: Briefing, shown: Shown, bilingual: bool) -> dict[str, Any]:
+    """The stories as the templates show them: top, sections (the next ones in full), the rest in one line."""
+    anchors = {s.id: f"story-{s.rank}" for s in briefing.stories}
+    top = tuple(story_view(s, anchors[s.id], bilingual=bilingual) for s in briefing.stories if s.rank <= shown.top)
+    sections = []
+    bars = []
+    for number, section in enumerate(briefing.sections, 1):
+        stories = tuple(story_view(s, anchors[s.id], bilingual=bilingual) for s in section.stories
+                        if shown.top < s.rank <= shown.full)
+        anchor = f"sec-{number}" if stories else None
+        if stories:
+            sections.append(SectionView(f"sec-{number}", section.theme or OTHER_THEME, len(section.stories),
+                                        section.keywords, stories))
+        bars.append((section.theme or OTHER_THEME, len(section.stories), anchor))
+    rest = [s for s in briefing.stories if s.rank > shown.full]
+    listed = rest if shown.listed is None else rest[:shown.listed]
+    return {
+        "top": top,
+        "sections": tuple(sections),
+        "more": tuple(brief_view(s) for s in listed),
+        "unlisted": len(rest) - len(listed),
+        "bars": chart_bars(bars),
+        "figure_anchors": anchors,
+        "figures": key_figures([s for s in briefing.stories if s.rank <= shown.full]),
+    }
+
+
+def chart_bars(counts: Sequence[tuple[str, int, str | None]]) -> tuple[ChartBar, ...]:
+    """One bar per (theme, stories, anchor), the longest bar being the theme with most stories."""
+    most = max((count for _, count, _ in counts), default=0) or 1
+    bars = []
+    for label, count, anchor in counts:
+        if len(label) > CHART_LABEL_CHARS:
+            label = label[: CHART_LABEL_CHARS - 1].rstrip() + "…"
+        bars.append(ChartBar(label, count, count / most, anchor))
+    return tuple(bars)
+
+
+def template_context(briefing: Briefing, *, paper: str = "A4", bilingual: bool = False,
+                     shown: Shown | None = None) -> dict[str, Any]:
+    """Everything the three templates may use; the same for all of them so they say the same things."""
+    shown = shown or Shown(DEFAULT_TOP_STORIES, DEFAULT_MAX_STORIES)
+    views = story_views(briefing, shown, bilingual)
+    stories = briefing.stories
+    return {
+        "briefing": briefing,
+        "title": briefing.title,
+        "period": period_text(briefing.period),
+        "label": briefing.period.label,
+        "undated": briefing.undated,
+        "generated": f"{long_date(briefing.generated.date())}, {briefing.generated:%H:%M}",
+        # W3C dates need an offset: a naive time is the machine's local time, as datetime.now() gave it
+        "generated_iso": briefing.generated.astimezone().isoformat(timespec="seconds"),
+        "count": len(briefing.articles),
+        "story_count": len(stories),
+        "multi_source": sum(1 for s in stories if ranking.source_count(s) > 1),
+        "themes": [s.theme for s in briefing.sections],
+        "languages": [language_name(code) for code in briefing.languages],
+        "publishers": list(briefing.publishers),
+        "translated": briefing.translated,
+        "engine": briefing.engine,
+        "lang": "en" if briefing.translated or len(briefing.languages) != 1 else briefing.languages[0],
+        **views,
+        "paper": paper,
+        "bilingual": bilingual,
+        "email_width": EMAIL_WIDTH_PX,
+        "email_sources": STORY_SOURCES_EMAIL,
+        "text_width": TEXT_WIDTH,
+        "version": __version__,
+    }

@@ -1,0 +1,168 @@
+"""One SQLite key-value file (WAL mode) shared by every run: the base of the translation and embedding caches.
+
+Keys are hex digests the subclass computes; values are text or bytes. Two runs may read and write at
+once (WAL plus a busy timeout). Damage is looked for where it is cheap: SQLite's quick_check when the
+file is opened, and a digest of key and value on every row read, so a damaged page never serves a
+garbage value. A damaged file is moved aside and rebuilt, with a warning; any other cache failure turns
+the cache off for the run, never the work it speeds up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Generic, TypeVar, cast
+
+from briefing.log import get_logger
+
+CACHE_BUSY_TIMEOUT_S = 30.0  # a second run writing at the same moment holds the lock for well under a second
+
+log = get_logger(__name__)
+
+Value = TypeVar("Value", str, bytes)
+_IN_CHUNK = 500  # SQLite's bound-parameter limit is 999 on old builds
+
+
+def cache_folder() -> Path:
+    """$XDG_CACHE_HOME/briefing (~/.cache/briefing when XDG_CACHE_HOME is unset)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "briefing"
+
+
+def beside(translation_cache: Path | None, name: str) -> Path:
+    """The file `name` in the translation cache's folder (the default cache folder when none is given)."""
+    return (translation_cache.parent if translation_cache is not None else cache_folder()) / name
+
+
+class SqliteCache(Generic[Value]):
+    """A table of (key, value, digest) rows in one SQLite file; `what` names the cache in warnings."""
+
+    value_type: type = str
+
+    def __init__(self, path: Path, *, table: str, what: str) -> None:
+        self.path = Path(path)
+        self._table = table
+        self._what = what
+        column = "TEXT" if self.value_type is str else "BLOB"
+        self._schema = f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, output {column} NOT NULL, " \
+            "digest TEXT)"
+        self._db: sqlite3.Connection | None = self._open()
+
+    def _open(self) -> sqlite3.Connection | None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            log.warning("%s %s: cannot create its folder (%s); running without a cache", self._what, self.path, exc)
+            return None
+        for attempt in (1, 2):
+            try:
+                return self._connect()
+            except sqlite3.DatabaseError as exc:
+                if attempt == 2 or not is_corrupt(exc):
+                    log.warning("%s %s: %s; running without a cache", self._what, self.path, exc)
+                    return None
+                self._move_aside(str(exc))
+        return None
+
+    def _move_aside(self, why: str) -> None:
+        aside = self.path.with_name(self.path.name + ".corrupt")
+        log.warning("%s %s is damaged (%s); moved to %s and rebuilt", self._what, self.path, why, aside)
+        for leftover in (self.path.with_name(self.path.name + "-wal"), self.path.with_name(self.path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        try:
+            os.replace(self.path, aside)
+        except OSError:
+            self.path.unlink(missing_ok=True)
+
+    def _rebuild(self, why: str) -> None:
+        """Close the damaged database, move it aside and start an empty one."""
+        self.close()
+        self._move_aside(why)
+        self._db = self._open()
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=CACHE_BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL is durable across app crashes
+            db.execute(self._schema)
+            columns = {row[1] for row in db.execute(f"PRAGMA table_info({self._table})")}
+            if "digest" not in columns:  # a cache from before digests: its rows count as unverified
+                db.execute(f"ALTER TABLE {self._table} ADD COLUMN digest TEXT")
+            # structure damage beyond the header (a torn page, a broken b-tree): reads every page once,
+            # a fraction of a second for the tens of MB a cache reaches
+            problems = [row[0] for row in db.execute("PRAGMA quick_check(3)")]
+            if problems != ["ok"]:
+                raise sqlite3.DatabaseError(f"database disk image is malformed: {'; '.join(problems)[:200]}")
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def get_keys(self, keys: Sequence[str]) -> dict[str, Value]:
+        """The stored values of those `keys` that have one; a row whose digest fails is never served."""
+        if self._db is None or not keys:
+            return {}
+        wanted = set(keys)
+        key_list = list(dict.fromkeys(keys))
+        found: dict[str, Value] = {}
+        damaged = 0
+        try:
+            for start in range(0, len(key_list), _IN_CHUNK):
+                chunk = key_list[start:start + _IN_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT key, output, digest FROM {self._table} WHERE key IN ({marks})"
+                for key, output, digest in self._db.execute(query, chunk):
+                    if key in wanted and isinstance(output, (str, bytes)) and isinstance(output, self.value_type) \
+                            and digest == _digest(key, output):
+                        found[key] = cast(Value, output)
+                    elif digest is not None:
+                        damaged += 1  # a row whose content changed since it was written
+        except sqlite3.DatabaseError as exc:
+            self._disable(exc)
+            return {}
+        if damaged:
+            self._rebuild(f"{damaged} row(s) no longer match what was stored")
+        return found
+
+    def put_keys(self, rows: Iterable[tuple[str, Value]]) -> None:
+        """Store (key, value) rows in one transaction."""
+        if self._db is None:
+            return
+        stored = [(key, value, _digest(key, value)) for key, value in rows]
+        if not stored:
+            return
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany(f"INSERT OR REPLACE INTO {self._table} (key, output, digest) VALUES (?, ?, ?)", stored)
+            self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            self._disable(exc)
+
+    def _disable(self, exc: sqlite3.DatabaseError) -> None:
+        if is_corrupt(exc):
+            self._rebuild(str(exc))
+            return
+        log.warning("%s %s: %s; running on without it", self._what, self.path, exc)
+        self.close()
+
+    def close(self) -> None:
+        """Close the database (safe to call twice)."""
+        db, self._db = self._db, None
+        if db is not None:
+            db.close()
+
+
+def _digest(key: str, value: str | bytes) -> str:
+    """What a row's value must hash to: a damaged data page cannot pass for a value."""
+    data = value.encode() if isinstance(value, str) else value
+    return hashlib.sha256(key.encode() + b"\0" + data).hexdigest()[:16]
+
+
+def is_corrupt(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite's error says the file is damaged (rather than busy, read-only or full)."""
+    message = str(exc).lower()
+    return "not a database" in message or "malformed" in message or "corrupt" in message

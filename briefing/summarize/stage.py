@@ -1,0 +1,105 @@
+"""Stage 2, summaries of single articles: the n candidates a ranker picks, in their original order.
+
+`summarize` works on one text, `summarize_article` on an `Article` (the pipeline), `summarize_records` on
+JSONL records (`briefing summarize`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from briefing.errors import BadInput, SummarizeError
+from briefing.records import Article
+from briefing.summarize.candidates import candidates
+from briefing.summarize.rankers import SUMMARIZERS
+from briefing.summarize.settings import MIN_SENTENCE_WORDS
+from briefing.text.language import detect_language, language_key
+from briefing.text.terms import content_terms
+
+
+def summarize(
+    text: str, lang: str, n: int, *, method: str = "default", title: str | None = None, keep_lead: bool = False
+) -> list[str]:
+    """The n sentences of `text` that best summarise it, in their original order.
+
+    When n is at least the number of usable sentences, all of them are returned. `title`, when given,
+    helps rankers that use it. `keep_lead` makes the first sentence one of the n, whatever its rank.
+    Raises SummarizeError for an unknown method or n < 1.
+    """
+    _check_method(method)
+    if n < 1:
+        raise SummarizeError(f"a summary needs at least one sentence, got {n}")
+    lang = language_key(lang)
+    cands = candidates(text, lang)
+    if n >= len(cands):
+        return [c.text for c in cands]
+    # Short rhetorical beats ("Non.", "Pourquoi ?") only fill in when there are too few real statements.
+    statements = [c for c in cands if c.words >= MIN_SENTENCE_WORDS]
+    pool = statements if len(statements) >= n else cands
+    title_terms = content_terms(title, lang) if title else None
+    if keep_lead:
+        rest = SUMMARIZERS[method](pool[1:], n - 1, title_terms or None) if n > 1 else []
+        picked = [0, *(i + 1 for i in rest)]
+    else:
+        picked = SUMMARIZERS[method](pool, n, title_terms or None)
+    return [pool[i].text for i in sorted(picked)]
+
+
+def _check_method(method: str) -> None:
+    if method not in SUMMARIZERS:
+        raise SummarizeError(f"unknown summarizer {method!r}; choose one of: {', '.join(sorted(SUMMARIZERS))}")
+
+
+def summarize_article(article: Article, n: int, *, method: str = "default") -> Article:
+    """A copy of `article` with `summary` set (the picked sentences joined by one space).
+
+    The title guides the ranker unless ingestion made it from the lead (`title_derived`); then the
+    title is a cut-off lead, so the summary keeps the lead sentence whole for the reader.
+    """
+    title = None if article.title_derived else article.title
+    sentences = summarize(
+        article.text, article.lang or "und", n, method=method, title=title, keep_lead=article.title_derived
+    )
+    return dataclasses.replace(article, summary=" ".join(sentences))
+
+
+def summarize_records(
+    records: Iterable[dict[str, Any]],
+    *,
+    field: str,
+    lang: str,
+    sentences: int,
+    method: str,
+    title_field: str | None,
+) -> Iterator[dict[str, Any]]:
+    """Each record with a "summary" added, for `briefing summarize` (JSONL in, JSONL out).
+
+    `lang` "auto" takes each record's "lang" field, else detects the language of the text. The title
+    field is ignored for records marked `"title_derived": true` (see `ingest --jsonl`). Raises BadInput
+    naming the record when `field` is missing or not text, SummarizeError for an unknown method.
+    """
+    _check_method(method)
+    for number, record in enumerate(records, 1):
+        name = f"record {number}" + (f" (id {record['id']})" if "id" in record else "")
+        text = record.get(field)
+        if not isinstance(text, str):
+            found = "missing" if text is None else f"not text ({type(text).__name__})"
+            raise BadInput(f"{name}: field {field!r} is {found}; name the text field with --field")
+        # Like summarize_article: a title that ingestion made from the lead says nothing new.
+        title = record.get(title_field) if title_field and record.get("title_derived") is not True else None
+        if title_field and title is not None and not isinstance(title, str):
+            raise BadInput(f"{name}: title field {title_field!r} is not text ({type(title).__name__})")
+        text_lang = _record_lang(record, text) if lang == "auto" else lang
+        summary = summarize(text, text_lang, sentences, method=method, title=title or None)
+        yield {**record, "summary": " ".join(summary)}
+
+
+def _record_lang(record: dict[str, Any], text: str) -> str:
+    given = record.get("lang")
+    if isinstance(given, str) and given:
+        return given
+    return detect_language(text)
+
+

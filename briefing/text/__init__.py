@@ -1,0 +1,16 @@
+"""Language-level helpers that several stages share: no stage logic, no I/O beyond the shipped word lists.
+
+- `language.py`   language codes (`language_key`, `known_language`) and identification (`detect_language`)
+- `sentences.py`  `split_sentences(text, lang)`: news-aware sentence splitting (abbreviations, quotes, URLs)
+- `terms.py`      `content_terms(text, lang)`: stemmed content words, for comparing texts in any language
+- `wordlists.py`  the stopword and abbreviation lists shipped in `text/data/`
+- `settings.py`   their tuned numbers
+
+Ingestion, summaries, stories, translation and themes import these; they import nothing from any stage.
+"""
+
+from briefing.text.language import detect_language, known_language, language_key
+from briefing.text.sentences import split_sentences
+from briefing.text.terms import content_terms
+
+__all__ = ["content_terms", "detect_language", "known_language", "language_key", "split_sentences"]

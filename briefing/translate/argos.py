@@ -1,0 +1,272 @@
+"""The argos engine: an installed Argos package's CTranslate2 model and SentencePiece model, used directly.
+
+argostranslate only manages packages here (list, install from the index or from a file). Translation
+loads the package's model once per run and sends every segment through `translate_batch` in batches,
+with thread counts set explicitly, instead of argostranslate's one-call-per-text `translate()`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefing.errors import BadModelFile, ModelMissing, TranslationError
+from briefing.log import get_logger
+from briefing.translate.settings import (
+    ARGOS_BATCH_SIZE,
+    ARGOS_BEAM_SIZE,
+    ARGOS_INTER_THREADS,
+    ARGOS_INTRA_THREADS,
+    ARGOS_MAX_DECODING,
+    ARGOS_MAX_INPUT_TOKENS,
+)
+
+log = get_logger(__name__)
+
+NAME = "argos"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """An Argos package, installed or in the index."""
+
+    source: str
+    target: str
+    version: str
+    name: str  # the argospm name, e.g. "translate-fr_en"
+    path: Path | None = None  # the installed package folder; None for an index entry
+
+
+def _package_module() -> Any:
+    """argostranslate.package, imported only when Argos is used (its import creates Argos's folders)."""
+    import argostranslate.package
+
+    return argostranslate.package
+
+
+def _info(pkg: Any) -> ModelInfo:
+    name = f"{getattr(pkg, 'type', 'translate') or 'translate'}-{pkg.from_code}_{pkg.to_code}"
+    path = getattr(pkg, "package_path", None)
+    return ModelInfo(pkg.from_code, pkg.to_code, str(pkg.package_version or "?"), name, Path(path) if path else None)
+
+
+def _version_key(info: ModelInfo) -> tuple[int, ...]:
+    return tuple(int(part) if part.isdigit() else 0 for part in info.version.split("."))
+
+
+def installed_models() -> list[ModelInfo]:
+    """Installed Argos translation packages, sorted by pair."""
+    try:
+        packages = _package_module().get_installed_packages()
+    except (OSError, ValueError) as exc:
+        raise TranslationError(f"cannot read the installed Argos packages: {exc}") from None
+    infos = [_info(p) for p in packages if getattr(p, "type", "translate") == "translate"]
+    return sorted(infos, key=lambda i: (i.source, i.target, _version_key(i)))
+
+
+def find_model(source: str, target: str) -> ModelInfo | None:
+    """The newest installed package for source→target, or None."""
+    matches = [i for i in installed_models() if (i.source, i.target) == (source, target)]
+    return max(matches, key=_version_key) if matches else None
+
+
+def _index_packages() -> list[Any]:
+    """Every package in the Argos index, downloaded fresh (needs internet)."""
+    import argostranslate.settings
+
+    package = _package_module()
+    argos_log = logging.getLogger("argostranslate.utils")
+    level = argos_log.level
+    argos_log.setLevel(logging.CRITICAL)  # offline it logs a bare URLError; the message below says what to do
+    try:
+        package.update_package_index()
+    finally:
+        argos_log.setLevel(level)
+    if not Path(argostranslate.settings.local_package_index).is_file():
+        raise TranslationError(
+            "could not download the Argos package index (no internet?); "
+            "install a model offline with: briefing models install --file PATH.argosmodel"
+        )
+    try:
+        return list(package.get_available_packages())
+    except (OSError, ValueError) as exc:
+        raise TranslationError(f"the Argos package index is unreadable: {exc}") from None
+
+
+def available_models() -> list[ModelInfo]:
+    """Packages in the Argos index (downloads the index: needs internet)."""
+    infos = [_info(p) for p in _index_packages() if getattr(p, "type", "translate") == "translate"]
+    return sorted(infos, key=lambda i: (i.source, i.target))
+
+
+def install_model(source: str, target: str) -> ModelInfo:
+    """Download and install the index's package for source→target (needs internet)."""
+    candidates = [p for p in _index_packages() if (p.from_code, p.to_code) == (source, target)]
+    if not candidates:
+        raise ModelMissing(f"the Argos index has no {source}->{target} model; see `briefing models list --available`")
+    try:
+        _package_module().install_from_path(candidates[0].download())
+    except Exception as exc:  # argostranslate raises bare Exception for a failed download
+        raise TranslationError(
+            f"could not download the {source}->{target} model ({exc}); "
+            "install it offline with: briefing models install --file PATH.argosmodel"
+        ) from None
+    installed = find_model(source, target)
+    if installed is None:
+        raise TranslationError(f"the {source}->{target} model was downloaded but is not installed")
+    return installed
+
+
+def install_model_file(path: Path) -> ModelInfo:
+    """Install a local .argosmodel file (offline); raises BadModelFile when it is not a valid package.
+
+    Nothing is installed unless the archive's paths stay in its one folder, its metadata names the
+    pair, and its model and tokenizer load.
+    """
+    metadata = _check_model_file(Path(path))
+    _check_model_loads(Path(path))
+    _package_module().install_from_path(Path(path))
+    installed = [i for i in installed_models() if (i.source, i.target) == (metadata["from_code"], metadata["to_code"])]
+    version = str(metadata.get("package_version", ""))
+    for info in installed:
+        if info.version == version:
+            return info
+    if installed:
+        return installed[-1]
+    raise BadModelFile(f"{path}: installed, but argostranslate does not list it; is its metadata.json complete?")
+
+
+def _check_model_file(path: Path) -> dict[str, Any]:
+    """metadata.json of a package file, after checking it holds a model and a SentencePiece model."""
+    if not path.is_file():
+        raise BadModelFile(f"{path}: no such file")
+    if not zipfile.is_zipfile(path):
+        raise BadModelFile(f"{path}: not an Argos model (a .argosmodel is a zip archive)")
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        unsafe = next((n for n in names if not _safe_member(n)), None)
+        if unsafe is not None:
+            raise BadModelFile(f"{path}: the archive holds the path {unsafe!r}, which leaves its folder; "
+                               "not installed")
+        tops = {n.split("/", 1)[0] for n in names}
+        if len(tops) != 1 or f"{next(iter(tops))}/metadata.json" not in names:
+            raise BadModelFile(f"{path}: expected one folder with metadata.json inside the archive")
+        top = next(iter(tops))
+        try:
+            metadata = json.loads(archive.read(f"{top}/metadata.json"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise BadModelFile(f"{path}: metadata.json is not valid JSON ({exc})") from None
+        if not isinstance(metadata, dict) or not all(
+                isinstance(metadata.get(k), str) and _LANG_CODE.match(metadata[k]) for k in ("from_code", "to_code")):
+            raise BadModelFile(f"{path}: metadata.json must name from_code and to_code as language codes")
+        if not isinstance(metadata.get("package_version", ""), str | int | float):
+            raise BadModelFile(f"{path}: metadata.json's package_version must be a version string")
+        if f"{top}/model/model.bin" not in names:
+            raise BadModelFile(f"{path}: no CTranslate2 model (model/model.bin) inside")
+        if f"{top}/sentencepiece.model" not in names:
+            raise BadModelFile(f"{path}: no sentencepiece.model inside (BPE packages are not supported)")
+    return metadata
+
+
+_LANG_CODE = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?$")  # fr, en, zh_Hant, pt-BR
+
+
+def _safe_member(name: str) -> bool:
+    """True for a relative archive path that stays inside its folder (no `..`, `.`, absolute or drive part)."""
+    parts = name.replace("\\", "/").split("/")
+    return bool(parts[0]) and ":" not in parts[0] and not any(p in (".", "..") for p in parts)
+
+
+def _check_model_loads(path: Path) -> None:
+    """Unpack the (already checked) package to a temporary folder and load its model and tokenizer."""
+    import ctranslate2
+    import sentencepiece
+
+    with tempfile.TemporaryDirectory(prefix="briefing-model-") as folder:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                archive.extractall(folder)
+            (package,) = Path(folder).iterdir()
+            sentencepiece.SentencePieceProcessor(model_file=str(package / "sentencepiece.model"))
+            ctranslate2.Translator(str(package / "model"), device="cpu", inter_threads=1, intra_threads=1)
+        except (OSError, RuntimeError, ValueError, zipfile.BadZipFile) as exc:
+            reason = " ".join(str(exc).split())[:200]
+            raise BadModelFile(f"{path}: its model cannot be loaded ({reason}); not installed") from None
+
+
+class ArgosEngine:
+    """One installed package's models, loaded once; translates segments in batches."""
+
+    name = NAME
+
+    def __init__(self, source: str, target: str) -> None:
+        info = find_model(source, target)
+        if info is None or info.path is None:
+            raise ModelMissing(
+                f"no Argos model for {source}->{target} is installed; "
+                f"install one with: briefing models install {source} {target} "
+                "(or offline: briefing models install --file PATH.argosmodel)"
+            )
+        import ctranslate2
+        import sentencepiece
+
+        self.info = info
+        self.version = f"{info.name}@{info.version}"
+        try:
+            self._tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(info.path / "sentencepiece.model"))
+            self._model: Any = ctranslate2.Translator(
+                str(info.path / "model"), device="cpu",
+                inter_threads=ARGOS_INTER_THREADS, intra_threads=ARGOS_INTRA_THREADS,
+            )
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise TranslationError(f"the Argos model in {info.path} cannot be loaded: {exc}") from None
+        prefix = _target_prefix(info.path)
+        self._prefix = self._tokenizer.encode(prefix, out_type=str) if prefix else None
+        self.calls = 0  # translate_batch calls so far (the benchmark reports batches per run)
+
+    def token_count(self, text: str) -> int:
+        """How many SentencePiece tokens `text` is (what CTranslate2's input limit counts)."""
+        return len(self._tokenizer.encode(text, out_type=str))
+
+    max_tokens = ARGOS_MAX_INPUT_TOKENS
+
+    def translate(self, segments: Sequence[str]) -> list[str]:
+        """One translation per segment, all in batched `translate_batch` calls; empty stays empty."""
+        out = [""] * len(segments)
+        todo = [(i, s.strip()) for i, s in enumerate(segments) if s.strip()]
+        if not todo:
+            return out
+        tokens = [self._tokenizer.encode(text, out_type=str) for _, text in todo]
+        prefixes = [self._prefix] * len(tokens) if self._prefix else None
+        self.calls += 1
+        results = self._model.translate_batch(
+            tokens, target_prefix=prefixes, max_batch_size=ARGOS_BATCH_SIZE, beam_size=ARGOS_BEAM_SIZE,
+            max_input_length=0,  # our chunking keeps inputs short; never let CTranslate2 cut silently
+            max_decoding_length=ARGOS_MAX_DECODING,
+        )
+        for (index, _), result in zip(todo, results, strict=True):
+            pieces = result.hypotheses[0]
+            if self._prefix:
+                pieces = pieces[len(self._prefix):]
+            out[index] = self._tokenizer.decode(pieces).strip()
+        return out
+
+    def close(self) -> None:
+        """Free the model's memory."""
+        self._model = None
+
+
+def _target_prefix(package_path: Path) -> str:
+    try:
+        metadata = json.loads((package_path / "metadata.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    prefix = metadata.get("target_prefix", "") if isinstance(metadata, dict) else ""
+    return prefix if isinstance(prefix, str) else ""

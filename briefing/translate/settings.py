@@ -1,0 +1,27 @@
+"""Tuned numbers of stage 4, translation (translator, guards, engines), each with its reason."""
+
+from __future__ import annotations
+
+import os
+
+TRANSLATION_CACHE_FILE = "translations.sqlite"  # under $XDG_CACHE_HOME/briefing: reruns reuse it, `rm` is safe
+TRANSLATE_BLOCK = 5000  # sentences per pass through split/cache/engine (~1 MB): memory stays flat on huge inputs
+# Guards: output a translation that loops or balloons is not shown; the source is kept and flagged.
+GUARD_LENGTH_RATIO = 3.0  # newstest2013: English runs 0.55-1.33x the French characters (98 %), 2.1x at most
+GUARD_LENGTH_SLACK = 30  # short lines ("Hanoi", "NIC") may legitimately grow by a few words
+GUARD_MAX_REPEATS = 4  # the same 1-4 word group 4 times in a row is a decoder loop, not prose
+# argos (CTranslate2 + SentencePiece)
+ARGOS_MAX_INPUT_TOKENS = 400  # far under CTranslate2's 1024 cut: only run-ons and lists are split, at clause breaks
+ARGOS_BATCH_SIZE = 32  # argostranslate's own default; CTranslate2 sorts by length inside, so padding stays low
+ARGOS_BEAM_SIZE = 4  # argostranslate's default: the same decoding its own `argos-translate` does for a model
+ARGOS_MAX_DECODING = 512  # above ARGOS_MAX_INPUT_TOKENS x the guard ratio; a loop stops here and is caught
+ARGOS_INTER_THREADS = 1  # one batch at a time: the pipeline feeds one stream of batches
+ARGOS_INTRA_THREADS = min(4, os.cpu_count() or 1)  # all cores up to 4: CTranslate2's default (0) takes every core
+# apertium (rule-based, Debian packages)
+APERTIUM_MAX_SEGMENT_CHARS = 2000  # apertium has no limit, but a runaway 50 kB "sentence" should not stall a batch
+APERTIUM_BLOCK_LINES = 5000  # lines per pipeline: starting fr-es | spa-eng costs ~0.7 CPU-s, 3,000 lines ~16 CPU-s
+APERTIUM_TIMEOUT_S = 600.0  # 3,000 news sentences take ~25 s through the two-step fr->es->en chain
+# Preferred mode chains; other pairs use a direct mode, else a pivot found in `apertium -l`.
+APERTIUM_CHAINS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("fr", "en"): ("fr-es", "spa-eng"),  # no fr-en package in Debian; Spanish is the best-covered pivot
+}
