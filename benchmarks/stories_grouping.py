@@ -18,7 +18,7 @@ translation (cached) when the set mixes languages. Dev sets:
 Same-domain sets (one country or sector, many events: the product's real use; read their PRECISION):
 - seeds          the repo's seeds/ (ingested): five French articles on Vietnam's digital economy, five events;
                  scored as singletons (precision 1.00 = five stories)
-- test week      tests/test_stories.py's week: a chip plant told by three outlets, floods, an AI accelerator
+- test week      tests/stories/test_stage.py's week: a chip plant told by three outlets, floods, an AI accelerator
 - sci, world     300 AG News items of one category each (Sci/Tech, World), scored as singletons: a floor, since
                  a few real same-event pairs exist
 Rows (BCubed precision / recall / F1 from score.py):
@@ -68,7 +68,7 @@ EVAL = ROOT.parent / "shared" / "eval"
 sys.path.insert(0, str(EVAL / "stories"))
 from score import bcubed  # noqa: E402
 
-from tests.test_stories import week_articles  # noqa: E402
+from tests.stories.test_stage import week_articles  # noqa: E402
 
 SEED = 0
 DISTRACTORS = 100  # of each kind: AG News English items, OrangeSum French articles

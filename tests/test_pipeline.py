@@ -1,12 +1,18 @@
-"""The orchestrator's own logic: ISO week parsing and period selection."""
+"""The orchestrator's own logic: ISO week parsing, period selection, and the inputs fingerprint that lets an
+email run reuse a build."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import pytest
 
+from briefing import pipeline
 from briefing.errors import BadWeek
+from briefing.options import BuildOptions
 from briefing.pipeline import parse_week, select_period
 from tests.conftest import make_article
 
@@ -58,3 +64,32 @@ def test_without_week_every_article_is_kept_and_the_period_spans_their_dates() -
 def test_period_label_without_any_date() -> None:
     _, period = select_period([make_article(date=None)], None, TODAY)
     assert period.label == "undated"
+
+
+def test_inputs_fingerprint_follows_sources_options_and_date(tmp_path: Path, seeds_dir: Path) -> None:
+    sources = tmp_path / "seeds"
+    shutil.copytree(seeds_dir, sources)
+    options = BuildOptions(sources=(str(sources),), out_dir=tmp_path / "out", week="last",
+                           today=dt.date(2026, 11, 23))
+    first = pipeline.inputs_fingerprint(options)
+    assert first == pipeline.inputs_fingerprint(options)
+    assert first != pipeline.inputs_fingerprint(dataclasses.replace(options, today=dt.date(2026, 11, 30)))
+    assert first != pipeline.inputs_fingerprint(dataclasses.replace(options, bilingual=True))
+    assert first != pipeline.inputs_fingerprint(dataclasses.replace(options, exclude_ids=frozenset({"a1"})))
+    edited = next(sources.glob("*.txt"))
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nUne phrase de plus.", encoding="utf-8")
+    assert first != pipeline.inputs_fingerprint(options)
+    as_glob = dataclasses.replace(options, sources=(str(sources / "*.txt"),))
+    assert pipeline.inputs_fingerprint(as_glob) == pipeline.inputs_fingerprint(as_glob)
+    assert pipeline.inputs_fingerprint(dataclasses.replace(options, sources=("https://example.org/feed",))) is None
+
+
+def test_inputs_fingerprint_reads_the_files_ingestion_reads_under_home(
+    tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(seeds_dir, tmp_path / "news")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    options = BuildOptions(sources=("~/news",), out_dir=tmp_path / "out", today=dt.date(2026, 11, 23))
+    first = pipeline.inputs_fingerprint(options)
+    (tmp_path / "news" / "new.txt").write_text("Le Vietnam lance un nouveau programme. " * 20, encoding="utf-8")
+    assert pipeline.inputs_fingerprint(options) != first  # a new article under ~ is a new digest

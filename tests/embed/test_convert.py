@@ -1,0 +1,33 @@
+"""The embedding model converted once from the wheel into the user's cache folder, or a clear error."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from briefing import embed
+from tests.conftest import ROOT
+
+
+def test_the_model_is_converted_once_into_the_user_cache_folder() -> None:
+    folder = embed.model_dir()  # converts on first use in this test session (about 15-25 s)
+    assert folder.parent == Path(os.environ["XDG_CACHE_HOME"]) / "briefing" / "models"
+    model = folder / "model.onnx"
+    assert model.is_file() and (folder / "tokenizer.json").is_file()
+    stamp = model.stat().st_mtime_ns
+    assert embed.model_dir() == folder and model.stat().st_mtime_ns == stamp  # not converted again
+
+
+def test_without_the_converter_tools_the_error_says_what_to_install(tmp_path: Path) -> None:
+    # A fresh cache folder (nothing converted yet) in a Python where the onnx package cannot be imported.
+    code = "import sys; sys.modules['onnx'] = None; from briefing.cli import main; main()"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    result = subprocess.run([sys.executable, "-c", code, "themes"], input='{"text": "Oil prices rose."}\n',
+                            capture_output=True, text=True, cwd=ROOT, env=env)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: the embedding model must be converted once for ONNX Runtime, but onnx is missing; "
+        "install the converter's tools once with: pip install torch transformers onnx -c constraints.txt"
+    )

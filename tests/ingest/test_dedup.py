@@ -1,0 +1,78 @@
+"""Duplicates: exact and near copies merged into the richer one, different stories kept apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+from briefing.ingest import ingest
+from tests.ingest.conftest import DATA, STORY, TODAY
+
+
+def test_exact_duplicates_merge(tmp_path: Path, seeds_dir: Path) -> None:
+    seed = next(seeds_dir.glob("000_*.txt"))
+    for name in ("a.txt", "b.txt"):
+        shutil.copy(seed, tmp_path / name)
+    result = ingest([str(tmp_path)], today=TODAY)
+    assert len(result.articles) == 1
+    [merged] = result.merged
+    assert merged.kept_id == result.articles[0].id
+    assert merged.reason == "exact duplicate"
+
+
+def test_near_duplicate_keeps_the_richer_copy(tmp_path: Path, seeds_dir: Path) -> None:
+    full = next(seeds_dir.glob("002_*.txt")).read_text(encoding="utf-8")
+    paragraphs = [p for p in full.split("\n\n") if p.strip()]
+    # a repost: no headline, no dateline, one paragraph dropped, lightly edited, no teasers
+    repost = "\n\n".join(p.replace("Hanoi (VNA) – ", "") for p in paragraphs[3:16] if "Photo" not in p)
+    repost = repost.replace("a souligné", "a insisté sur")
+    (tmp_path / "a_repost.txt").write_text(repost, encoding="utf-8")
+    (tmp_path / "b_full.txt").write_text(full, encoding="utf-8")
+    result = ingest([str(tmp_path)], today=TODAY)
+    [article] = result.articles
+    assert article.path.endswith("b_full.txt")
+    assert article.publisher == "VNA" and article.title_derived is False
+    [merged] = result.merged
+    assert merged.dropped.endswith("a_repost.txt")
+    assert merged.reason.startswith("near duplicate (similarity ")
+
+
+def test_different_stories_do_not_merge(seeds_dir: Path) -> None:
+    result = ingest([str(seeds_dir), str(DATA / "feed.rss")], today=TODAY)
+    assert len(result.articles) == 7
+    assert not result.merged
+
+
+def test_merged_copy_gives_missing_metadata(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(STORY + "\n\nSource : https://ville.example/2025/05/12/piscine",
+                                    encoding="utf-8")
+    (tmp_path / "b.json").write_text(json.dumps({"title": "La piscine rénovée", "text": STORY}), encoding="utf-8")
+    [article] = ingest([str(tmp_path)], today=TODAY).articles
+    assert article.title == "La piscine rénovée"
+    assert article.url == "https://ville.example/2025/05/12/piscine"
+    assert article.date == dt.date(2025, 5, 12)
+
+
+FOOTER = (
+    "Cet article vous a été proposé par la rédaction. Retrouvez toute l'actualité de votre région sur notre site, "
+    "abonnez-vous à la lettre d'information du matin et suivez-nous sur les réseaux sociaux pour ne rien manquer. "
+    "Tous les contenus de ce site sont protégés par le droit d'auteur et ne peuvent être reproduits sans accord écrit."
+)
+
+
+def test_a_footer_shared_by_every_file_neither_merges_stories_nor_hides_copies(tmp_path: Path,
+                                                                             shared_dir: Path) -> None:
+    with (shared_dir / "eval" / "orangesum_valid.jsonl").open(encoding="utf-8") as handle:
+        stories = [json.loads(line) for _, line in zip(range(90), handle, strict=False)]
+    assert len(FOOTER.split()) >= 55
+    for number, story in enumerate(stories):
+        (tmp_path / f"{number:03d}.txt").write_text(f"{story['article']}\n\n{FOOTER}\n", encoding="utf-8")
+    for number, story in enumerate(stories[:30]):  # near copies: the last sentence gone, a word changed
+        sentences = story["article"].split(". ")
+        edited = ". ".join(sentences[:-1]).replace(" le ", " ce ", 1)
+        (tmp_path / f"copy-{number:03d}.txt").write_text(f"{edited}\n\n{FOOTER}\n", encoding="utf-8")
+    result = ingest([str(tmp_path)], today=TODAY)
+    assert len(result.merged) == 30
+    assert sorted(Path(m.dropped).name for m in result.merged) == [f"copy-{n:03d}.txt" for n in range(30)]

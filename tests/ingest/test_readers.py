@@ -1,0 +1,203 @@
+"""Every input format read as an article: HTML pages, RSS and Atom feeds, JSON and JSON Lines, Markdown
+with front matter, sniffed unknown extensions, and malformed or hostile markup."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from briefing.ingest import ingest, read_bytes
+from tests.conftest import ROOT
+from tests.ingest.conftest import DATA, STORY, TODAY, _ingest_cli
+
+# --- formats ----------------------------------------------------------------------------------
+
+
+def test_html_page_with_meta_charset(runner: CliRunner) -> None:
+    code, records, _ = _ingest_cli(runner, str(DATA / "page_cp1252.html"))
+    assert code == 0
+    [page] = records
+    assert page["title"] == "Lyon inaugure son tramway vers l’aéroport"
+    assert page["date"] == "2025-03-10"
+    assert page["url"] == "https://courrier-lyon.example/2025/03/tramway-aeroport"
+    assert page["publisher"] == "Le Courrier de Lyon"
+    assert page["lang"] == "fr"
+    assert page["text"].startswith("La ville de Lyon a inauguré lundi")
+    assert "« C’est une étape décisive" in page["text"]
+    assert "\ufffd" not in page["text"]
+    for junk in ("Accueil", "cookies", "Les plus lus", "Mentions légales"):
+        assert junk not in page["text"]
+
+
+def test_real_pages_from_the_eval_set(shared_dir: Path) -> None:
+    [page] = read_bytes((shared_dir / "eval/html/french_article.html").read_bytes(), "french_article.html",
+                        today=TODAY)
+    assert page.lang == "fr"
+    assert page.date == dt.date(2016, 1, 22)
+    assert "Charlotte Rampling" in page.title
+    assert page.publisher == "Télé-Loisirs"
+    assert "En marge de l’annonce des nominations pour les Oscars 2016" in page.text
+
+
+def _load_benchmark() -> Any:
+    path = ROOT / "benchmarks" / "ingest.py"
+    spec = importlib.util.spec_from_file_location("bench_ingest", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_html_extraction_floor_and_languages(shared_dir: Path) -> None:
+    """The issue's bar, pinned: F1 >= 0.90 on every page with an expected text, language right on all 12."""
+    bench = _load_benchmark()
+    pages = sorted((shared_dir / "eval/html").glob("*.html"))
+    assert len(pages) == 12
+    for page in pages:
+        key = page.stem.replace("_article", "")
+        [article] = read_bytes(page.read_bytes(), page.name, today=TODAY)
+        assert article.lang == bench.LANGS[key], page.name
+        expected = page.parent / "expected" / f"{key}.txt"
+        if expected.exists():
+            assert bench.f1(article.text, expected.read_text(encoding="utf-8")) >= 0.90, page.name
+
+
+def test_malformed_html_reads_what_it_can() -> None:
+    page = (DATA / "page_cp1252.html").read_bytes()
+    broken = page.replace(b"</p>", b"").replace(b"</article>", b"<div><span>")[: len(page) - 200]
+    [article] = read_bytes(broken, "broken.htm", today=TODAY)
+    assert article.text.startswith("La ville de Lyon a inauguré lundi")
+    assert "240 millions d’euros" in article.text
+
+
+def test_rss_feed_entries_are_articles() -> None:
+    result = ingest([str(DATA / "feed.rss")], today=TODAY)
+    assert [a.title for a in result.articles] == [
+        "Un plan contre la sécheresse pour les agriculteurs",
+        "La Bibliothèque nationale ouvre une salle des manuscrits",
+    ]
+    first, second = result.articles
+    assert first.date == dt.date(2025, 6, 4) and second.date == dt.date(2025, 6, 5)
+    assert first.url == "https://agence.example/2025/06/04/plan-secheresse"
+    assert first.publisher == "Agence Exemple"
+    assert first.lang == "fr"
+    # the entry's HTML paragraphs become text paragraphs
+    assert first.text.split("\n\n")[1].startswith("Les aides seront versées directement")
+
+
+def test_atom_feed() -> None:
+    [article] = ingest([str(DATA / "feed.atom")], today=TODAY).articles
+    assert article.title == "Ten thousand trees for the river banks"
+    assert article.lang == "en"
+    assert article.date == dt.date(2025, 5, 20)
+    assert "<p>" not in article.text
+
+
+def test_malformed_feed_reads_what_it_can(tmp_path: Path) -> None:
+    broken = (DATA / "feed.rss").read_text(encoding="utf-8").replace("</channel>\n</rss>", "")
+    broken = broken.replace("<item>", "<item><bogus attr=>", 1)
+    (tmp_path / "broken.xml").write_text(broken, encoding="utf-8")
+    result = ingest([str(tmp_path / "broken.xml")], today=TODAY)
+    assert len(result.articles) >= 1
+    assert not result.skipped
+
+
+def test_json_and_jsonl_records() -> None:
+    result = ingest([str(DATA / "articles.json"), str(DATA / "articles.jsonl")], today=TODAY)
+    assert [a.title for a in result.articles] == [
+        "El puerto de Valencia amplía su terminal", "Les abeilles reviennent en ville"]
+    spanish, french = result.articles
+    assert (spanish.lang, spanish.date, spanish.url) == ("es", dt.date(2025, 4, 2), "https://noticias.example/puerto-valencia")
+    assert (french.lang, french.date, french.url) == ("fr", dt.date(2025, 4, 3), "https://nouvelles.example/abeilles")
+    # the JSONL file holds the same two stories (and one broken line, which is a warning)
+    assert [m.reason for m in result.merged] == ["exact duplicate", "exact duplicate"]
+    assert any("articles.jsonl line 2: not valid JSON" in w for w in result.warnings)
+    assert not result.skipped
+
+
+def test_markdown_file_with_a_heading(tmp_path: Path) -> None:
+    (tmp_path / "note.md").write_text("# La piscine rouvrira en 2027\n\n" + STORY, encoding="utf-8")
+    [article] = ingest([str(tmp_path)], today=TODAY).articles
+    assert article.title == "La piscine rouvrira en 2027"
+    assert article.title_derived is False
+    assert article.text.startswith("Le conseil municipal")
+
+
+def test_unknown_extension_is_sniffed(tmp_path: Path) -> None:
+    (tmp_path / "saved.page").write_bytes((DATA / "page_cp1252.html").read_bytes())
+    (tmp_path / "notes.csv").write_text("a,b,c\n1,2,3\n" * 30, encoding="utf-8")
+    result = ingest([str(tmp_path)], today=TODAY)
+    assert [a.title for a in result.articles] == ["Lyon inaugure son tramway vers l’aéroport"]
+    [skipped] = result.skipped
+    assert skipped.source.endswith("notes.csv")
+    assert "unknown file type (extension .csv)" in skipped.reason
+
+
+def test_front_matter_of_web_clippers(tmp_path: Path) -> None:
+    clip = ("---\ntitle: \"La piscine rouvrira en 2027\"\nsource: https://ville.example/piscine\n"
+            "published: 2025-05-12\nsite: Le Journal de la Ville\n---\n\n" + STORY)
+    (tmp_path / "clip.md").write_text(clip, encoding="utf-8")
+    [article] = ingest([str(tmp_path)], today=TODAY).articles
+    assert (article.title, article.url, article.date, article.publisher) == (
+        "La piscine rouvrira en 2027", "https://ville.example/piscine", dt.date(2025, 5, 12), "Le Journal de la Ville")
+    assert article.text.startswith("Le conseil municipal") and "---" not in article.text
+
+
+def test_json_source_field_is_a_url_or_a_publisher() -> None:
+    records = [{"text": STORY, "source": "https://ville.example/piscine"},
+               {"text": STORY.replace("piscine", "patinoire"), "source": "Le Journal"}]
+    first, second = read_bytes(json.dumps(records).encode(), "a.json", today=TODAY)
+    assert (first.url, first.publisher) == ("https://ville.example/piscine", "ville.example")
+    assert (second.url, second.publisher) == (None, "Le Journal")
+
+
+# --- hostile and unlucky input ----------------------------------------------------------------
+
+
+def _atom(updated: str, title: str = "Le conseil vote la rénovation") -> bytes:
+    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Ville</title>'
+            f"<entry><title>{title}</title><updated>{updated}</updated>"
+            f"<content type=\"text\">{STORY}</content></entry></feed>").encode()
+
+
+@pytest.mark.parametrize("written", ["2025-02-31T10:00:00Z", "2025-13-01T10:00:00Z", "Mon, 31 Feb 2025 10:00:00 GMT"])
+def test_an_impossible_feed_date_is_never_corrected_into_another_day(written: str) -> None:
+    [article] = read_bytes(_atom(written), "feed.atom", today=TODAY)
+    assert article.date is None
+    [kept] = read_bytes(_atom("2025-02-28T10:00:00Z"), "feed.atom", today=TODAY)
+    assert kept.date == dt.date(2025, 2, 28)
+
+
+def test_a_feed_title_escaped_twice_shows_its_entities_decoded() -> None:
+    [article] = read_bytes(_atom("2025-02-28T10:00:00Z", "<![CDATA[Lyon &amp; Grenoble votent]]>"), "feed.atom",
+                           today=TODAY)
+    assert article.title == "Lyon & Grenoble votent"
+
+
+def test_a_tag_with_100000_attributes_is_read_in_linear_time() -> None:
+    import time
+
+    story = "".join(f"<p>{paragraph}</p>" for paragraph in STORY.split("\n\n")) * 3
+
+    def page(attributes: int) -> bytes:
+        crowd = " ".join(f'a{i}="v"' for i in range(attributes))  # 1 MB of attributes on one tag
+        return f"<html><head><title>Piscine</title></head><body><div {crowd}>{story}</div></body></html>".encode()
+
+    plain, crowded = page(0), page(100_000)
+    assert len(crowded) > 1_000_000
+    read_bytes(plain, "warm-up.html", today=TODAY)  # imports and models loaded once
+    started = time.perf_counter()
+    [expected] = read_bytes(plain, "a.html", today=TODAY)
+    baseline = time.perf_counter() - started
+    started = time.perf_counter()
+    [article] = read_bytes(crowded, "a.html", today=TODAY)
+    took = time.perf_counter() - started
+    assert took < 5 * baseline + 0.5, (took, baseline)
+    assert article.text == expected.text and article.title == "Piscine"

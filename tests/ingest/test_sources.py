@@ -1,0 +1,64 @@
+"""Source names to files: folders, globs and missing paths, links out of a folder, odd file names."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from briefing.ingest import ingest
+from tests.ingest.conftest import STORY, TODAY, _ingest_cli
+
+
+def test_globs_folders_and_missing_paths(tmp_path: Path) -> None:
+    (tmp_path / "sub" / "deeper").mkdir(parents=True)
+    (tmp_path / "sub" / "deeper" / "a.txt").write_text(STORY, encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("not read: hidden files are the tools' own", encoding="utf-8")
+    result = ingest([str(tmp_path), str(tmp_path / "**" / "*.txt"), str(tmp_path / "nope"), "missing/*.txt"],
+                    today=TODAY)
+    assert len(result.articles) == 1  # found by the folder walk and the glob: read once
+    assert not result.merged
+    assert {(Path(s.source).name, s.reason) for s in result.skipped} == {
+        ("nope", "no such file or folder"), ("*.txt", "no file matches this pattern")}
+
+
+def test_a_link_leaving_the_source_folder_is_skipped_with_a_reason(runner: CliRunner, tmp_path: Path) -> None:
+    news, outside = tmp_path / "news", tmp_path / "private"
+    news.mkdir()
+    outside.mkdir()
+    (outside / "secret.txt").write_text(STORY.replace("piscine", "banque"), encoding="utf-8")
+    (news / "story.txt").write_text(STORY, encoding="utf-8")
+    (news / "x.txt").symlink_to("/etc/passwd")
+    (news / "y.txt").symlink_to(outside / "secret.txt")
+    (news / "z.txt").symlink_to(news / "story.txt")  # inside the folder: the same file, read once
+    code, records, stderr = _ingest_cli(runner, str(news))
+    assert code == 1
+    assert [r["path"] for r in records] == [str(news / "story.txt")]
+    assert f"skipped {news / 'x.txt'}: a link to /etc/passwd, outside {news}; not followed" in stderr.splitlines()
+    assert f"skipped {news / 'y.txt'}: a link to {outside / 'secret.txt'}, outside {news}; not followed" in stderr
+    # the same through a glob
+    code, records, stderr = _ingest_cli(runner, f"{news}/*.txt")
+    assert [r["path"] for r in records] == [str(news / "story.txt")]
+    assert "a link to /etc/passwd" in stderr
+
+
+def test_odd_file_names_are_quoted_and_jsonl_stays_valid_utf8(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    folder = os.fsencode(tmp_path)
+    with open(os.path.join(folder, b"caf\xe9.txt"), "wb") as fh:  # a latin-1 name, not valid UTF-8
+        fh.write(STORY.encode())
+    with open(os.path.join(folder, b"fake\nerror: all lost.txt"), "wb") as fh:  # a newline in the name
+        fh.write(b"\x89PNG not an article")
+    command = [sys.executable, "-c", "from briefing.cli import main; main()", "ingest", str(tmp_path), "--jsonl",
+               "--today", TODAY.isoformat()]
+    done = subprocess.run(command, capture_output=True, check=False)
+    assert done.returncode == 1, done.stderr
+    [line] = done.stdout.decode("utf-8").splitlines()  # strict: raises on any byte that is not UTF-8
+    assert json.loads(line)["path"] == json.dumps(str(tmp_path / os.fsdecode(b"caf\xe9.txt")))
+    stderr = done.stderr.decode("utf-8")
+    assert "\nerror: all lost" not in stderr
+    assert f'skipped {json.dumps(str(tmp_path / "fake"))[:-1]}\\nerror: all lost.txt"' in stderr

@@ -1,0 +1,98 @@
+"""The email HTML, parsed: self-contained, inlined, dark-mode ready, and under Gmail's clipping size at any
+volume."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+from briefing.records import Article, Briefing, Story
+from briefing.render import render
+from briefing.render.email import email_html
+from briefing.render.settings import EMAIL_MAX_BYTES
+from briefing.render.templates import template_dirs, template_environment
+from briefing.render.views import Shown, template_context
+from tests.conftest import make_article
+from tests.render.conftest import EmailParser, briefing_of, flat
+
+
+def orangesum_articles(path: Path, count: int) -> list[Article]:
+    """`count` real French articles, summary = first three sentences, as a translated digest would carry."""
+    articles = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in zip(range(count), handle, strict=False):
+            record = json.loads(line)
+            lead = " ".join(re.split(r"(?<=[.!?])\s+", record["article"])[:3])
+            articles.append(make_article(
+                id=record["id"], title=record["title"], title_en=record["title"], text=record["article"],
+                summary=record["abstract"], summary_en=lead, date=dt.date.fromisoformat(record["date"]),
+                url=f"https://www.orange.fr/actu/{record['id']}", publisher="Orange Actualités",
+                theme=f"Theme {number % 6}",
+            ))
+    return articles
+
+
+def orangesum_email(shared_dir: Path, count: int, folder: Path) -> tuple[list[Article], Path]:
+    """A week of `count` real articles, each its own story, and its email (alone: the PDF is not needed)."""
+    articles = orangesum_articles(shared_dir / "eval" / "orangesum_valid.jsonl", count)
+    groups: dict[str, list[Article | Story]] = {}
+    for article in articles:
+        groups.setdefault(article.theme, []).append(article)
+    return articles, email_of(briefing_of(groups), folder)
+
+
+def email_of(briefing: Briefing, folder: Path, **shown: int) -> Path:
+    """The email alone (its size does not depend on the PDF), written to `folder`."""
+    dirs = template_dirs(None)
+    env = template_environment(dirs)
+    view = Shown(top=shown.get("top", 10), full=shown.get("full", 40))
+    html = email_html(env, template_context(briefing, shown=view), dirs, briefing, view, bilingual=False)
+    email = folder / "email.html"
+    email.write_text(html, encoding="utf-8")
+    return email
+
+
+def test_email_for_thirty_stories_shows_them_all_under_gmails_clipping_size(shared_dir: Path,
+                                                                            tmp_path: Path) -> None:
+    articles, email = orangesum_email(shared_dir, 30, tmp_path)
+    size = email.stat().st_size
+    assert size < EMAIL_MAX_BYTES, f"email HTML is {size} bytes"
+    text = EmailParser.parse(email).text
+    assert all(flat(a.summary_en)[:60] in flat(text) for a in articles)  # every summary is really there
+    assert "more stories in the PDF" not in text
+
+
+def test_email_of_a_huge_week_stays_under_the_budget_and_points_to_the_pdf(shared_dir: Path,
+                                                                          tmp_path: Path) -> None:
+    _, email = orangesum_email(shared_dir, 1500, tmp_path)
+    size = email.stat().st_size
+    assert size < EMAIL_MAX_BYTES, f"email HTML is {size} bytes"
+    text = flat(EmailParser.parse(email).text)
+    found = re.search(r"(\d+) more stories in the PDF briefing", text)
+    assert found, "the email does not say how many more stories the PDF has"
+    assert 1000 < int(found.group(1)) < 1500
+    top = text.index("Top stories")
+    assert top < text.index("Numbers of the week") < text.index("Stories per theme")  # top stories lead
+
+
+def test_email_is_self_contained_inlined_and_dark_mode_ready(sample: Briefing, tmp_path: Path) -> None:
+    outputs = render(sample, tmp_path)
+    parsed = EmailParser.parse(outputs.html)
+    names = [tag for tag, _ in parsed.tags]
+    assert "script" not in names and "link" not in names and "iframe" not in names
+    for tag, attrs in parsed.tags:
+        assert not attrs.get("src") or attrs["src"].startswith("data:"), f"<{tag}> loads {attrs['src']}"
+        assert not any(k.startswith("on") for k in attrs), f"<{tag}> has an event handler"
+        assert "url(" not in attrs.get("style", "")
+    styled = [attrs for tag, attrs in parsed.tags if attrs.get("class") == "h3"]
+    assert styled and all("font-size:17px" in attrs.get("style", "") for attrs in styled)
+    css = "".join(parsed.style_blocks)
+    assert "prefers-color-scheme: dark" in css and "@import" not in css
+    assert ".h3" not in css.split("@media")[0]  # only @media rules stay in <style>; the rest is inlined
+    metas = {attrs.get("name"): attrs.get("content") for tag, attrs in parsed.tags if tag == "meta"}
+    assert metas["color-scheme"] == "light dark"
+    assert ("table", "600") in [(tag, attrs.get("width")) for tag, attrs in parsed.tags]
+    hrefs = [attrs["href"] for _, attrs in parsed.tags if "href" in attrs]
+    assert all(h.startswith(("#", "https://")) for h in hrefs)

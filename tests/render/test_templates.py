@@ -1,0 +1,85 @@
+"""The templates: user templates and their faults named by file and line, article text never markup,
+invisible characters never shown."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from briefing.errors import TemplateProblem
+from briefing.records import Briefing
+from briefing.render import check_templates, render
+from briefing.render.templates import EMAIL_TEMPLATE
+from tests.helpers import translated
+from tests.render.conftest import EmailParser, briefing_of, flat, page_texts, user_templates
+
+# --- user templates and their faults ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("<p>ok</p>\n<p>{% if %}</p>\n", r"mine/email\.html, line 2: Expected an expression"),
+        ("<p>ok</p>\n\n{% include 'header.html' %}\n", r"template 'header\.html' not found in .*mine.* \(included "
+                                                         r"from .*mine/email\.html, line 3\)"),
+        ("<p>{{ title }}</p>\n{{ nosuch.field }}\n",
+         r"mine/email\.html, line 2: UndefinedError: 'nosuch' is undefined"),
+    ],
+)
+def test_broken_user_template_names_file_and_line(
+    sample: Briefing, tmp_path: Path, text: str, message: str
+) -> None:
+    folder = user_templates(tmp_path, EMAIL_TEMPLATE, text)
+    with pytest.raises(TemplateProblem, match=message):
+        check_templates(folder)  # before a long build
+    with pytest.raises(TemplateProblem, match=message):
+        render(sample, tmp_path / "out", templates_dir=folder)
+    assert not (tmp_path / "out").exists()
+
+
+def test_shipped_templates_pass_the_check() -> None:
+    check_templates(None)
+
+
+def test_missing_templates_folder_or_empty_one_is_a_clear_error(sample: Briefing, tmp_path: Path) -> None:
+    with pytest.raises(TemplateProblem, match=r"templates folder .*nowhere not found: give a folder holding"):
+        render(sample, tmp_path, templates_dir=tmp_path / "nowhere")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(TemplateProblem, match=r"holds none of briefing\.html, email\.html, briefing\.txt"):
+        render(sample, tmp_path, templates_dir=tmp_path / "empty")
+
+
+# --- article text is text ---------------------------------------------------------------------
+
+
+HOSTILE_TITLE = '<script>alert(1)</script><img src="file:///etc/passwd">'
+
+
+def test_hostile_titles_and_links_are_escaped_or_dropped(tmp_path: Path) -> None:
+    hostile = translated(
+        1, title=HOSTILE_TITLE, title_en=HOSTILE_TITLE, url="javascript:alert(1)",
+        summary_en='Read <a href="javascript:alert(2)">this</a> & "that".',
+    )
+    outputs = render(briefing_of({"Other": [hostile]}), tmp_path)
+    html = outputs.html.read_text(encoding="utf-8")
+    parsed = EmailParser.parse(outputs.html)
+    assert "script" not in [tag for tag, _ in parsed.tags]
+    assert "img" not in [tag for tag, _ in parsed.tags]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "javascript:" not in " ".join(attrs.get("href", "") for _, attrs in parsed.tags)
+    assert HOSTILE_TITLE in parsed.text  # shown as text, not dropped
+    pdf_text = flat(" ".join(page_texts(pypdf.PdfReader(outputs.pdf))))
+    assert HOSTILE_TITLE in pdf_text
+
+
+def test_control_characters_and_bidi_overrides_are_not_shown(tmp_path: Path) -> None:
+    article = translated(1, title_en="Budget\u202e 2026\x0b plan\x00", publisher="VNA & Co\x07")
+    outputs = render(briefing_of({"Other": [article]}), tmp_path)
+    html = outputs.html.read_text(encoding="utf-8")
+    assert "Budget 2026 plan" in html and "VNA &amp; Co</a>" in html
+    assert "1 publisher: VNA &amp; Co</p>" in html  # escaped once, not twice
+    assert not re.search("[\u202e\x00\x07\x0b]", html + outputs.txt.read_text(encoding="utf-8"))
+    assert "Budget 2026 plan" in flat(" ".join(page_texts(pypdf.PdfReader(outputs.pdf))))

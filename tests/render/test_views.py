@@ -1,0 +1,63 @@
+"""What the templates see: the chart, the same content in the email and the text part, each story's sources."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from briefing.records import Briefing
+from briefing.render import render
+from briefing.render.settings import TEXT_WIDTH
+from briefing.render.templates import PDF_TEMPLATE, render_template, template_dirs, template_environment
+from briefing.render.views import source_view, template_context
+from briefing.summarize.figures import key_figures
+from tests.helpers import story_of, translated
+from tests.render.conftest import EmailParser, briefing_of, flat
+
+
+def test_chart_is_inline_svg_with_one_bar_per_theme(sample: Briefing) -> None:
+    dirs = template_dirs(None)
+    html = render_template(template_environment(dirs), PDF_TEMPLATE, template_context(sample), dirs)
+    svg = re.search(r"<svg[^>]*>.*?</svg>", html, re.S)
+    assert svg, "no inline SVG chart"
+    widths = [float(w) for w in re.findall(r'<rect [^>]*width="([\d.]+)"', svg.group(0))]
+    assert len(widths) == 2 and widths[0] == pytest.approx(3 * widths[1], rel=0.01)  # 3 articles against 1
+    assert "href=" not in svg.group(0) and "http" not in svg.group(0).replace("http://www.w3.org/2000/svg", "")
+
+
+def test_text_part_has_the_same_content_as_the_html(tmp_path: Path) -> None:
+    long_original = "Le Vietnam lance un programme national pour soutenir les jeunes pousses. " * 4
+    sample = briefing_of({"Technology": [translated(1), translated(2, summary=long_original)]})
+    outputs = render(sample, tmp_path, bilingual=True)
+    text = outputs.txt.read_text(encoding="utf-8")
+    html = flat(EmailParser.parse(outputs.html).text)
+    for story in sample.stories:
+        for field in (story.title_en, story.title, story.summary_en, story.summary):
+            assert flat(field) in flat(text)
+            assert flat(field) in html
+    assert "<https://example.org/news/1>" in text
+    for figure in key_figures(sample.stories):
+        assert figure.value in text
+    long_lines = [line for line in text.splitlines() if len(line) > TEXT_WIDTH and "://" not in line]
+    assert long_lines == []
+
+
+@pytest.mark.parametrize(
+    ("publisher", "url", "text"),
+    [("VNA", "https://www.vietnamplus.vn/a", "vietnamplus.vn"), ("mst.gov.vn", "https://mst.gov.vn/a", "source"),
+     ("www.mst.gov.vn", "https://mst.gov.vn/a", "source"), ("VNA", "javascript:x()", None)],
+)
+def test_link_text_does_not_repeat_the_publisher(publisher: str, url: str, text: str | None) -> None:
+    assert source_view(translated(1, publisher=publisher, url=url)).host == text
+
+
+def test_the_email_lists_each_outlet_once_and_counts_the_other_articles(tmp_path: Path) -> None:
+    copies = [translated(n, publisher="VNA" if n % 3 else "Reuters") for n in range(1, 7)]
+    story = story_of(copies[0], 1, "Technology", *copies[1:])
+    outputs = render(briefing_of({"Technology": [story]}), tmp_path)
+    text = flat(EmailParser.parse(outputs.html).text)
+    assert "VNA · Reuters · +4 more articles" in text
+    plain = outputs.txt.read_text(encoding="utf-8")
+    assert "- and 4 more articles" in plain and plain.count("- VNA, ") == 1

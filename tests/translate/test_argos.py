@@ -1,0 +1,176 @@
+"""Argos with a tiny real package built offline: installing from a file or an index served on 127.0.0.1,
+hostile packages refused, batching, loops and very long sentences."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from briefing import translate
+from briefing.cli import main
+from briefing.errors import BadModelFile
+from briefing.translate import argos
+from briefing.translate.settings import ARGOS_MAX_INPUT_TOKENS
+from briefing.translate.translator import split_long
+
+
+def test_install_from_file_and_list(argos_home: Path, packages: dict[str, Path], runner: CliRunner) -> None:
+    result = runner.invoke(main, ["models", "install", "--file", str(packages["fr-en"])])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "installed fr->en 0.1 (translate-fr_en)\n"
+    assert [(m.source, m.target, m.version) for m in argos.installed_models()] == [("fr", "en", "0.1")]
+    listed = runner.invoke(main, ["models", "list"])
+    assert listed.stdout.startswith("fr->en  0.1  installed  translate-fr_en")
+    assert (argos_home / "translate-fr_en-0_1" / "model" / "model.bin").is_file()
+
+
+def test_a_file_that_is_not_a_package_is_refused(argos_home: Path, tmp_path: Path, runner: CliRunner) -> None:
+    fake = tmp_path / "fr_en.argosmodel"
+    fake.write_bytes(b"\x89PNG not a zip")
+    with pytest.raises(BadModelFile, match="not an Argos model"):
+        argos.install_model_file(fake)
+    result = runner.invoke(main, ["models", "install", "--file", str(fake)])
+    assert result.exit_code == 1
+    assert "fr_en.argosmodel: not an Argos model" in result.stderr
+    assert argos.installed_models() == []
+
+
+def _repacked(original: Path, out: Path, *, rename: Any = None, replace: dict[str, bytes] | None = None) -> Path:
+    """A copy of a real package with member names passed through `rename` and some contents replaced."""
+    import zipfile
+
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            tail = name.split("/", 1)[1]
+            data = (replace or {}).get(tail, source.read(name))
+            target.writestr(rename(name) if rename else name, data)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"rename": lambda n: "../" + n.split("/", 1)[1]}, "holds the path '../"),
+        ({"rename": lambda n: "/abs/" + n}, "which leaves its folder"),
+        ({"replace": {"model/model.bin": b"garbage" * 1000}}, "its model cannot be loaded"),
+        ({"replace": {"sentencepiece.model": b"garbage"}}, "its model cannot be loaded"),
+        ({"replace": {"metadata.json": b'{"from_code": ["fr"], "to_code": "en"}'}},
+         "must name from_code and to_code as language codes"),
+    ],
+)
+def test_a_hostile_or_broken_package_is_refused_before_installing(
+        argos_home: Path, packages: dict[str, Path], tmp_path: Path, runner: CliRunner, change: dict[str, Any],
+        message: str) -> None:
+    bad = _repacked(packages["fr-en"], tmp_path / "bad.argosmodel", **change)
+    result = runner.invoke(main, ["models", "install", "--file", str(bad)])
+    assert result.exit_code == 1
+    assert message in result.stderr and "Traceback" not in result.output
+    assert list(argos_home.iterdir()) == [] and not (argos_home.parent / "metadata.json").exists()
+    listed = runner.invoke(main, ["models", "list"])
+    assert listed.exit_code == 0 and "no Argos model installed" in listed.stdout
+    # the real package still installs afterwards
+    assert runner.invoke(main, ["models", "install", "--file", str(packages["fr-en"])]).exit_code == 0
+
+
+def test_argos_batches_every_sentence_in_one_call(argos_home: Path, packages: dict[str, Path],
+                                                  cache_file: Path) -> None:
+    argos.install_model_file(packages["fr-en"])
+    lines = [f"Le programme {i} soutient les start-up. La JICA participe au forum {i}." for i in range(40)]
+    lines[7] = ""
+    with translate.open_translator("fr", "en", engine="argos", use_cache=False) as translator:
+        batched = translator.translate_lines(lines)
+        assert translator.engine.calls == 1  # type: ignore[attr-defined]
+        one_by_one = [translator.translate_lines([line])[0] for line in lines]
+    assert batched == one_by_one
+    assert len(batched) == 40 and batched[7] == ""
+
+
+def test_argos_loop_is_caught_and_the_source_kept(argos_home: Path, packages: dict[str, Path]) -> None:
+    argos.install_model_file(packages["de-en"])
+    lines = ["Das Programm beginnt heute.", "Hanoi"]
+    with translate.open_translator("de", "en", engine="argos", use_cache=False) as translator:
+        assert translator.translate_lines(lines) == lines
+        assert translator.stats.suspect == 2
+
+
+def test_argos_chunks_a_5000_character_sentence(argos_home: Path, packages: dict[str, Path]) -> None:
+    argos.install_model_file(packages["fr-en"])
+    sentence = ", ".join(f"le programme {i} soutient les start-up" for i in range(150)) + "."
+    assert len(sentence) > 5000
+    with translate.open_translator("fr", "en", engine="argos", use_cache=False) as translator:
+        engine = translator.engine
+        pieces = split_long(sentence, engine.token_count, ARGOS_MAX_INPUT_TOKENS)  # type: ignore[attr-defined]
+        assert engine.token_count(sentence) > 1024  # type: ignore[attr-defined]
+        assert len(pieces) > 2 and all(engine.token_count(p) <= ARGOS_MAX_INPUT_TOKENS for p in pieces)  # type: ignore[attr-defined]
+        (out,) = translator.translate_lines([sentence])
+        assert out
+        assert translator.stats.translated == len(pieces)
+
+
+# --- installing from an index -----------------------------------------------------------------
+
+
+@pytest.fixture
+def argos_index(argos_home: Path, packages: dict[str, Path], tmp_path: Path,
+                monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 serving an Argos index that lists the tiny fr->en package."""
+    import argostranslate.settings as argos_settings
+
+    served = tmp_path / "served"
+    served.mkdir()
+    shutil.copy(packages["fr-en"], served / packages["fr-en"].name)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    index = [{"package_version": "0.1", "argos_version": "1.9", "from_code": "fr", "to_code": "en",
+              "from_name": "French", "to_name": "English", "type": "translate",
+              "links": [base + packages["fr-en"].name]}]
+    (served / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    monkeypatch.setattr(argos_settings, "remote_package_index", base + "index.json")
+    monkeypatch.setattr(argos_settings, "downloads_dir", tmp_path / "downloads")
+    (tmp_path / "downloads").mkdir()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_models_install_from_an_index(argos_index: str, runner: CliRunner) -> None:
+    listed = runner.invoke(main, ["models", "list", "--available"])
+    assert listed.exit_code == 0, listed.output
+    assert "fr->en  0.1  available  translate-fr_en" in listed.stdout
+    result = runner.invoke(main, ["models", "install", "fr", "en"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "installed fr->en 0.1 (translate-fr_en)\n"
+    missing = runner.invoke(main, ["models", "install", "fr", "xx"])
+    assert missing.exit_code == 1
+    assert "the Argos index has no fr->xx model" in missing.stderr
+
+
+def test_models_install_offline_says_how_to_install_from_a_file(argos_home: Path, runner: CliRunner,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import argostranslate.settings as argos_settings
+
+    with socket.socket() as closed:  # a port nobody listens on: the download fails for real
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    monkeypatch.setattr(argos_settings, "remote_package_index", f"http://127.0.0.1:{port}/index.json")
+    result = runner.invoke(main, ["models", "install", "fr", "en"])
+    assert result.exit_code == 1
+    assert "could not download the Argos package index" in result.stderr
+    assert "briefing models install --file PATH.argosmodel" in result.stderr

@@ -1,0 +1,75 @@
+"""Stage 4 as a whole: articles and stories get English fields and flags, a missing engine fails up front, and
+the `translate` command gives one line out per line in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefing import translate
+from briefing.cli import main
+from briefing.errors import ModelMissing
+from briefing.records import Story
+from briefing.translate import argos
+from tests.conftest import make_article
+from tests.translate.conftest import needs_apertium
+
+
+@needs_apertium
+def test_translate_articles_fills_english_fields_and_flags(argos_home: Path, packages: dict[str, Path],
+                                                           cache_file: Path) -> None:
+    french = make_article(summary="Le Vietnam lance un programme. Il soutient les start-up en IA.",
+                          figure_sentences=("Le marché atteindra 1,14 milliard de dollars d’ici 2029.",))
+    english = make_article(id="a2", lang="en", title="Vietnam launches", summary="It helps start-ups.",
+                           figure_sentences=("It costs $3 billion.",))
+    vietnamese = make_article(id="a3", lang="vi", title="Việt Nam", summary="Chương trình.")
+    unknown = make_article(id="a5", lang="", title="???", summary="")
+    out, engine = translate.translate_articles([french, english, vietnamese, unknown], engine="auto",
+                                               cache_path=cache_file)
+    assert engine == "apertium"
+    assert out[0].title_en.startswith("The Vietnam") and "start-up" in out[0].title_en
+    assert "AI" in out[0].summary_en and ". " in out[0].summary_en
+    assert out[0].flags == ()
+    (figure,) = out[0].figure_sentences_en
+    assert "1.14 billion dollars" in figure and "2029" in figure and "milliard" not in figure
+    assert (out[1].title_en, out[1].summary_en, out[1].flags) == ("Vietnam launches", "It helps start-ups.", ())
+    assert out[1].figure_sentences_en == ("It costs $3 billion.",)
+    assert (out[2].title_en, out[2].flags) == ("Việt Nam", ("untranslated",))
+    assert (out[3].title_en, out[3].flags) == ("???", ("untranslated",))
+
+    argos.install_model_file(packages["de-en"])
+    german = make_article(id="a4", lang="de", title="Das Programm beginnt.", summary="Heute.")
+    (looped,), engine = translate.translate_articles([german], use_cache=False)
+    assert engine == "argos"
+    assert looped.flags == ("translation-suspect",)
+    assert looped.title_en == "Das Programm beginnt."
+
+
+def test_translate_articles_without_any_engine_fails_up_front(argos_home: Path) -> None:
+    with pytest.raises(ModelMissing, match="vi->en"):
+        translate.translate_articles([make_article(lang="vi")], use_cache=False)
+
+
+@needs_apertium
+def test_cli_translate_one_line_out_per_line_in(runner: CliRunner, cache_file: Path) -> None:
+    text = "Le NIC lance un programme.\n\nTô Lâm et la JICA\u2028à Hanoi.\n"
+    result = runner.invoke(main, ["translate", "--source", "fr", "--engine", "apertium", "--cache", str(cache_file)],
+                           input=text)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.split("\n")
+    assert lines[-1] == "" and len(lines) - 1 == 3
+    assert lines[0] == "The NIC launches a program."
+    assert lines[1] == ""
+    assert "Tô Lâm" in lines[2] and "Hanoi" in lines[2]
+
+
+def test_an_english_story_keeps_the_translation_of_a_headline_borrowed_from_another_language() -> None:
+    from briefing.translate import translate_records
+
+    article = make_article(lang="en", title="WASHINGTON (AP) -- Floods …", title_derived=True, summary="Floods.")
+    story = Story(id="s", articles=(article,), lang="en", title="Inondations à Hue", title_en="Floods in Hue",
+                  summary="Floods.")
+    (done,), engine = translate_records([story])
+    assert (done.title_en, done.summary_en, engine) == ("Floods in Hue", "Floods.", None)
