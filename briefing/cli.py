@@ -381,6 +381,22 @@ def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, fet
     sys.exit(EXIT_SOME_SKIPPED if result.skipped else EXIT_OK)
 
 
+def _language_code(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """--lang: 'auto' or a language code briefing knows, never anything else (it would be used as data)."""
+    from briefing.text.language import known_language
+
+    if value != "auto" and not known_language(value):
+        raise click.BadParameter(f"{value!r} is not a language code briefing knows "
+                                 "(give an ISO 639-1 code such as fr, or auto)")
+    return value
+
+
+_LANG_OPTION = click.option(
+    "--lang", default="auto", show_default=True, callback=_language_code,
+    help="Language of the texts, an ISO 639 code ('auto': each record's 'lang' field when briefing knows it, "
+    "else detected).")
+
+
 def _input_option(func: Any) -> Any:
     return click.option("--input", "input_file", type=click.File("r", encoding="utf-8"), default="-",
                         show_default=True, help="JSONL file to read ('-' for stdin).")(func)
@@ -389,8 +405,7 @@ def _input_option(func: Any) -> Any:
 @main.command()
 @_input_option
 @click.option("--field", default="text", show_default=True, help="The field holding the text.")
-@click.option("--lang", default="auto", show_default=True,
-              help="Language of the texts ('auto': each record's 'lang' field, else detected).")
+@_LANG_OPTION
 @click.option("--sentences", type=click.IntRange(1, 100), default=DEFAULT_SENTENCES, show_default=True,
               help="Summary length in sentences.")
 @click.option("--method", type=click.Choice(sorted(SUMMARIZERS)), default="default", show_default=True,
@@ -415,8 +430,7 @@ def summarize(input_file: IO[str], field: str, lang: str, sentences: int, method
 @_input_option
 @click.option("--field", default="text", show_default=True, help="The field holding the text.")
 @click.option("--title-field", default="title", show_default=True, help="The field holding the headline.")
-@click.option("--lang", default="auto", show_default=True,
-              help="Language of the texts ('auto': each record's 'lang' field, else detected).")
+@_LANG_OPTION
 @click.option("--no-translate", is_flag=True,
               help="Group on the original texts: each language is then grouped among itself.")
 @click.option("--group-by", default=None, metavar="FIELD",

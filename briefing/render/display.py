@@ -10,19 +10,9 @@ from urllib.parse import urlsplit
 
 from briefing.records import Period
 from briefing.render.settings import TITLE_DISPLAY_MAX_CHARS
+from briefing.text.language import language_name as language_name  # the templates' `language` filter
 
 SAFE_SCHEMES = ("http", "https")
-LANGUAGE_NAMES = {
-    "ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fr": "French", "id": "Indonesian",
-    "it": "Italian", "ja": "Japanese", "km": "Khmer", "ko": "Korean", "lo": "Lao", "ms": "Malay",
-    "nl": "Dutch", "pl": "Polish", "pt": "Portuguese", "ru": "Russian", "th": "Thai", "tr": "Turkish",
-    "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
-}
-
-
-def language_name(code: str) -> str:
-    """The English name of a language code ("fr" → "French"); unknown codes are shown as given."""
-    return LANGUAGE_NAMES.get(code.lower(), code) if code else "unknown language"
 
 
 def long_date(day: dt.date) -> str:

@@ -31,6 +31,7 @@ from briefing.render.settings import (
 )
 from briefing.stories import rank as ranking
 from briefing.summarize.figures import key_figures
+from briefing.text.language import language_key
 from briefing.themes.settings import OTHER_THEME
 
 FLAG_NOTES = {
@@ -159,7 +160,7 @@ def story_view(story: Story, anchor: str, *, bilingual: bool) -> StoryView:
         original_title=original_title if original_title and original_title != title else None,
         summary=summary,
         original_summary=original if original and original != summary else None,
-        lang=story.lang or "und",
+        lang=language_key(story.lang),  # an HTML lang attribute: only a code briefing knows
         language=language_name(story.lang),
         theme=story.theme or OTHER_THEME,
         dates=date_range(story.first_date, story.last_date),
@@ -262,7 +263,7 @@ def template_context(briefing: Briefing, *, paper: str = "A4", bilingual: bool =
         "publishers": list(briefing.publishers),
         "translated": briefing.translated,
         "engine": briefing.engine,
-        "lang": "en" if briefing.translated or len(briefing.languages) != 1 else briefing.languages[0],
+        "lang": "en" if briefing.translated or len(briefing.languages) != 1 else language_key(briefing.languages[0]),
         **views,
         "paper": paper,
         "bilingual": bilingual,

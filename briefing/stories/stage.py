@@ -35,7 +35,7 @@ from briefing.stories.settings import (
 )
 from briefing.summarize import summarize_article
 from briefing.summarize.settings import FIGURE_SENTENCES_MAX
-from briefing.text.language import detect_language, known_language, language_key
+from briefing.text.language import UNKNOWN, detect_language, known_language, language_key
 from briefing.text.settings import TITLE_MAX_CHARS
 from briefing.text.terms import content_terms
 
@@ -262,7 +262,8 @@ def _record_article(record: dict[str, Any], where: str, *, field: str, title_fie
         date = dt.date.fromisoformat(raw_date[:10]) if raw_date else None
     except ValueError:
         raise BadInput(f"{where}: date {raw_date!r} is not YYYY-MM-DD") from None
-    language = lang if lang != "auto" else (text_of("lang") or detect_language(text))
+    declared = language_key(lang if lang != "auto" else record.get("lang"))
+    language = declared if declared != UNKNOWN else detect_language(text)
     derived = record.get("title_derived") is True or not (title and title.strip())
     return Article(
         id=article_id, path=where, title=title.strip() if title and title.strip() else derive_title(text), text=text,

@@ -15,7 +15,7 @@ from briefing.records import Article
 from briefing.summarize.candidates import candidates
 from briefing.summarize.rankers import SUMMARIZERS
 from briefing.summarize.settings import MIN_SENTENCE_WORDS
-from briefing.text.language import detect_language, language_key
+from briefing.text.language import UNKNOWN, detect_language, language_key
 from briefing.text.terms import content_terms
 
 
@@ -76,7 +76,8 @@ def summarize_records(
 ) -> Iterator[dict[str, Any]]:
     """Each record with a "summary" added, for `briefing summarize` (JSONL in, JSONL out).
 
-    `lang` "auto" takes each record's "lang" field, else detects the language of the text. The title
+    `lang` "auto" takes each record's "lang" field when it is a language code briefing knows, else detects the
+    language of the text. The title
     field is ignored for records marked `"title_derived": true` (see `ingest --jsonl`). Raises BadInput
     naming the record when `field` is missing or not text, SummarizeError for an unknown method.
     """
@@ -97,9 +98,8 @@ def summarize_records(
 
 
 def _record_lang(record: dict[str, Any], text: str) -> str:
-    given = record.get("lang")
-    if isinstance(given, str) and given:
-        return given
-    return detect_language(text)
+    """The record's "lang" when briefing knows the language, else the language detected in its text."""
+    given = language_key(record.get("lang"))
+    return given if given != UNKNOWN else detect_language(text)
 
 

@@ -22,3 +22,8 @@ CJK_TOKENS_PER_WORD = 1.7  # a Chinese word averages ~1.7 characters, so length 
 # (benchmarks/summarize.py); ROUGE is flat within +-0.2 around this value, so it is a round number.
 STEM_PREFIX = 7  # French and English inflections live past the 7th letter; 5-100 all score alike
 TERM_TABLE_MAX = 200_000  # words remembered per language (~25 MB at most); the 1,500 dev articles use ~60k
+
+# --- language codes (language.py) --------------------------------------------------------
+# BCP 47 allows tags this long ("zh-cmn-Hans-CN-x-private" and the like); a longer "code" is not one, and is
+# not even split
+LANGUAGE_TAG_MAX_CHARS = 35

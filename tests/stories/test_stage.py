@@ -21,7 +21,7 @@ from briefing.render.settings import EMAIL_MAX_BYTES
 from briefing.stories import StoryOptions
 from briefing.stories.settings import GROUP_ONE_LANGUAGE_MIN_ITEMS
 from briefing.stories.stage import best_headline, grouping_inputs, story_id
-from tests.conftest import make_article
+from tests.conftest import make_article, path_as_language_code
 from tests.stories.conftest import WEEK
 
 needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
@@ -182,6 +182,17 @@ def test_stories_command_group_by_needs_the_field_on_every_line(runner: CliRunne
     result = runner.invoke(main, ["stories", "--group-by", "event"], input=text)
     assert result.exit_code == 1
     assert "line 2: no story in field 'event'" in result.stderr
+
+
+def test_a_record_language_that_is_a_path_is_unknown_so_detected(runner: CliRunner, plain_folder: Path) -> None:
+    (plain_folder / "secret.txt").write_bytes(b"\xff\xfe not UTF-8")
+    records = [{**r, "lang": path_as_language_code(plain_folder / "secret")} for r in week_articles()[::3]]
+    result = runner.invoke(main, ["stories", "--no-translate"], input="\n".join(map(json.dumps, records)) + "\n")
+    assert result.exit_code == 0, result.output
+    stories = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(s["lang"], s["languages"]) for s in stories] == [("fr", ["fr"])] * 2
+    result = runner.invoke(main, ["stories", "--lang", "xx"], input=json.dumps(records[0]) + "\n")
+    assert result.exit_code == 2 and "'xx' is not a language code briefing knows" in result.stderr
 
 
 # --- a build: grouped, ranked, short at any volume --------------------------------------------

@@ -12,7 +12,7 @@ from briefing.cli import main
 from briefing.errors import BadInput, SummarizeError
 from briefing.summarize import SUMMARIZERS, summarize, summarize_article, summarize_records
 from briefing.text import split_sentences
-from tests.conftest import make_article
+from tests.conftest import make_article, path_as_language_code
 from tests.summarize.conftest import ARTICLE
 
 
@@ -149,3 +149,21 @@ def test_summarize_rejects_bad_jsonl_naming_the_line(runner: CliRunner) -> None:
     result = runner.invoke(main, ["summarize"], input='{"text": "Une phrase."}\nnot json\n')
     assert result.exit_code == 1
     assert "line 2: not valid JSON" in result.output
+
+
+def test_a_record_language_that_is_a_path_opens_no_file(runner: CliRunner, plain_folder: Path) -> None:
+    (plain_folder / "secret.txt").write_bytes(b"\xff\xfe not UTF-8")
+    code = path_as_language_code(plain_folder / "secret")
+    record = {"id": "a", "text": ARTICLE, "lang": code}
+    result = runner.invoke(main, ["summarize"], input=json.dumps(record) + "\n")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    # an unknown language is no language: detected from the text, as if the record had none
+    assert out == {**record, "summary": " ".join(summarize(ARTICLE, "fr", 3))}  # the record keeps what it said
+
+
+def test_a_lang_option_briefing_does_not_know_is_refused_at_once(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["summarize", "--lang", "../../etc/passwd"], input='{"text": "Une phrase."}\n')
+    assert result.exit_code == 2
+    assert ("Invalid value for '--lang': '../../etc/passwd' is not a language code briefing knows "
+            "(give an ISO 639-1 code such as fr, or auto)") in result.stderr
