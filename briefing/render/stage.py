@@ -15,7 +15,7 @@ from briefing.render.json_file import briefing_json
 from briefing.render.pdf import write_pdf_bytes
 from briefing.render.settings import STALE_TEMPORARY_S
 from briefing.render.templates import PDF_TEMPLATE, TEXT_TEMPLATE, render_template, template_dirs, template_environment
-from briefing.render.views import Shown, template_context
+from briefing.render.views import Shown, template_context, week_figures
 from briefing.runtime.files import publish_together, remove_stale_temporaries
 
 log = get_logger(__name__)
@@ -62,7 +62,7 @@ def render(
             (outputs.pdf, pdf),
             (outputs.html, email_bytes),
             (outputs.txt, text.encode("utf-8")),
-            (outputs.json, briefing_json(briefing, context["figures"]).encode("utf-8")),
+            (outputs.json, briefing_json(briefing, week_figures(briefing, shown)).encode("utf-8")),
         ])
     except OSError as exc:
         raise RenderError(f"could not write the briefing to {out_dir}: {exc.strerror or exc}") from None
