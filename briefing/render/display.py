@@ -80,7 +80,7 @@ def bounded(text: str | None, limit: int) -> str:
     the JSON keeps the value whole. Its cost is bounded too: only the first few times `limit` characters of
     `text` are read.
     """
-    if not text:
+    if not text or limit < 1:
         return ""
     line = " ".join(display_text(text[: 4 * limit + 64]).split())
     line = _LONG_RUN.sub(lambda run: run.group() + _BREAK, line)

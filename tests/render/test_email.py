@@ -10,11 +10,12 @@ from pathlib import Path
 
 from briefing.records import Article, Briefing, Story
 from briefing.render import render
-from briefing.render.email import email_html
-from briefing.render.settings import EMAIL_MAX_BYTES
-from briefing.render.templates import template_dirs, template_environment
+from briefing.render.email import email_html, inline_email
+from briefing.render.settings import EMAIL_MAX_BYTES, SUMMARY_DISPLAY_MAX_CHARS
+from briefing.render.templates import EMAIL_TEMPLATE, render_template, template_dirs, template_environment
 from briefing.render.views import Shown, template_context
 from tests.conftest import make_article
+from tests.helpers import story_of
 from tests.render.conftest import EmailParser, briefing_of, flat
 
 
@@ -96,3 +97,25 @@ def test_email_is_self_contained_inlined_and_dark_mode_ready(sample: Briefing, t
     assert ("table", "600") in [(tag, attrs.get("width")) for tag, attrs in parsed.tags]
     hrefs = [attrs["href"] for _, attrs in parsed.tags if "href" in attrs]
     assert all(h.startswith(("#", "https://")) for h in hrefs)
+
+
+def test_the_email_budget_holds_when_not_even_one_story_fits(tmp_path: Path) -> None:
+    """Bounded fields can still add up: five outlets' 2,000-character links and two 8,000-character summaries
+    of characters HTML escapes five-fold make one story alone larger than the budget."""
+    escaped = "&" * SUMMARY_DISPLAY_MAX_CHARS
+    articles = [make_article(id=f"a{n}", publisher=f"Outlet {n}", summary="<" * len(escaped), summary_en=escaped,
+                             title_en="The one story of the week", url="https://example.org/?" + "&" * 2000)
+                for n in range(5)]
+    briefing = briefing_of({"Technology": [story_of(articles[0], 1, "Technology", *articles[1:])]})
+    dirs = template_dirs(None)
+    env = template_environment(dirs)
+    view = Shown(top=10, full=40)
+    context = template_context(briefing, bilingual=True, shown=view)
+    whole = inline_email(render_template(env, EMAIL_TEMPLATE, context, dirs))
+    assert len(whole.encode("utf-8")) > EMAIL_MAX_BYTES  # the story in full is too big on its own
+    html = email_html(env, context, dirs, briefing, view, bilingual=True)
+    assert len(html.encode("utf-8")) <= EMAIL_MAX_BYTES
+    text = flat(EmailParser.parse_text(html).text)
+    assert "The one story of the week" in text  # cut inside the story: its headline and sources stay
+    cut = re.search(r"&[&\u200b]*…", text)
+    assert cut and 100 < len(cut.group()) < len(escaped), "the summary is not cut short"
