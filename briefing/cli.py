@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
 from briefing import __version__
-from briefing.errors import BadInput, BriefingError
+from briefing.errors import BriefingError
 from briefing.options import (
     DEFAULT_FETCH_DEADLINE_S,
     DEFAULT_MAX_FILE_BYTES,
@@ -82,28 +81,11 @@ def _fail(exc: BriefingError) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
-def _read_jsonl(stream: IO[str], source: str) -> Iterator[dict[str, Any]]:
-    """JSON objects, one per non-empty line; a bad line raises BadInput naming the line."""
-    for _, obj in _read_numbered_jsonl(stream, source):
-        yield obj
+def _read_jsonl(stream: IO[str], *, id_required: bool = False) -> Any:
+    """The JSONL records of `stream`, each line checked by the library's reader (`runtime.jsonl`)."""
+    from briefing.runtime.jsonl import read_jsonl
 
-
-def _read_numbered_jsonl(stream: IO[str], source: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, JSON object) for each non-empty line; a bad line, or bytes that are not UTF-8, raise
-    BadInput naming the line."""
-    try:
-        for number, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise BadInput(f"{source}, line {number}: not valid JSON ({exc.msg})") from None
-            if not isinstance(obj, dict):
-                raise BadInput(f"{source}, line {number}: expected a JSON object, got {type(obj).__name__}")
-            yield number, obj
-    except UnicodeDecodeError:
-        raise BadInput(f"{source}: not UTF-8 text; JSON Lines must be UTF-8 (convert it, e.g. with iconv)") from None
+    return read_jsonl(stream, stream.name, key_required=id_required)
 
 
 def _write_jsonl(objs: Any) -> None:
@@ -418,7 +400,7 @@ def summarize(input_file: IO[str], field: str, lang: str, sentences: int, method
 
     try:
         for obj in summarize_mod.summarize_records(
-            _read_jsonl(input_file, input_file.name), field=field, lang=lang, sentences=sentences,
+            _read_jsonl(input_file), field=field, lang=lang, sentences=sentences,
             method=method, title_field=title_field,
         ):
             click.echo(json.dumps(obj, ensure_ascii=False))
@@ -434,7 +416,8 @@ def summarize(input_file: IO[str], field: str, lang: str, sentences: int, method
 @click.option("--no-translate", is_flag=True,
               help="Group on the original texts: each language is then grouped among itself.")
 @click.option("--group-by", default=None, metavar="FIELD",
-              help="Take each record's story from this field instead of discovering the stories.")
+              help="Take each record's story from this field instead of discovering the stories: text or a whole "
+              "number, compared as text (1 and \"1\" are one story; true, 1.5 and null are refused).")
 @click.option("--sentences", type=click.IntRange(1, 100), default=DEFAULT_SENTENCES, show_default=True,
               help="Summary length in sentences.")
 @click.option("--words", type=click.IntRange(10, 2000), default=None,
@@ -445,9 +428,10 @@ def stories(input_file: IO[str], field: str, title_field: str, lang: str, no_tra
             no_cache: bool, cache_path: Path | None) -> None:
     """Group JSONL articles into stories, rank them and summarise each: JSONL stories out, most important first.
 
-    Records need "id" and the text (--field); "title", "lang", "date" (YYYY-MM-DD), "publisher" and "url"
-    are used when present (the `ingest --jsonl` objects have them all). Articles are grouped on their title
-    and lead, translated to English when the input mixes languages. Each output line has "story", "rank",
+    Records need "id" (text or a whole number, each its own: 1 and "1" are the same id) and the text
+    (--field); "title", "lang", "date" (YYYY-MM-DD), "publisher" and "url" are used when present (the
+    `ingest --jsonl` objects have them all). Articles are grouped on their title and lead, translated to
+    English when the input mixes languages. Each output line has "story", "rank",
     "score", "articles" (the input ids), "title", "summary" (in the story's main language), "lang" and
     "sources" (publishers).
     """
@@ -459,8 +443,8 @@ def stories(input_file: IO[str], field: str, title_field: str, lang: str, no_tra
     )
     try:
         _write_jsonl(stories_mod.story_records(
-            _read_numbered_jsonl(input_file, input_file.name), options, field=field, title_field=title_field,
-            lang=lang, group_by=group_by, source=input_file.name,
+            _read_jsonl(input_file, id_required=True), options, field=field, title_field=title_field, lang=lang,
+            group_by=group_by,
         ))
     except BriefingError as exc:
         raise _fail(exc) from None
@@ -518,7 +502,7 @@ def themes(input_file: IO[str], field: str, themes_file: Path | None, auto: bool
     if k is not None and not auto:
         raise click.UsageError("--k goes with --auto")
     try:
-        records = list(_read_jsonl(input_file, input_file.name))
+        records = list(_read_jsonl(input_file))
         _write_jsonl(themes_mod.theme_records(records, field=field, themes_file=themes_file, auto=auto, k=k))
     except BriefingError as exc:
         raise _fail(exc) from None

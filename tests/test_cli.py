@@ -225,3 +225,10 @@ def test_thousands_of_skipped_sources_give_a_short_summary_not_a_huge_line(runne
     assert len(line) < 600, len(line)
     assert f"(3000 skipped ({tmp_path / 'stub-0000.txt'}: too small" in line
     assert line.endswith("; and 2997 more: 'briefing ingest' lists every one))")
+
+
+@pytest.mark.parametrize("command", [["summarize"], ["stories", "--no-translate"], ["themes", "--auto"]])
+def test_deeply_nested_jsonl_is_one_line_and_exit_1(runner: CliRunner, command: list[str]) -> None:
+    result = runner.invoke(main, command, input='{"id": "a", "text": "Une phrase."}\n' + "[" * 100_000 + "\n")
+    assert result.exit_code == 1, result.exception
+    assert result.stderr == "Error: <stdin>, line 2: JSON nested deeper than 64 levels; a record is a flat object\n"
