@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from briefing import __version__
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +234,26 @@ class Briefing:
     def articles(self) -> tuple[Article, ...]:
         """Every article, story by story in rank order."""
         return tuple(a for s in self.stories for a in s.articles)
+
+
+# The mark each of briefing's own outputs carries (the JSON's "generator", the email's <meta name="generator">,
+# the text digest's last line), so that no run reads them back as articles, wherever they are (`own_output`).
+GENERATOR = f"briefing {__version__}"
+OWN_OUTPUT_SIGN_OFF = f"Made by {GENERATOR}."  # the text digest's last line
+_OWN_MARKS = (  # (what it is, its mark, where in the file the mark is)
+    ("a briefing's JSON record", re.compile(r'\A\s*\{\s*"generator"\s*:\s*"briefing \d'), slice(0, 200)),
+    ("a briefing's email digest", re.compile(r'<meta\s+name="generator"\s+content="briefing \d'), slice(0, 16_384)),
+    ("a briefing's text digest", re.compile(r"(?:\A|\n)Made by briefing \d[\w.+-]*\.\s*\Z"), slice(-400, None)),
+)
+
+
+def own_output(text: str) -> str | None:
+    """What of briefing's own outputs `text` is ("a briefing's JSON record", "...email digest", "...text
+    digest"), by the mark it carries; None for anything else. Reads at most a few KB of it."""
+    for what, mark, where in _OWN_MARKS:
+        if mark.search(text[where]):
+            return what
+    return None
 
 
 @dataclass(frozen=True, slots=True)

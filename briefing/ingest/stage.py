@@ -29,7 +29,7 @@ from briefing.ingest.settings import SKIPPED_SHOWN
 from briefing.ingest.sources import expand_sources, shown_name
 from briefing.log import get_logger
 from briefing.options import DEFAULT_FETCH_DEADLINE_S, DEFAULT_MAX_FILE_BYTES
-from briefing.records import Article, IngestResult, Skipped
+from briefing.records import Article, IngestResult, Skipped, own_output
 from briefing.runtime import parallel
 
 log = get_logger(__name__)
@@ -69,6 +69,9 @@ def _read_unguarded(data: bytes, name: str, today: dt.date, charset: str | None,
     notes: list[str] = []
     text = decode(data, declared=charset, notes=notes)
     check_text(text)
+    own = own_output(text)
+    if own is not None:  # an earlier briefing, wherever it was copied: never an article
+        raise IngestError(f"written by briefing ({own}); its own outputs are not read back as articles")
     warnings: list[str] = [f"{name}: {note}" for note in notes]
     raws = READERS[format_of(text, format_name)](text, name, today, warnings)
     articles: list[Article] = []
