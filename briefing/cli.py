@@ -7,8 +7,10 @@ Nothing else in the package imports click.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
+import math
 import sys
 from pathlib import Path
 from typing import IO, Any
@@ -167,6 +169,16 @@ _FETCH_DEADLINE_OPTION = click.option(
     "--fetch-deadline", "fetch_deadline_s", type=click.FloatRange(min=0.1), default=DEFAULT_FETCH_DEADLINE_S,
     show_default=True, metavar="SECONDS", help="Give up on a URL source whose whole download takes longer than this.")
 
+_MAX_SIZE_OPTION = click.option(
+    "--max-size", "max_mb", type=click.FloatRange(min=0.001), default=DEFAULT_MAX_FILE_BYTES / 2**20,
+    show_default=True, metavar="MB", help="Skip source files and downloads larger than this many MB.")
+
+
+def _max_bytes(max_mb: float) -> int:
+    """--max-size in bytes (rounded up, so --max-size 0.001 reads back as 0.001 MB)."""
+    return math.ceil(max_mb * 2**20)
+
+
 _JOBS_OPTION = click.option(
     "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
     help="Processes that read, clean and summarize articles (default: the number of cores); same output for any N.",
@@ -226,6 +238,7 @@ def build_options(func: Any) -> Any:
                      help="Run as if today were this date (for --week last/this and date checks)."),
         click.option("--creation-date", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
                      default=None, help="Fixed generation date, for reproducible output."),
+        _MAX_SIZE_OPTION,
         _FETCH_DEADLINE_OPTION,
         _JOBS_OPTION,
     ]
@@ -233,10 +246,16 @@ def build_options(func: Any) -> Any:
 
 
 def _build_settings(kwargs: dict[str, Any]) -> Any:
-    """The one adapter from click's keyword arguments to the library's BuildOptions."""
+    """The one adapter from click's keyword arguments to the library's BuildOptions.
+
+    Checks --week at once (BadWeek), before any stage is loaded: a typo costs no waiting.
+    """
     from briefing.options import DEFAULT_SOURCES, BuildOptions
+    from briefing.records import Period
 
     today = kwargs.pop("today", None)
+    if kwargs["week"] is not None:
+        Period.of_week(kwargs["week"], today.date() if today else dt.date.today())
     return BuildOptions(
         sources=tuple(kwargs.pop("sources", ()) or DEFAULT_SOURCES),
         out_dir=kwargs.pop("out_dir"),
@@ -261,6 +280,7 @@ def _build_settings(kwargs: dict[str, Any]) -> Any:
         today=today.date() if today else None,
         creation_date=kwargs.pop("creation_date"),
         fetch_deadline_s=kwargs.pop("fetch_deadline_s"),
+        max_bytes=_max_bytes(kwargs.pop("max_mb")),
         jobs=_jobs(kwargs.pop("jobs")),
     )
 
@@ -290,10 +310,10 @@ def build(**kwargs: Any) -> None:
     Files are named briefing-<label>.* where <label> is the ISO week (with --week) or the
     first and last dates covered.
     """
-    from briefing import pipeline
-
-    options = _build_settings(kwargs)
     try:
+        options = _build_settings(kwargs)
+        from briefing import pipeline
+
         report = pipeline.build(options)
     except BriefingError as exc:
         raise _fail(exc) from None
@@ -313,9 +333,7 @@ def build(**kwargs: Any) -> None:
 @click.option("--jsonl", is_flag=True, help="One JSON object per article on stdout (the stage contract).")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Run date: no article may be dated after it (default: today).")
-@click.option("--max-size", "max_mb", type=click.FloatRange(min=0.001), default=DEFAULT_MAX_FILE_BYTES / 2**20,
-              show_default=True,
-              help="Skip files larger than this many MB.")
+@_MAX_SIZE_OPTION
 @_FETCH_DEADLINE_OPTION
 @_JOBS_OPTION
 def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, fetch_deadline_s: float,
@@ -338,7 +356,7 @@ def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, fet
             result = ingest_mod.ingest(
                 sources or DEFAULT_SOURCES,
                 today=today.date() if today else None,
-                max_bytes=int(max_mb * 1024 * 1024),
+                max_bytes=_max_bytes(max_mb),
                 fetch_deadline_s=fetch_deadline_s,
                 executor=executor,
             )
@@ -621,11 +639,13 @@ def email_digest(ctx: click.Context, **kwargs: Any) -> None:
     sends nothing (--force sends again), and articles mailed in an earlier digest are left out.
     A week without articles sends nothing and exits 0.
     """
-    from briefing import config, pipeline
+    from briefing import config
 
-    options = _build_settings(kwargs)
     root = ctx.find_root()
     try:
+        options = _build_settings(kwargs)
+        from briefing import pipeline
+
         username, password = config.credentials(root.params.get("config_path"))
         done = pipeline.email(options, _mail_settings(kwargs, username, password))
     except BriefingError as exc:

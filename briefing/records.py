@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing import __version__
+from briefing.errors import BadWeek
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +183,9 @@ class Section:
     keywords: tuple[str, ...] = ()  # top keywords or entities, for the overview
 
 
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
 @dataclass(frozen=True, slots=True)
 class Period:
     """The dates a briefing covers; `week` is set when one ISO week was selected."""
@@ -189,6 +193,28 @@ class Period:
     start: dt.date | None
     end: dt.date | None
     week: str | None = None  # "2025-W40"
+
+    @classmethod
+    def of_week(cls, value: str, today: dt.date) -> Period:
+        """The ISO week 'YYYY-Www', 'this' or 'last' (the last complete week before `today`: the week before
+        the current one), Monday to Sunday. Raises BadWeek saying what to write; light enough for the CLI to
+        check --week before any stage is loaded."""
+        value = value.strip()
+        if value in ("this", "last"):
+            monday = today - dt.timedelta(days=today.weekday())
+            if value == "last":
+                monday -= dt.timedelta(days=7)
+        else:
+            match = _WEEK.match(value)
+            if not match:
+                raise BadWeek(f"--week {value!r}: use YYYY-Www (e.g. 2025-W40), 'last' or 'this'")
+            year, week = int(match.group(1)), int(match.group(2))
+            try:
+                monday = dt.date.fromisocalendar(year, week, 1)
+            except ValueError:
+                raise BadWeek(f"--week {value!r}: {year} has no ISO week {week}") from None
+        iso = monday.isocalendar()
+        return cls(monday, monday + dt.timedelta(days=6), f"{iso.year}-W{iso.week:02d}")
 
     @classmethod
     def covering(cls, dates: Iterable[dt.date | None]) -> Period:

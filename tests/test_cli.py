@@ -232,3 +232,27 @@ def test_deeply_nested_jsonl_is_one_line_and_exit_1(runner: CliRunner, command: 
     result = runner.invoke(main, command, input='{"id": "a", "text": "Une phrase."}\n' + "[" * 100_000 + "\n")
     assert result.exit_code == 1, result.exception
     assert result.stderr == "Error: <stdin>, line 2: JSON nested deeper than 64 levels; a record is a flat object\n"
+
+
+@pytest.mark.parametrize("command", [["build"], ["email", "--to", "team@example.org", "--dry-run"]])
+def test_a_bad_week_is_reported_at_once_before_any_stage_is_loaded(tmp_path: Path, command: list[str]) -> None:
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "briefing", *command, "--week", "2025-W99",
+                           "--out", str(tmp_path)], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 1
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert not imported & {"briefing.pipeline", "briefing.ingest", "weasyprint", "onnxruntime", "torch"}, imported
+    assert done.stderr.splitlines()[-1] == "Error: --week '2025-W99': 2025 has no ISO week 99"
+
+
+@pytest.mark.parametrize("command", [["build"], ["email", "--to", "team@example.org", "--from", "me@example.org",
+                                                 "--dry-run"]])
+def test_build_and_email_take_max_size(runner: CliRunner, tmp_path: Path, command: list[str]) -> None:
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "a.txt").write_text("Le Vietnam lance un programme pour les start-up. " * 60, encoding="utf-8")
+    result = runner.invoke(main, [*command, str(tmp_path / "news"), "--out", str(tmp_path / "out"), "--max-size",
+                                  "0.001", "--no-translate"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (f"Error: no usable article found in {tmp_path / 'news'} (1 skipped "
+                                              f"({tmp_path / 'news' / 'a.txt'}: too large (0.0 MB; the limit is "
+                                              "0.001 MB)))")

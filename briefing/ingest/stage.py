@@ -106,7 +106,7 @@ def _load(name: str, path: Path | None, max_bytes: int, today: dt.date,
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise IngestError(f"too large ({size / 1024 / 1024:.1f} MB; the limit is {max_bytes / 1024 / 1024:g} MB)")
+            raise IngestError(f"too large ({size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.3g} MB)")
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"cannot read: {exc.strerror or exc}") from None
