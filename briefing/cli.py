@@ -286,14 +286,16 @@ def _build_settings(kwargs: dict[str, Any]) -> Any:
 
 
 def _report_line(report: Any) -> str:
-    parts = [f"{report.read} article(s) read", f"{report.kept} in the briefing"
-             + (f" as {report.stories} stor{'y' if report.stories == 1 else 'ies'}" if report.stories else "")]
+    from briefing.text.plural import counted
+
+    parts = [f"{counted(report.read, 'article')} read", f"{report.kept:,} in the briefing"
+             + (f" as {counted(report.stories, 'story')}" if report.stories else "")]
     if report.skipped:
         from briefing.ingest import skipped_summary
 
         parts.append(skipped_summary(report.skipped))
     if report.merged:
-        parts.append(f"{len(report.merged)} duplicate(s) merged")
+        parts.append(f"{counted(len(report.merged), 'duplicate')} merged")
     parts.append(f"{report.translated} translated")
     line = ", ".join(parts)
     if report.outputs:

@@ -82,7 +82,7 @@ def test_build_writes_all_four_files_named_by_the_dates_covered(seeds_build: tup
     label = "2025-01-15_2025-10-25"
     assert [n for n in names if n.startswith("briefing-")] == [
         f"briefing-{label}.html", f"briefing-{label}.json", f"briefing-{label}.pdf", f"briefing-{label}.txt"]
-    assert "5 article(s) read" in output
+    assert "5 articles read" in output
     assert "5 translated" in output
     assert str(out) in output
 

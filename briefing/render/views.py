@@ -44,6 +44,7 @@ from briefing.stories import rank as ranking
 from briefing.summarize.figures import KeyFigure, key_figures
 from briefing.summarize.settings import KEY_FIGURE_CONTEXT_CHARS
 from briefing.text.language import language_key
+from briefing.text.plural import counted
 from briefing.themes.settings import OTHER_THEME
 
 FLAG_NOTES = {
@@ -324,4 +325,5 @@ def template_context(briefing: Briefing, *, paper: str = "A4", bilingual: bool =
         "email_sources": STORY_SOURCES_EMAIL,
         "text_width": TEXT_WIDTH,
         "version": __version__,
+        "counted": counted,  # counted(2, "story") → "2 stories": counts read as English in every template
     }

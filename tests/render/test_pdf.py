@@ -68,9 +68,9 @@ def test_cover_states_title_period_count_languages_publishers_and_date(sample_pd
     assert "Mekong Weekly" in cover
     assert "Week 40, 2025 · 29 September 2025 – 5 October 2025" in cover
     assert "1 article without a known date is included" in cover
-    assert "Stories 4 from 5 articles; 1 covered by more than one source" in cover
+    assert "Coverage 4 stories from 5 articles; 1 covered by more than one source" in cover
     assert "Source languages French" in cover
-    assert "Publishers 3: Le Monde, Nhân Dân, VNA" in cover
+    assert "Sources 3 publishers: Le Monde, Nhân Dân, VNA" in cover
     assert "Top stories 1 At a glance Technology 2 Also this week 1" in cover
     assert "Machine-translated to English (argos)" in cover
     assert "Generated 6 October 2025, 08:30" in cover

@@ -233,7 +233,7 @@ def test_build_groups_the_week_into_stories_led_by_the_most_covered(runner: CliR
                                   "--cache", str(tmp_path / "cache.sqlite"), "--today", "2025-10-06",
                                   "--week", "2025-W40", "--top", "1", "--max-stories", "1"])
     assert result.exit_code == 0, result.output
-    assert "5 article(s) read, 5 in the briefing as 3 stories" in result.stdout
+    assert "5 articles read, 5 in the briefing as 3 stories" in result.stdout
     data = json.loads((out / "briefing-2025-W40.json").read_text(encoding="utf-8"))
     top = data["stories"][0]
     titles = {a["id"]: a["title"] for a in data["articles"]}
