@@ -21,7 +21,9 @@ LONG_RUN_BREAK_CHARS = 200
 # about 2,000 characters, and no article's address is longer.
 URL_MAX_CHARS = 2_048
 SUMMARY_FALLBACK_CHARS = 400  # an article without a summary shows this much of its text, never nothing
-CHART_LABEL_CHARS = 28  # longer theme names are cut in the chart so the bars keep a readable width
+# Theme names are shown whole in the chart, wrapped onto lines this long in the PDF's label column (220 px of
+# 11 px type) and the text digest's: the shipped taxonomy's longest name takes two lines.
+CHART_LABEL_LINE_CHARS = 34
 EMAIL_WIDTH_PX = 600  # the width Gmail, Outlook and phones all show without horizontal scrolling
 EMAIL_MAX_BYTES = 100_000  # Gmail clips a message body above 102 KB; stay under it with a margin
 TEXT_WIDTH = 76  # plain-text lines stay under RFC 5322's 78 characters, with room for "> " quoting

@@ -8,6 +8,7 @@ the layout slow or the email too big, whichever field a template shows."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +28,7 @@ from briefing.render.display import (
     safe_url,
 )
 from briefing.render.settings import (
-    CHART_LABEL_CHARS,
+    CHART_LABEL_LINE_CHARS,
     EMAIL_WIDTH_PX,
     FIGURE_VALUE_DISPLAY_MAX_CHARS,
     KEYWORD_DISPLAY_MAX_CHARS,
@@ -125,10 +126,11 @@ class FigureView:
 class ChartBar:
     """One bar of the stories-per-theme chart; `share` is the bar length from 0 to 1."""
 
-    label: str
+    label: str  # the theme's whole name
     count: int
     share: float
     anchor: str | None  # the section it links to; None when none of its stories is shown in full
+    lines: tuple[str, ...] = ()  # the name wrapped to CHART_LABEL_LINE_CHARS, for charts that cannot wrap text
 
 
 def _summary(story: Story) -> str:
@@ -287,12 +289,9 @@ def figure_view(figure: KeyFigure, anchor: str) -> FigureView:
 def chart_bars(counts: Sequence[tuple[str, int, str | None]]) -> tuple[ChartBar, ...]:
     """One bar per (theme, stories, anchor), the longest bar being the theme with most stories."""
     most = max((count for _, count, _ in counts), default=0) or 1
-    bars = []
-    for label, count, anchor in counts:
-        if len(label) > CHART_LABEL_CHARS:
-            label = label[: CHART_LABEL_CHARS - 1].rstrip() + "…"
-        bars.append(ChartBar(label, count, count / most, anchor))
-    return tuple(bars)
+    return tuple(ChartBar(label, count, count / most, anchor,
+                          tuple(textwrap.wrap(label, CHART_LABEL_LINE_CHARS)) or (label,))
+                 for label, count, anchor in counts)
 
 
 def template_context(briefing: Briefing, *, paper: str = "A4", bilingual: bool = False,
