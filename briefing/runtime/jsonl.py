@@ -25,6 +25,7 @@ JSONL_MAX_LINE_CHARS = DEFAULT_MAX_FILE_BYTES
 # Records are flat objects (a few levels where an export nests metadata); deeper nesting is an attack on the
 # parser and on everything that walks the record after it.
 JSONL_MAX_DEPTH = 64
+MESSAGE_VALUE_CHARS = 60  # an error quotes this much of a value: enough to find it, never a 20 MB line
 
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string, escapes included (unrolled: linear)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
@@ -56,6 +57,11 @@ def json_kind(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     return json.dumps(value)[:40]
+
+
+def quoted(text: str) -> str:
+    """A value from input as a message shows it: quoted, on one line, at most MESSAGE_VALUE_CHARS long."""
+    return repr(text) if len(text) <= MESSAGE_VALUE_CHARS else f"{text[:MESSAGE_VALUE_CHARS]!r}…"
 
 
 def _depth(text: str) -> int:
@@ -126,7 +132,7 @@ def checked_keys(lines: Iterable[Line], *, key: str = "id", required: bool = Fal
         if text is None:
             raise BadInput(f"{line.where}: field {key!r} must be text or a whole number, not {json_kind(value)}")
         if text in seen:
-            raise BadInput(f"{line.where}: {key} {text!r} is also the {key} of {seen[text].rsplit(', ', 1)[-1]}; "
+            raise BadInput(f"{line.where}: {key} {quoted(text)} is also the {key} of {seen[text].rsplit(', ', 1)[-1]}; "
                            f"every record needs its own {key}")
         seen[text] = line.where
         yield Line(line.where, line.record, text)

@@ -26,7 +26,7 @@ from briefing.ingest.clean import derive_title
 from briefing.log import get_logger
 from briefing.options import DEFAULT_SENTENCES, TARGET_LANG
 from briefing.records import Article, Period, Story
-from briefing.runtime.jsonl import Line, json_kind, record_key
+from briefing.runtime.jsonl import Line, json_kind, quoted, record_key
 from briefing.stories import group as grouping
 from briefing.stories import rank as ranking
 from briefing.stories import summary as summaries
@@ -271,7 +271,7 @@ def _record_article(line: Line, *, field: str, title_field: str | None, lang: st
     try:
         date = dt.date.fromisoformat(raw_date[:10]) if raw_date else None
     except ValueError:
-        raise BadInput(f"{where}: date {raw_date!r} is not YYYY-MM-DD") from None
+        raise BadInput(f"{where}: date {quoted(raw_date or '')} is not YYYY-MM-DD") from None
     declared = language_key(lang if lang != "auto" else record.get("lang"))
     language = declared if declared != UNKNOWN else detect_language(text)
     derived = record.get("title_derived") is True or not (title and title.strip())

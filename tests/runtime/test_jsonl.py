@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
@@ -55,6 +56,10 @@ def test_ids_are_compared_as_text_and_a_duplicate_names_both_lines() -> None:
     with pytest.raises(BadInput) as caught:
         _read('{"id": 1}\n{"id": "2"}\n\n{"id": "1"}\n')
     assert str(caught.value) == "in.jsonl, line 4: id '1' is also the id of line 1; every record needs its own id"
+    with pytest.raises(BadInput) as caught:
+        _read(json.dumps({"id": "x" * 20_000}) + "\n" + json.dumps({"id": "x" * 20_000}) + "\n")
+    assert str(caught.value) == (f"in.jsonl, line 2: id {'x' * 60!r}… is also the id of line 1; every record "
+                                 "needs its own id")  # an error line quotes a value, never 20,000 characters of it
     with pytest.raises(BadInput, match=r"^in.jsonl, line 2: field 'id' is missing$"):
         _read('{"id": 1}\n{"text": "x"}\n', key_required=True)
 
