@@ -126,7 +126,7 @@ def test_build_pdf_reads_back_in_english_grouped_by_theme(seeds_build: tuple[Pat
     flat = re.sub(r"\s+", " ", text)
     # the cover: period, article count and source languages
     assert "15 January 2025 – 25 October 2025" in flat
-    assert "Stories 5 from 5 articles" in flat
+    assert "Coverage 5 stories from 5 articles" in flat
     assert "Top stories" in flat
     assert "Source languages French" in flat
     for article in data["articles"]:
