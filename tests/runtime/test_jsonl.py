@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 
 import pytest
 
@@ -67,3 +68,11 @@ def test_ids_are_compared_as_text_and_a_duplicate_names_both_lines() -> None:
 def test_record_keys_are_text_or_whole_numbers_compared_as_text() -> None:
     assert [record_key(v) for v in ("1", 1, "True", " a ", -3)] == ["1", "1", "True", " a ", "-3"]
     assert [record_key(v) for v in (True, False, 1.0, None, [], {})] == [None] * 6
+
+
+@pytest.mark.parametrize("line", ['\\"' * 200_000, '{"a": "' + 'x\\"' * 200_000, "]" * 1_000_000])
+def test_a_line_built_to_make_the_checks_slow_is_refused_in_linear_time(line: str) -> None:
+    started = time.perf_counter()
+    with pytest.raises(BadInput, match=r"^in\.jsonl, line 1: not valid JSON"):
+        _read(line + "\n")
+    assert time.perf_counter() - started < 10  # a backtracking scan took 86 s for a fifth of the first line
