@@ -7,17 +7,18 @@ Nothing else in the package imports click.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
+import math
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
 from briefing import __version__
-from briefing.errors import BadInput, BriefingError
+from briefing.errors import BriefingError
 from briefing.options import (
     DEFAULT_FETCH_DEADLINE_S,
     DEFAULT_MAX_FILE_BYTES,
@@ -82,28 +83,11 @@ def _fail(exc: BriefingError) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
-def _read_jsonl(stream: IO[str], source: str) -> Iterator[dict[str, Any]]:
-    """JSON objects, one per non-empty line; a bad line raises BadInput naming the line."""
-    for _, obj in _read_numbered_jsonl(stream, source):
-        yield obj
+def _read_jsonl(stream: IO[str], *, id_required: bool = False) -> Any:
+    """The JSONL records of `stream`, each line checked by the library's reader (`runtime.jsonl`)."""
+    from briefing.runtime.jsonl import read_jsonl
 
-
-def _read_numbered_jsonl(stream: IO[str], source: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, JSON object) for each non-empty line; a bad line, or bytes that are not UTF-8, raise
-    BadInput naming the line."""
-    try:
-        for number, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise BadInput(f"{source}, line {number}: not valid JSON ({exc.msg})") from None
-            if not isinstance(obj, dict):
-                raise BadInput(f"{source}, line {number}: expected a JSON object, got {type(obj).__name__}")
-            yield number, obj
-    except UnicodeDecodeError:
-        raise BadInput(f"{source}: not UTF-8 text; JSON Lines must be UTF-8 (convert it, e.g. with iconv)") from None
+    return read_jsonl(stream, stream.name, key_required=id_required)
 
 
 def _write_jsonl(objs: Any) -> None:
@@ -185,6 +169,16 @@ _FETCH_DEADLINE_OPTION = click.option(
     "--fetch-deadline", "fetch_deadline_s", type=click.FloatRange(min=0.1), default=DEFAULT_FETCH_DEADLINE_S,
     show_default=True, metavar="SECONDS", help="Give up on a URL source whose whole download takes longer than this.")
 
+_MAX_SIZE_OPTION = click.option(
+    "--max-size", "max_mb", type=click.FloatRange(min=0.001), default=DEFAULT_MAX_FILE_BYTES / 2**20,
+    show_default=True, metavar="MB", help="Skip source files and downloads larger than this many MB.")
+
+
+def _max_bytes(max_mb: float) -> int:
+    """--max-size in bytes (rounded up, so --max-size 0.001 reads back as 0.001 MB)."""
+    return math.ceil(max_mb * 2**20)
+
+
 _JOBS_OPTION = click.option(
     "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
     help="Processes that read, clean and summarize articles (default: the number of cores); same output for any N.",
@@ -244,6 +238,7 @@ def build_options(func: Any) -> Any:
                      help="Run as if today were this date (for --week last/this and date checks)."),
         click.option("--creation-date", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
                      default=None, help="Fixed generation date, for reproducible output."),
+        _MAX_SIZE_OPTION,
         _FETCH_DEADLINE_OPTION,
         _JOBS_OPTION,
     ]
@@ -251,10 +246,16 @@ def build_options(func: Any) -> Any:
 
 
 def _build_settings(kwargs: dict[str, Any]) -> Any:
-    """The one adapter from click's keyword arguments to the library's BuildOptions."""
+    """The one adapter from click's keyword arguments to the library's BuildOptions.
+
+    Checks --week at once (BadWeek), before any stage is loaded: a typo costs no waiting.
+    """
     from briefing.options import DEFAULT_SOURCES, BuildOptions
+    from briefing.records import Period
 
     today = kwargs.pop("today", None)
+    if kwargs["week"] is not None:
+        Period.of_week(kwargs["week"], today.date() if today else dt.date.today())
     return BuildOptions(
         sources=tuple(kwargs.pop("sources", ()) or DEFAULT_SOURCES),
         out_dir=kwargs.pop("out_dir"),
@@ -279,19 +280,22 @@ def _build_settings(kwargs: dict[str, Any]) -> Any:
         today=today.date() if today else None,
         creation_date=kwargs.pop("creation_date"),
         fetch_deadline_s=kwargs.pop("fetch_deadline_s"),
+        max_bytes=_max_bytes(kwargs.pop("max_mb")),
         jobs=_jobs(kwargs.pop("jobs")),
     )
 
 
 def _report_line(report: Any) -> str:
-    parts = [f"{report.read} article(s) read", f"{report.kept} in the briefing"
-             + (f" as {report.stories} stor{'y' if report.stories == 1 else 'ies'}" if report.stories else "")]
+    from briefing.text.plural import counted
+
+    parts = [f"{counted(report.read, 'article')} read", f"{report.kept:,} in the briefing"
+             + (f" as {counted(report.stories, 'story')}" if report.stories else "")]
     if report.skipped:
         from briefing.ingest import skipped_summary
 
         parts.append(skipped_summary(report.skipped))
     if report.merged:
-        parts.append(f"{len(report.merged)} duplicate(s) merged")
+        parts.append(f"{counted(len(report.merged), 'duplicate')} merged")
     parts.append(f"{report.translated} translated")
     line = ", ".join(parts)
     if report.outputs:
@@ -308,10 +312,10 @@ def build(**kwargs: Any) -> None:
     Files are named briefing-<label>.* where <label> is the ISO week (with --week) or the
     first and last dates covered.
     """
-    from briefing import pipeline
-
-    options = _build_settings(kwargs)
     try:
+        options = _build_settings(kwargs)
+        from briefing import pipeline
+
         report = pipeline.build(options)
     except BriefingError as exc:
         raise _fail(exc) from None
@@ -331,9 +335,7 @@ def build(**kwargs: Any) -> None:
 @click.option("--jsonl", is_flag=True, help="One JSON object per article on stdout (the stage contract).")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Run date: no article may be dated after it (default: today).")
-@click.option("--max-size", "max_mb", type=click.FloatRange(min=0.001), default=DEFAULT_MAX_FILE_BYTES / 2**20,
-              show_default=True,
-              help="Skip files larger than this many MB.")
+@_MAX_SIZE_OPTION
 @_FETCH_DEADLINE_OPTION
 @_JOBS_OPTION
 def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, fetch_deadline_s: float,
@@ -356,7 +358,7 @@ def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, fet
             result = ingest_mod.ingest(
                 sources or DEFAULT_SOURCES,
                 today=today.date() if today else None,
-                max_bytes=int(max_mb * 1024 * 1024),
+                max_bytes=_max_bytes(max_mb),
                 fetch_deadline_s=fetch_deadline_s,
                 executor=executor,
             )
@@ -381,6 +383,22 @@ def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, fet
     sys.exit(EXIT_SOME_SKIPPED if result.skipped else EXIT_OK)
 
 
+def _language_code(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """--lang: 'auto' or a language code briefing knows, never anything else (it would be used as data)."""
+    from briefing.text.language import known_language
+
+    if value != "auto" and not known_language(value):
+        raise click.BadParameter(f"{value!r} is not a language code briefing knows "
+                                 "(give an ISO 639-1 code such as fr, or auto)")
+    return value
+
+
+_LANG_OPTION = click.option(
+    "--lang", default="auto", show_default=True, callback=_language_code,
+    help="Language of the texts, an ISO 639 code ('auto': each record's 'lang' field when briefing knows it, "
+    "else detected).")
+
+
 def _input_option(func: Any) -> Any:
     return click.option("--input", "input_file", type=click.File("r", encoding="utf-8"), default="-",
                         show_default=True, help="JSONL file to read ('-' for stdin).")(func)
@@ -389,8 +407,7 @@ def _input_option(func: Any) -> Any:
 @main.command()
 @_input_option
 @click.option("--field", default="text", show_default=True, help="The field holding the text.")
-@click.option("--lang", default="auto", show_default=True,
-              help="Language of the texts ('auto': each record's 'lang' field, else detected).")
+@_LANG_OPTION
 @click.option("--sentences", type=click.IntRange(1, 100), default=DEFAULT_SENTENCES, show_default=True,
               help="Summary length in sentences.")
 @click.option("--method", type=click.Choice(sorted(SUMMARIZERS)), default="default", show_default=True,
@@ -403,7 +420,7 @@ def summarize(input_file: IO[str], field: str, lang: str, sentences: int, method
 
     try:
         for obj in summarize_mod.summarize_records(
-            _read_jsonl(input_file, input_file.name), field=field, lang=lang, sentences=sentences,
+            _read_jsonl(input_file), field=field, lang=lang, sentences=sentences,
             method=method, title_field=title_field,
         ):
             click.echo(json.dumps(obj, ensure_ascii=False))
@@ -415,12 +432,12 @@ def summarize(input_file: IO[str], field: str, lang: str, sentences: int, method
 @_input_option
 @click.option("--field", default="text", show_default=True, help="The field holding the text.")
 @click.option("--title-field", default="title", show_default=True, help="The field holding the headline.")
-@click.option("--lang", default="auto", show_default=True,
-              help="Language of the texts ('auto': each record's 'lang' field, else detected).")
+@_LANG_OPTION
 @click.option("--no-translate", is_flag=True,
               help="Group on the original texts: each language is then grouped among itself.")
 @click.option("--group-by", default=None, metavar="FIELD",
-              help="Take each record's story from this field instead of discovering the stories.")
+              help="Take each record's story from this field instead of discovering the stories: text or a whole "
+              "number, compared as text (1 and \"1\" are one story; true, 1.5 and null are refused).")
 @click.option("--sentences", type=click.IntRange(1, 100), default=DEFAULT_SENTENCES, show_default=True,
               help="Summary length in sentences.")
 @click.option("--words", type=click.IntRange(10, 2000), default=None,
@@ -431,9 +448,10 @@ def stories(input_file: IO[str], field: str, title_field: str, lang: str, no_tra
             no_cache: bool, cache_path: Path | None) -> None:
     """Group JSONL articles into stories, rank them and summarise each: JSONL stories out, most important first.
 
-    Records need "id" and the text (--field); "title", "lang", "date" (YYYY-MM-DD), "publisher" and "url"
-    are used when present (the `ingest --jsonl` objects have them all). Articles are grouped on their title
-    and lead, translated to English when the input mixes languages. Each output line has "story", "rank",
+    Records need "id" (text or a whole number, each its own: 1 and "1" are the same id) and the text
+    (--field); "title", "lang", "date" (YYYY-MM-DD), "publisher" and "url" are used when present (the
+    `ingest --jsonl` objects have them all). Articles are grouped on their title and lead, translated to
+    English when the input mixes languages. Each output line has "story", "rank",
     "score", "articles" (the input ids), "title", "summary" (in the story's main language), "lang" and
     "sources" (publishers).
     """
@@ -445,8 +463,8 @@ def stories(input_file: IO[str], field: str, title_field: str, lang: str, no_tra
     )
     try:
         _write_jsonl(stories_mod.story_records(
-            _read_numbered_jsonl(input_file, input_file.name), options, field=field, title_field=title_field,
-            lang=lang, group_by=group_by, source=input_file.name,
+            _read_jsonl(input_file, id_required=True), options, field=field, title_field=title_field, lang=lang,
+            group_by=group_by,
         ))
     except BriefingError as exc:
         raise _fail(exc) from None
@@ -504,7 +522,7 @@ def themes(input_file: IO[str], field: str, themes_file: Path | None, auto: bool
     if k is not None and not auto:
         raise click.UsageError("--k goes with --auto")
     try:
-        records = list(_read_jsonl(input_file, input_file.name))
+        records = list(_read_jsonl(input_file))
         _write_jsonl(themes_mod.theme_records(records, field=field, themes_file=themes_file, auto=auto, k=k))
     except BriefingError as exc:
         raise _fail(exc) from None
@@ -623,11 +641,13 @@ def email_digest(ctx: click.Context, **kwargs: Any) -> None:
     sends nothing (--force sends again), and articles mailed in an earlier digest are left out.
     A week without articles sends nothing and exits 0.
     """
-    from briefing import config, pipeline
+    from briefing import config
 
-    options = _build_settings(kwargs)
     root = ctx.find_root()
     try:
+        options = _build_settings(kwargs)
+        from briefing import pipeline
+
         username, password = config.credentials(root.params.get("config_path"))
         done = pipeline.email(options, _mail_settings(kwargs, username, password))
     except BriefingError as exc:

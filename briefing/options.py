@@ -75,6 +75,7 @@ class BuildOptions:
     creation_date: dt.datetime | None = None  # fixed PDF creation date for reproducible output
     target_lang: str = TARGET_LANG
     fetch_deadline_s: float = DEFAULT_FETCH_DEADLINE_S  # seconds the whole download of one URL source may take
+    max_bytes: int = DEFAULT_MAX_FILE_BYTES  # --max-size: larger sources are skipped, never read
     # ids of articles already mailed in an earlier digest (deliver's ledger); the build leaves them out
     exclude_ids: frozenset[str] = frozenset()
     jobs: int = 1  # processes that read, clean and summarize (the CLI's default: every core)

@@ -22,14 +22,13 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import re
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
 from briefing import __version__, deliver, embed, ingest, render, stories, summarize, themes, translate
-from briefing.errors import BadWeek, NoArticles
+from briefing.errors import NoArticles
 from briefing.ingest.settings import SOURCE_CACHE_FILE
 from briefing.log import get_logger
 from briefing.options import BuildOptions, MailOptions
@@ -44,39 +43,14 @@ BUILD_CACHE_ENTRIES = 20  # a few months of weekly runs with a couple of recipie
 
 log = get_logger(__name__)
 
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-def parse_week(value: str, today: dt.date) -> tuple[str, dt.date, dt.date]:
-    """The ISO week label and its Monday and Sunday for 'YYYY-Www', 'this' or 'last'.
-
-    'last' is the last complete week before today: the week before the current one.
-    """
-    value = value.strip()
-    if value in ("this", "last"):
-        monday = today - dt.timedelta(days=today.weekday())
-        if value == "last":
-            monday -= dt.timedelta(days=7)
-    else:
-        match = _WEEK.match(value)
-        if not match:
-            raise BadWeek(f"--week {value!r}: use YYYY-Www (e.g. 2025-W40), 'last' or 'this'")
-        year, week = int(match.group(1)), int(match.group(2))
-        try:
-            monday = dt.date.fromisocalendar(year, week, 1)
-        except ValueError:
-            raise BadWeek(f"--week {value!r}: {year} has no ISO week {week}") from None
-    iso = monday.isocalendar()
-    return f"{iso.year}-W{iso.week:02d}", monday, monday + dt.timedelta(days=6)
-
-
 def select_period(articles: Sequence[Article], week: str | None, today: dt.date) -> tuple[list[Article], Period]:
     """The articles of the chosen week (all of them without one) and the period they cover."""
     if week is None:
         return list(articles), Period.covering(a.date for a in articles)
-    label, monday, sunday = parse_week(week, today)
-    kept = [a for a in articles if a.date and monday <= a.date <= sunday]
-    return kept, Period(monday, sunday, label)
+    period = Period.of_week(week, today)
+    assert period.start is not None and period.end is not None
+    kept = [a for a in articles if a.date and period.start <= a.date <= period.end]
+    return kept, period
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -95,15 +69,16 @@ def _summarize_one(article: Article, *, sentences: int, method: str) -> Article:
 def _build(options: BuildOptions, executor: Executor | None) -> BuildReport:
     today = options.today or dt.date.today()
     if options.week is not None:
-        parse_week(options.week, today)  # a bad --week fails before any work is done
+        Period.of_week(options.week, today)  # a bad --week fails before any work is done (the CLI checks it too)
     render.check_templates(options.templates_dir)  # so does a broken --templates file
     if options.themes_file is not None and not options.auto_themes:
         themes.load_themes(options.themes_file)  # and a bad --themes file
 
     # 1. ingest
     sources_cache = beside(options.cache_path, SOURCE_CACHE_FILE) if options.use_cache else None
-    result = ingest.ingest(options.sources, today=today, fetch_deadline_s=options.fetch_deadline_s,
-                           output_dir=options.out_dir, executor=executor, cache_path=sources_cache)
+    result = ingest.ingest(options.sources, today=today, max_bytes=options.max_bytes,
+                           fetch_deadline_s=options.fetch_deadline_s, output_dir=options.out_dir, executor=executor,
+                           cache_path=sources_cache)
     if not result.articles:
         reasons = ingest.skipped_summary(result.skipped) if result.skipped else "no files matched"
         raise NoArticles(f"no usable article found in {', '.join(options.sources)} ({reasons})")

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from briefing import __version__
+from briefing.errors import BadWeek
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +183,9 @@ class Section:
     keywords: tuple[str, ...] = ()  # top keywords or entities, for the overview
 
 
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
 @dataclass(frozen=True, slots=True)
 class Period:
     """The dates a briefing covers; `week` is set when one ISO week was selected."""
@@ -186,6 +193,28 @@ class Period:
     start: dt.date | None
     end: dt.date | None
     week: str | None = None  # "2025-W40"
+
+    @classmethod
+    def of_week(cls, value: str, today: dt.date) -> Period:
+        """The ISO week 'YYYY-Www', 'this' or 'last' (the last complete week before `today`: the week before
+        the current one), Monday to Sunday. Raises BadWeek saying what to write; light enough for the CLI to
+        check --week before any stage is loaded."""
+        value = value.strip()
+        if value in ("this", "last"):
+            monday = today - dt.timedelta(days=today.weekday())
+            if value == "last":
+                monday -= dt.timedelta(days=7)
+        else:
+            match = _WEEK.match(value)
+            if not match:
+                raise BadWeek(f"--week {value!r}: use YYYY-Www (e.g. 2025-W40), 'last' or 'this'")
+            year, week = int(match.group(1)), int(match.group(2))
+            try:
+                monday = dt.date.fromisocalendar(year, week, 1)
+            except ValueError:
+                raise BadWeek(f"--week {value!r}: {year} has no ISO week {week}") from None
+        iso = monday.isocalendar()
+        return cls(monday, monday + dt.timedelta(days=6), f"{iso.year}-W{iso.week:02d}")
 
     @classmethod
     def covering(cls, dates: Iterable[dt.date | None]) -> Period:
@@ -231,6 +260,26 @@ class Briefing:
     def articles(self) -> tuple[Article, ...]:
         """Every article, story by story in rank order."""
         return tuple(a for s in self.stories for a in s.articles)
+
+
+# The mark each of briefing's own outputs carries (the JSON's "generator", the email's <meta name="generator">,
+# the text digest's last line), so that no run reads them back as articles, wherever they are (`own_output`).
+GENERATOR = f"briefing {__version__}"
+OWN_OUTPUT_SIGN_OFF = f"Made by {GENERATOR}."  # the text digest's last line
+_OWN_MARKS = (  # (what it is, its mark, where in the file the mark is)
+    ("a briefing's JSON record", re.compile(r'\A\s*\{\s*"generator"\s*:\s*"briefing \d'), slice(0, 200)),
+    ("a briefing's email digest", re.compile(r'<meta\s+name="generator"\s+content="briefing \d'), slice(0, 16_384)),
+    ("a briefing's text digest", re.compile(r"(?:\A|\n)Made by briefing \d[\w.+-]*\.\s*\Z"), slice(-400, None)),
+)
+
+
+def own_output(text: str) -> str | None:
+    """What of briefing's own outputs `text` is ("a briefing's JSON record", "...email digest", "...text
+    digest"), by the mark it carries; None for anything else. Reads at most a few KB of it."""
+    for what, mark, where in _OWN_MARKS:
+        if mark.search(text[where]):
+            return what
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +44,23 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not beside the checkout")
     return SHARED
+
+
+@pytest.fixture
+def plain_folder() -> Iterator[Path]:
+    """A temporary folder whose path has no '-' or '_' (a language code's region separators)."""
+    folder = Path(tempfile.gettempdir()) / f"briefingsecret{os.getpid()}"
+    folder.mkdir(exist_ok=True)
+    yield folder
+    shutil.rmtree(folder)
+
+
+def path_as_language_code(target: Path, kind: str = "stopwords") -> str:
+    """A relative path from the word lists' `kind` folder to `target` (without its .txt): what an attacker puts
+    in a record's "lang" to make briefing open another file."""
+    from briefing.text.wordlists import DATA_DIR
+
+    return os.path.relpath(target, DATA_DIR / kind)
 
 
 def make_article(**overrides: Any) -> Article:

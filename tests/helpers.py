@@ -59,3 +59,43 @@ def translated(number: int, **overrides: Any) -> Article:
     }
     fields.update(overrides)
     return make_article(**fields)
+
+
+# --- a week whose every field is as long as an attacker likes (tests/test_cli.py, benchmarks/hostile.py) --------
+
+HOSTILE_PUBLISHER_CHARS = 20_000
+HOSTILE_URL_CHARS = 150_000
+HOSTILE_SENTENCE_CHARS = 200_000
+_EVENTS = (
+    ("Samsung inaugure une usine de puces à Thai Nguyen",
+     "Le groupe sud-coréen Samsung a inauguré mercredi à Thai Nguyen une usine de puces électroniques, un "
+     "investissement de 1,8 milliard de dollars. L’usine emploiera 3.000 ingénieurs d’ici 2027."),
+    ("Des inondations frappent Hue et Quang Tri",
+     "Des pluies record ont inondé mardi les provinces de Hue et de Quang Tri, forçant 25.000 foyers à quitter "
+     "leur logement. Les écoles resteront fermées jusqu’à lundi, selon les autorités locales."),
+    ("Hanoï ouvre un accélérateur pour les start-up en IA",
+     "Un centre de Hanoï a lancé jeudi un accélérateur pour les jeunes pousses de l’intelligence artificielle, "
+     "avec le soutien de l’agence japonaise JICA. Vingt start-up seront accompagnées pendant six mois."),
+    ("Le port de Hai Phong agrandit son terminal",
+     "Le port de Hai Phong agrandira son terminal de conteneurs avec un investissement de 400 millions de "
+     "dollars, a annoncé vendredi l’autorité portuaire. Les travaux commenceront l’an prochain."),
+)
+
+
+def week_records(hostile: bool) -> list[dict[str, Any]]:
+    """Four articles of one week (2025-W40) as JSON records, four different events. With `hostile`, the first
+    two have a 20,000-character publisher (without, then with spaces), the third a 150 KB link, the fourth a
+    text that is one 200 KB sentence."""
+    records = []
+    for number, (title, text) in enumerate(_EVENTS):
+        publisher = ("VNA", "Le Monde", "AFP", "Nhân Dân")[number]
+        more = f"« {title} », a résumé {publisher} dans sa dépêche du {number + 1} octobre, reprise par la presse."
+        records.append({"title": title, "text": f"{text}\n\n{more}", "lang": "fr", "date": f"2025-10-0{number + 1}",
+                        "url": f"https://example.org/news/{number}", "publisher": publisher})
+    if hostile:
+        records[0]["publisher"] = "P" * HOSTILE_PUBLISHER_CHARS
+        records[1]["publisher"] = ("Pub " * (HOSTILE_PUBLISHER_CHARS // 4)).strip()
+        records[2]["url"] = "https://example.org/" + "u" * (HOSTILE_URL_CHARS - len("https://example.org/"))
+        run = " le projet du port et de la ville"
+        records[3]["text"] = "Le port de Hai Phong annonce" + run * ((HOSTILE_SENTENCE_CHARS - 28) // len(run))
+    return records

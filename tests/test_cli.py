@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from briefing.cli import main
+from tests.helpers import HOSTILE_PUBLISHER_CHARS, HOSTILE_URL_CHARS, week_records
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -82,7 +84,7 @@ def test_build_writes_all_four_files_named_by_the_dates_covered(seeds_build: tup
     label = "2025-01-15_2025-10-25"
     assert [n for n in names if n.startswith("briefing-")] == [
         f"briefing-{label}.html", f"briefing-{label}.json", f"briefing-{label}.pdf", f"briefing-{label}.txt"]
-    assert "5 article(s) read" in output
+    assert "5 articles read" in output
     assert "5 translated" in output
     assert str(out) in output
 
@@ -124,7 +126,7 @@ def test_build_pdf_reads_back_in_english_grouped_by_theme(seeds_build: tuple[Pat
     flat = re.sub(r"\s+", " ", text)
     # the cover: period, article count and source languages
     assert "15 January 2025 – 25 October 2025" in flat
-    assert "Stories 5 from 5 articles" in flat
+    assert "Coverage 5 stories from 5 articles" in flat
     assert "Top stories" in flat
     assert "Source languages French" in flat
     for article in data["articles"]:
@@ -225,3 +227,69 @@ def test_thousands_of_skipped_sources_give_a_short_summary_not_a_huge_line(runne
     assert len(line) < 600, len(line)
     assert f"(3000 skipped ({tmp_path / 'stub-0000.txt'}: too small" in line
     assert line.endswith("; and 2997 more: 'briefing ingest' lists every one))")
+
+
+@pytest.mark.parametrize("command", [["summarize"], ["stories", "--no-translate"], ["themes", "--auto"]])
+def test_deeply_nested_jsonl_is_one_line_and_exit_1(runner: CliRunner, command: list[str]) -> None:
+    result = runner.invoke(main, command, input='{"id": "a", "text": "Une phrase."}\n' + "[" * 100_000 + "\n")
+    assert result.exit_code == 1, result.exception
+    assert result.stderr == "Error: <stdin>, line 2: JSON nested deeper than 64 levels; a record is a flat object\n"
+
+
+@pytest.mark.parametrize("command", [["build"], ["email", "--to", "team@example.org", "--dry-run"]])
+def test_a_bad_week_is_reported_at_once_before_any_stage_is_loaded(tmp_path: Path, command: list[str]) -> None:
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "briefing", *command, "--week", "2025-W99",
+                           "--out", str(tmp_path)], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 1
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert not imported & {"briefing.pipeline", "briefing.ingest", "weasyprint", "onnxruntime", "torch"}, imported
+    assert done.stderr.splitlines()[-1] == "Error: --week '2025-W99': 2025 has no ISO week 99"
+
+
+@pytest.mark.parametrize("command", [["build"], ["email", "--to", "team@example.org", "--from", "me@example.org",
+                                                 "--dry-run"]])
+def test_build_and_email_take_max_size(runner: CliRunner, tmp_path: Path, command: list[str]) -> None:
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "a.txt").write_text("Le Vietnam lance un programme pour les start-up. " * 60, encoding="utf-8")
+    result = runner.invoke(main, [*command, str(tmp_path / "news"), "--out", str(tmp_path / "out"), "--max-size",
+                                  "0.001", "--no-translate"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (f"Error: no usable article found in {tmp_path / 'news'} (1 skipped "
+                                              f"({tmp_path / 'news' / 'a.txt'}: too large (0.0 MB; the limit is "
+                                              "0.001 MB)))")
+
+
+def _timed_build(folder: Path, *options: str, timeout: float = 600) -> float:
+    """`python -m briefing build folder` as a user runs it (a process of its own); the seconds it took."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "briefing", "-q", "build", str(folder), "--out",
+                           str(folder / "out"), "--today", "2025-10-06", *options],
+                          capture_output=True, text=True, timeout=timeout, check=False)
+    assert done.returncode == 0, done.stderr
+    return time.perf_counter() - started
+
+
+@pytest.mark.slow
+def test_a_week_of_hostile_fields_builds_about_as_fast_and_mails_under_the_clipping_size(tmp_path: Path) -> None:
+    """A 20,000-character publisher (with and without spaces), a 150 KB link and a 200 KB one-sentence article:
+    the build takes at most 5x a normal one, the email stays under Gmail's 102,400 bytes, the JSON keeps all."""
+    engine = ["--engine", "apertium"] if shutil.which("apertium") else ["--no-translate"]
+    options = [*engine, "--cache", str(tmp_path / "cache.sqlite")]
+    for name in ("warm-up", "normal", "hostile"):
+        (tmp_path / name).mkdir()
+        records = week_records(hostile=name == "hostile")
+        (tmp_path / name / "week.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    _timed_build(tmp_path / "warm-up", *options)  # the models are loaded and converted once, as on any machine
+    normal_s = _timed_build(tmp_path / "normal", *options)
+    try:
+        hostile_s = _timed_build(tmp_path / "hostile", *options, timeout=5 * normal_s)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the hostile build took over 5x the normal one's {normal_s:.1f} s")
+    assert hostile_s < 5 * normal_s
+    (email,) = (tmp_path / "hostile" / "out").glob("briefing-*.html")
+    assert email.stat().st_size < 102_400
+    record = json.loads(email.with_suffix(".json").read_text(encoding="utf-8"))
+    assert [a["publisher"] for a in record["articles"] if len(a["publisher"]) == HOSTILE_PUBLISHER_CHARS]
+    assert [a["url"] for a in record["articles"] if len(a["url"]) == HOSTILE_URL_CHARS]
+    assert len(PdfReader(email.with_suffix(".pdf")).pages) < 15

@@ -28,3 +28,12 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
 def test_both_setup_commands_install_the_same_system_packages() -> None:
     first, second = (c.split(" && pip ")[0] for c in _setup_commands())
     assert first == second
+
+
+def test_the_when_things_go_wrong_table_names_every_rule_learned_from_the_attacks() -> None:
+    table = README.split("### When things go wrong", 1)[1].split("\n### ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| fault")]
+    for rule in ("publisher, summary, theme name", "one 200 KB \"sentence\"", "bigger than the email's budget",
+                 "language code that is none", "`--lang`", "no ISO week", "nested deeper than 64 levels",
+                 "the same id", "`--group-by`", "copied anywhere among the sources"):
+        assert any(rule in row for row in rows), f"no row for {rule!r}"

@@ -1,5 +1,5 @@
-"""The orchestrator's own logic: ISO week parsing, period selection, and the inputs fingerprint that lets an
-email run reuse a build."""
+"""The orchestrator's own logic: period selection, and the inputs fingerprint that lets an email run reuse a
+build."""
 
 from __future__ import annotations
 
@@ -11,36 +11,11 @@ from pathlib import Path
 import pytest
 
 from briefing import pipeline
-from briefing.errors import BadWeek
 from briefing.options import BuildOptions
-from briefing.pipeline import parse_week, select_period
+from briefing.pipeline import select_period
 from tests.conftest import make_article
 
 TODAY = dt.date(2025, 10, 8)  # a Wednesday in ISO week 2025-W41
-
-
-@pytest.mark.parametrize(
-    ("value", "label", "monday"),
-    [
-        ("2025-W40", "2025-W40", dt.date(2025, 9, 29)),
-        ("this", "2025-W41", dt.date(2025, 10, 6)),
-        ("last", "2025-W40", dt.date(2025, 9, 29)),
-        ("2021-W01", "2021-W01", dt.date(2021, 1, 4)),  # ISO week 1 of 2021 starts in January
-        ("2020-W53", "2020-W53", dt.date(2020, 12, 28)),
-    ],
-)
-def test_parse_week(value: str, label: str, monday: dt.date) -> None:
-    assert parse_week(value, TODAY) == (label, monday, monday + dt.timedelta(days=6))
-
-
-def test_last_week_on_a_monday_is_the_week_that_just_ended() -> None:
-    assert parse_week("last", dt.date(2025, 10, 6))[0] == "2025-W40"
-
-
-@pytest.mark.parametrize(("value", "message"), [("2025-40", "use YYYY-Www"), ("2025-W54", "has no ISO week 54")])
-def test_bad_week_says_what_to_write(value: str, message: str) -> None:
-    with pytest.raises(BadWeek, match=message):
-        parse_week(value, TODAY)
 
 
 def test_select_week_keeps_only_dated_articles_of_that_week() -> None:

@@ -29,7 +29,7 @@ from briefing.ingest.settings import SKIPPED_SHOWN
 from briefing.ingest.sources import expand_sources, shown_name
 from briefing.log import get_logger
 from briefing.options import DEFAULT_FETCH_DEADLINE_S, DEFAULT_MAX_FILE_BYTES
-from briefing.records import Article, IngestResult, Skipped
+from briefing.records import Article, IngestResult, Skipped, own_output
 from briefing.runtime import parallel
 
 log = get_logger(__name__)
@@ -69,6 +69,9 @@ def _read_unguarded(data: bytes, name: str, today: dt.date, charset: str | None,
     notes: list[str] = []
     text = decode(data, declared=charset, notes=notes)
     check_text(text)
+    own = own_output(text)
+    if own is not None:  # an earlier briefing, wherever it was copied: never an article
+        raise IngestError(f"written by briefing ({own}); its own outputs are not read back as articles")
     warnings: list[str] = [f"{name}: {note}" for note in notes]
     raws = READERS[format_of(text, format_name)](text, name, today, warnings)
     articles: list[Article] = []
@@ -103,7 +106,7 @@ def _load(name: str, path: Path | None, max_bytes: int, today: dt.date,
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise IngestError(f"too large ({size / 1024 / 1024:.1f} MB; the limit is {max_bytes / 1024 / 1024:g} MB)")
+            raise IngestError(f"too large ({size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.3g} MB)")
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"cannot read: {exc.strerror or exc}") from None

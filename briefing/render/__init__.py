@@ -9,7 +9,7 @@ template folders, never lets article text become markup, never changes what a st
 every value whole where the pages cut it for display.
 
 - `views.py`      what the templates see (`StoryView`, `BriefView`, sections, chart) and `template_context`
-- `display.py`    language names, dates, safe links, printable titles
+- `display.py`    dates, safe links, and `bounded`: every text from input cut to a length the layout handles
 - `templates.py`  template lookup (`--templates DIR` over the shipped ones), the Jinja environment, faults
 - `pdf.py`        WeasyPrint with a fetcher limited to the template folders
 - `email.py`      CSS inlining and the email size budget

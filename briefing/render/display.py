@@ -1,6 +1,6 @@
 """How values read in the briefing: language names, dates and periods in English, links that are safe to
-show, and text without invisible characters, titles cut to a printable length. Used by the views and the
-templates (as filters) alike."""
+show, and every text from input bounded for display (`bounded`: one line, no invisible characters, cut to a
+length the layout handles). Used by the views and the templates (as filters) alike."""
 
 from __future__ import annotations
 
@@ -9,20 +9,10 @@ import re
 from urllib.parse import urlsplit
 
 from briefing.records import Period
-from briefing.render.settings import TITLE_DISPLAY_MAX_CHARS
+from briefing.render.settings import LONG_RUN_BREAK_CHARS, TITLE_DISPLAY_MAX_CHARS, URL_MAX_CHARS
+from briefing.text.language import language_name as language_name  # the templates' `language` filter
 
 SAFE_SCHEMES = ("http", "https")
-LANGUAGE_NAMES = {
-    "ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fr": "French", "id": "Indonesian",
-    "it": "Italian", "ja": "Japanese", "km": "Khmer", "ko": "Korean", "lo": "Lao", "ms": "Malay",
-    "nl": "Dutch", "pl": "Polish", "pt": "Portuguese", "ru": "Russian", "th": "Thai", "tr": "Turkish",
-    "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
-}
-
-
-def language_name(code: str) -> str:
-    """The English name of a language code ("fr" → "French"); unknown codes are shown as given."""
-    return LANGUAGE_NAMES.get(code.lower(), code) if code else "unknown language"
 
 
 def long_date(day: dt.date) -> str:
@@ -49,10 +39,13 @@ def period_text(period: Period) -> str:
 
 
 def safe_url(url: str | None) -> str | None:
-    """`url` when it is an absolute http(s) link with a host, else None (javascript:, file:, data: are dropped)."""
-    if not url:
+    """`url` when it is an absolute http(s) link with a host, at most URL_MAX_CHARS long, else None (javascript:,
+    file:, data: and overlong links are dropped)."""
+    if not url or len(url) > URL_MAX_CHARS + 64:  # + surrounding spaces; a link too long is dropped, never cut
         return None
     url = url.strip()
+    if len(url) > URL_MAX_CHARS:
+        return None
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -74,18 +67,34 @@ def display_text(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
-def display_title(text: str) -> str:
-    """A title as the briefing shows it: one line, cut at a word to TITLE_DISPLAY_MAX_CHARS with "…".
+_LONG_RUN = re.compile(rf"\S{{{LONG_RUN_BREAK_CHARS}}}(?=\S)")
+_BREAK = "\u200b"  # zero-width space: a line may break here; nothing is shown
 
-    Feeds control titles; the full title stays in the JSON record.
+
+def bounded(text: str | None, limit: int) -> str:
+    """`text` as the briefing shows any value from input: on one line, without invisible characters, at most
+    `limit` characters (cut at a word, with "…"), and with a break opportunity in every run of
+    LONG_RUN_BREAK_CHARS characters without a space. "" for None.
+
+    Every field of the views goes through it, so no value's length can make the layout slow or the email big;
+    the JSON keeps the value whole. Its cost is bounded too: only the first few times `limit` characters of
+    `text` are read.
     """
-    line = " ".join(display_text(text).split())
-    if len(line) <= TITLE_DISPLAY_MAX_CHARS:
+    if not text or limit < 1:
+        return ""
+    line = " ".join(display_text(text[: 4 * limit + 64]).split())
+    line = _LONG_RUN.sub(lambda run: run.group() + _BREAK, line)
+    if len(line) <= limit:
         return line
-    cut = line[: TITLE_DISPLAY_MAX_CHARS - 1]
-    if " " in cut[TITLE_DISPLAY_MAX_CHARS // 2 :]:  # end on a whole word when one ends in the second half
+    cut = line[: limit - 1]
+    if " " in cut[limit // 2 :]:  # end on a whole word when one ends in the second half
         cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip() + "…"
+    return cut.rstrip(" " + _BREAK) + "…"
+
+
+def display_title(text: str | None) -> str:
+    """A title as the briefing shows it: `bounded` to TITLE_DISPLAY_MAX_CHARS."""
+    return bounded(text, TITLE_DISPLAY_MAX_CHARS)
 
 
 def day_text(day: dt.date | None) -> str:

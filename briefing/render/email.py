@@ -13,11 +13,12 @@ import jinja2
 from briefing.errors import TemplateProblem
 from briefing.log import get_logger
 from briefing.records import Briefing
-from briefing.render.settings import EMAIL_MAX_BYTES
+from briefing.render.settings import EMAIL_MAX_BYTES, SUMMARY_DISPLAY_MAX_CHARS
 from briefing.render.templates import EMAIL_TEMPLATE, render_template
 from briefing.render.views import Shown, story_views
 
 log = get_logger(__name__)
+
 
 def inline_email(html: str) -> str:
     """The email HTML with its <style> rules moved into style attributes; @media rules kept for dark mode."""
@@ -32,33 +33,46 @@ def inline_email(html: str) -> str:
 
 def email_html(env: jinja2.Environment, context: dict[str, Any], dirs: Sequence[Path], briefing: Briefing,
                shown: Shown, *, bilingual: bool) -> str:
-    """The inlined email, under EMAIL_MAX_BYTES whatever the week's size.
+    """The inlined email, under EMAIL_MAX_BYTES whatever the week and whatever its stories hold.
 
-    Everything fits in a small week. Past the budget the one-line list is cut first, then, only if the email
-    is still too big without it, the stories shown in full, the lowest-ranked first; the email then says how
-    many more stories the PDF has. Each cut is found by bisection over a count, a dozen renders at most.
+    Everything fits in a small week. Past the budget, the first of these that fits is sent: the one-line list
+    cut; then fewer stories in full (the lowest-ranked go first); then the top story alone with its summaries
+    cut short; then no story in full. The email then says how many more stories the PDF has. Each cut is
+    found by bisection over a count, a dozen renders at most. Every field is bounded for display already, so
+    with the shipped templates the last resort always fits; a template that is too big on its own is sent
+    as it is, with a warning.
     """
     def size_of(candidate: Shown) -> tuple[int, str]:
         html = inline_email(render_template(env, EMAIL_TEMPLATE, {
             **context, **story_views(briefing, candidate, bilingual)}, dirs))
         return len(html.encode("utf-8")), html
 
-    budget = EMAIL_MAX_BYTES
+    def fits(candidate: Shown) -> bool:
+        return size_of(candidate)[0] <= EMAIL_MAX_BYTES
+
     size, html = size_of(shown)
-    if size <= budget:
+    if size <= EMAIL_MAX_BYTES:
         return html
     stories = len(briefing.stories)
-    lines = max(0, stories - shown.full)
-    fits = _largest(lambda n: size_of(Shown(shown.top, shown.full, n))[0] <= budget, 0, lines)
-    if fits is None:  # even without the list: fewer stories in full
-        low = min(shown.top, shown.full)
-        full = _largest(lambda n: size_of(Shown(min(shown.top, n), n, 0))[0] <= budget, 1, shown.full)
-        candidate = Shown(min(shown.top, full or low), full or low, 0)
+    lines = _largest(lambda n: fits(Shown(shown.top, shown.full, n)), 0, max(0, stories - shown.full))
+    full = None if lines is not None else _largest(lambda n: fits(Shown(min(shown.top, n), n, 0)), 1, shown.full)
+    chars = None if lines is not None or full is not None else _largest(
+        lambda n: fits(Shown(1, 1, 0, summary_chars=n)), 0, SUMMARY_DISPLAY_MAX_CHARS)
+    if lines is not None:
+        candidate = Shown(shown.top, shown.full, lines)
+    elif full is not None:
+        candidate = Shown(min(shown.top, full), full, 0)
+    elif chars is not None:
+        candidate = Shown(1, 1, 0, summary_chars=chars)
     else:
-        candidate = Shown(shown.top, shown.full, fits)
+        candidate = Shown(0, 0, 0)
     size, html = size_of(candidate)
-    log.info("the email shows %d of %d stories in full and lists %d more (%d KB); the PDF has them all",
-             min(candidate.full, stories), stories, candidate.listed or 0, size // 1000)
+    if size > EMAIL_MAX_BYTES:
+        log.warning("the email is %d KB without any story in full, over the %d KB budget: its template is too big "
+                    "on its own", size // 1000, EMAIL_MAX_BYTES // 1000)
+    cut = f", its summary cut to {chars} characters" if chars is not None else ""
+    log.info("the email shows %d of %d stories in full%s and lists %d more (%d KB); the PDF has them all",
+             min(candidate.full, stories), stories, cut, candidate.listed or 0, size // 1000)
     return html
 
 

@@ -7,13 +7,14 @@ import dataclasses
 import json
 from collections.abc import Sequence
 
-from briefing.records import Briefing
+from briefing.records import GENERATOR, Briefing
 from briefing.summarize.figures import KeyFigure
 
 
 def briefing_json(briefing: Briefing, figures: Sequence[KeyFigure]) -> str:
     """The briefing as JSON: title, period, generation date, sections, stories in rank order, every article."""
     data = {
+        "generator": GENERATOR,  # first: the mark by which ingestion knows the file as briefing's own
         "title": briefing.title,
         "period": {
             "label": briefing.period.label,

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
-# Titles are shown cut to this: news headlines run 40-120 characters, and WeasyPrint's line breaking is
-# quadratic in a word's length (a 100,000-letter feed title took minutes); the JSON keeps the full title.
-TITLE_DISPLAY_MAX_CHARS = 200
+# Every text from input is shown cut to a bound (render/display.py `bounded`); the JSON keeps it whole. Input
+# controls these fields, and WeasyPrint's layout cost grows with a field's length: a 20,000-character publisher
+# in a table cell never finished, a 100,000-letter title took minutes.
+TITLE_DISPLAY_MAX_CHARS = 200  # news headlines run 40-120 characters; also the bound of any other one-line field
+PUBLISHER_DISPLAY_MAX_CHARS = 80  # "Agence France-Presse", "Vietnam News Agency (VNA)": outlet names are short
+THEME_DISPLAY_MAX_CHARS = 80  # twice the shipped taxonomy's longest name ("Digital infrastructure & data centres")
+KEYWORD_DISPLAY_MAX_CHARS = 40  # a keyword is a word or a short name
+KEYWORDS_SHOWN = 8  # keywords shown beside a section's name
+FIGURE_VALUE_DISPLAY_MAX_CHARS = 60  # "1.8 billion US dollars"; a 100,000-digit "number" is not a figure
+# above the longest summary one can ask for (--words 1000 is about 6,500 characters of English)
+SUMMARY_DISPLAY_MAX_CHARS = 8_000
+# A run of this many characters with no space gets an invisible break opportunity (U+200B) after it:
+# WeasyPrint's line breaking is quadratic in a word's length (8,000 letters took 4 s, 200 take nothing), and
+# no word is this long (Chinese and Thai, written without spaces, break between words anyway).
+LONG_RUN_BREAK_CHARS = 200
+# A link longer than this is dropped, not cut (a cut link leads elsewhere): browsers and mail clients handle
+# about 2,000 characters, and no article's address is longer.
+URL_MAX_CHARS = 2_048
 SUMMARY_FALLBACK_CHARS = 400  # an article without a summary shows this much of its text, never nothing
-CHART_LABEL_CHARS = 28  # longer theme names are cut in the chart so the bars keep a readable width
+# Theme names are shown whole in the chart, wrapped onto lines this long in the PDF's label column (220 px of
+# 11 px type) and the text digest's: the shipped taxonomy's longest name takes two lines.
+CHART_LABEL_LINE_CHARS = 34
 EMAIL_WIDTH_PX = 600  # the width Gmail, Outlook and phones all show without horizontal scrolling
 EMAIL_MAX_BYTES = 100_000  # Gmail clips a message body above 102 KB; stay under it with a margin
 TEXT_WIDTH = 76  # plain-text lines stay under RFC 5322's 78 characters, with room for "> " quoting

@@ -4,21 +4,40 @@ leaves a half-written or mixed briefing behind."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from briefing.errors import RenderError
 from briefing.log import get_logger
 from briefing.options import DEFAULT_MAX_STORIES, DEFAULT_TOP_STORIES, PAPER_SIZES
-from briefing.records import Briefing, Outputs
+from briefing.records import GENERATOR, OWN_OUTPUT_SIGN_OFF, Briefing, Outputs, own_output
 from briefing.render.email import email_html
 from briefing.render.json_file import briefing_json
 from briefing.render.pdf import write_pdf_bytes
 from briefing.render.settings import STALE_TEMPORARY_S
 from briefing.render.templates import PDF_TEMPLATE, TEXT_TEMPLATE, render_template, template_dirs, template_environment
-from briefing.render.views import Shown, template_context
+from briefing.render.views import Shown, template_context, week_figures
 from briefing.runtime.files import publish_together, remove_stale_temporaries
 
 log = get_logger(__name__)
+
+_HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
+
+
+def marked_html(html: str) -> str:
+    """The email HTML with briefing's mark (`<meta name="generator">`) in its head, even from a user's template
+    that lacks it: ingestion then never reads it back as an article, wherever it is copied."""
+    if own_output(html) is not None:
+        return html
+    meta = f'<meta name="generator" content="{GENERATOR}">'
+    head = _HEAD.search(html[:16_000])
+    return html[: head.end()] + meta + html[head.end() :] if head else meta + html
+
+
+def marked_text(text: str) -> str:
+    """The text digest ending with briefing's mark (OWN_OUTPUT_SIGN_OFF), even from a user's template."""
+    return text if own_output(text) is not None else f"{text.rstrip()}\n\n{OWN_OUTPUT_SIGN_OFF}\n"
+
 
 def render(
     briefing: Briefing,
@@ -47,8 +66,8 @@ def render(
     context = template_context(briefing, paper=paper, bilingual=bilingual, shown=shown)
 
     pdf_html = render_template(env, PDF_TEMPLATE, context, dirs)
-    email_bytes = email_html(env, context, dirs, briefing, shown, bilingual=bilingual).encode("utf-8")
-    text = render_template(env, TEXT_TEMPLATE, context, dirs)
+    email_bytes = marked_html(email_html(env, context, dirs, briefing, shown, bilingual=bilingual)).encode("utf-8")
+    text = marked_text(render_template(env, TEXT_TEMPLATE, context, dirs))
     pdf = write_pdf_bytes(pdf_html, dirs)
 
     out_dir = Path(out_dir)
@@ -62,7 +81,7 @@ def render(
             (outputs.pdf, pdf),
             (outputs.html, email_bytes),
             (outputs.txt, text.encode("utf-8")),
-            (outputs.json, briefing_json(briefing, context["figures"]).encode("utf-8")),
+            (outputs.json, briefing_json(briefing, week_figures(briefing, shown)).encode("utf-8")),
         ])
     except OSError as exc:
         raise RenderError(f"could not write the briefing to {out_dir}: {exc.strerror or exc}") from None

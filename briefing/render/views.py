@@ -1,9 +1,14 @@
 """What the templates see: each story shown in full (`StoryView`) or in one line (`BriefView`), the theme
 sections, the chart and the key figures, with every display string ready and unsafe links dropped.
-`template_context` gives all three templates the same context, so they say the same things."""
+`template_context` gives all three templates the same context, so they say the same things.
+
+Every text that comes from input reaches the templates through `display.bounded` with its field's bound
+(render/settings.py), and the templates see these views only, never a raw record: no field's length can make
+the layout slow or the email too big, whichever field a template shows."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,9 +18,9 @@ from briefing import __version__
 from briefing.options import DEFAULT_MAX_STORIES, DEFAULT_TOP_STORIES
 from briefing.records import Article, Briefing, Story
 from briefing.render.display import (
+    bounded,
     date_range,
     day_text,
-    display_text,
     display_title,
     language_name,
     long_date,
@@ -23,14 +28,24 @@ from briefing.render.display import (
     safe_url,
 )
 from briefing.render.settings import (
-    CHART_LABEL_CHARS,
+    CHART_LABEL_LINE_CHARS,
     EMAIL_WIDTH_PX,
+    FIGURE_VALUE_DISPLAY_MAX_CHARS,
+    KEYWORD_DISPLAY_MAX_CHARS,
+    KEYWORDS_SHOWN,
+    PUBLISHER_DISPLAY_MAX_CHARS,
     STORY_SOURCES_EMAIL,
+    SUMMARY_DISPLAY_MAX_CHARS,
     SUMMARY_FALLBACK_CHARS,
     TEXT_WIDTH,
+    THEME_DISPLAY_MAX_CHARS,
+    TITLE_DISPLAY_MAX_CHARS,
 )
 from briefing.stories import rank as ranking
-from briefing.summarize.figures import key_figures
+from briefing.summarize.figures import KeyFigure, key_figures
+from briefing.summarize.settings import KEY_FIGURE_CONTEXT_CHARS
+from briefing.text.language import language_key
+from briefing.text.plural import counted
 from briefing.themes.settings import OTHER_THEME
 
 FLAG_NOTES = {
@@ -97,30 +112,53 @@ class SectionView:
 
 
 @dataclass(frozen=True, slots=True)
+class FigureView:
+    """One key figure: the number, the sentence that says what it measures, and the story it links to."""
+
+    value: str  # "130 billion USD"
+    context: str
+    kind: str  # "money", "share" or "count"
+    story_id: str
+    anchor: str  # the story's anchor ("story-3")
+
+
+@dataclass(frozen=True, slots=True)
 class ChartBar:
     """One bar of the stories-per-theme chart; `share` is the bar length from 0 to 1."""
 
-    label: str
+    label: str  # the theme's whole name
     count: int
     share: float
     anchor: str | None  # the section it links to; None when none of its stories is shown in full
+    lines: tuple[str, ...] = ()  # the name wrapped to CHART_LABEL_LINE_CHARS, for charts that cannot wrap text
 
 
 def _summary(story: Story) -> str:
     text = story.summary_en or story.summary
     if text:
         return text
-    body = " ".join(story.articles[0].text.split()) if story.articles else ""
+    body = " ".join(story.articles[0].text[: 2 * SUMMARY_FALLBACK_CHARS].split()) if story.articles else ""
     if len(body) <= SUMMARY_FALLBACK_CHARS:
         return body
     return body[:SUMMARY_FALLBACK_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def _publisher(name: str | None) -> str:
+    """A publisher's name as shown ("" when unknown)."""
+    return bounded(name, PUBLISHER_DISPLAY_MAX_CHARS)
+
+
+def _theme(name: str) -> str:
+    """A theme's name as shown ("Other" when it has none)."""
+    return bounded(name, THEME_DISPLAY_MAX_CHARS) or OTHER_THEME
 
 
 def _link_text(url: str | None, publisher: str | None) -> str | None:
     if not url:
         return None
     host = (urlsplit(url).hostname or "").removeprefix("www.")
-    return "source" if publisher and host == publisher.lower().removeprefix("www.") else host
+    return "source" if publisher and host == publisher.lower().removeprefix("www.") else bounded(
+        host, PUBLISHER_DISPLAY_MAX_CHARS)
 
 
 def _names(names: Sequence[str], shown: int = 3) -> str:
@@ -135,7 +173,7 @@ def source_view(article: Article) -> SourceView:
     """How one article is listed among its story's sources."""
     url = safe_url(article.url)
     return SourceView(
-        publisher=display_text(article.publisher or "").strip() or "unknown publisher",
+        publisher=_publisher(article.publisher) or "unknown publisher",
         date=day_text(article.date),
         language=language_name(article.lang),
         url=url,
@@ -144,13 +182,15 @@ def source_view(article: Article) -> SourceView:
     )
 
 
-def story_view(story: Story, anchor: str, *, bilingual: bool) -> StoryView:
-    """The display form of one story shown in full."""
+def story_view(story: Story, anchor: str, *, bilingual: bool,
+               summary_chars: int = SUMMARY_DISPLAY_MAX_CHARS) -> StoryView:
+    """The display form of one story shown in full; its summaries shown up to `summary_chars` characters."""
     title = display_title(story.title_en or story.title) or "(untitled)"
     original_title = display_title(story.title)
-    summary = display_text(_summary(story))
-    original = display_text(story.summary) if bilingual and story.summary else ""
-    publishers = [display_text(p).strip() for p in story.publishers]
+    limit = min(summary_chars, SUMMARY_DISPLAY_MAX_CHARS)
+    summary = bounded(_summary(story), limit)
+    original = bounded(story.summary, limit) if bilingual and story.summary else ""
+    publishers = [_publisher(p) for p in story.publishers]
     sources = tuple(source_view(a) for a in story.articles)
     return StoryView(
         anchor=anchor,
@@ -159,9 +199,9 @@ def story_view(story: Story, anchor: str, *, bilingual: bool) -> StoryView:
         original_title=original_title if original_title and original_title != title else None,
         summary=summary,
         original_summary=original if original and original != summary else None,
-        lang=story.lang or "und",
+        lang=language_key(story.lang),  # an HTML lang attribute: only a code briefing knows
         language=language_name(story.lang),
-        theme=story.theme or OTHER_THEME,
+        theme=_theme(story.theme),
         dates=date_range(story.first_date, story.last_date),
         publishers=_names([p for p in publishers if p]),
         languages=", ".join(language_name(code) for code in story.languages) or "unknown language",
@@ -183,7 +223,7 @@ def _first_per_publisher(sources: Sequence[SourceView]) -> tuple[SourceView, ...
 
 def brief_view(story: Story) -> BriefView:
     """The one-line form of a story."""
-    publishers = [display_text(p).strip() for p in story.publishers if p.strip()]
+    publishers = [name for name in map(_publisher, story.publishers) if name]
     source = publishers[0] if publishers else "unknown publisher"
     if len(publishers) > 1:
         source += f" +{len(publishers) - 1}"
@@ -199,44 +239,59 @@ class Shown:
     top: int
     full: int
     listed: int | None = None  # None: every remaining story
+    summary_chars: int = SUMMARY_DISPLAY_MAX_CHARS  # summaries are cut to this (the email's last resort)
 
 
 def story_views(briefing: Briefing, shown: Shown, bilingual: bool) -> dict[str, Any]:
     """The stories as the templates show them: top, sections (the next ones in full), the rest in one line."""
     anchors = {s.id: f"story-{s.rank}" for s in briefing.stories}
-    top = tuple(story_view(s, anchors[s.id], bilingual=bilingual) for s in briefing.stories if s.rank <= shown.top)
+
+    def full(story: Story) -> StoryView:
+        return story_view(story, anchors[story.id], bilingual=bilingual, summary_chars=shown.summary_chars)
+
+    top = tuple(full(s) for s in briefing.stories if s.rank <= shown.top)
     sections = []
     bars = []
     for number, section in enumerate(briefing.sections, 1):
-        stories = tuple(story_view(s, anchors[s.id], bilingual=bilingual) for s in section.stories
-                        if shown.top < s.rank <= shown.full)
+        stories = tuple(full(s) for s in section.stories if shown.top < s.rank <= shown.full)
         anchor = f"sec-{number}" if stories else None
+        theme = _theme(section.theme)
         if stories:
-            sections.append(SectionView(f"sec-{number}", section.theme or OTHER_THEME, len(section.stories),
-                                        section.keywords, stories))
-        bars.append((section.theme or OTHER_THEME, len(section.stories), anchor))
+            keywords = tuple(bounded(k, KEYWORD_DISPLAY_MAX_CHARS) for k in section.keywords[:KEYWORDS_SHOWN])
+            sections.append(SectionView(f"sec-{number}", theme, len(section.stories), keywords, stories))
+        bars.append((theme, len(section.stories), anchor))
     rest = [s for s in briefing.stories if s.rank > shown.full]
     listed = rest if shown.listed is None else rest[:shown.listed]
+    figures = tuple(figure_view(f, anchors[f.story_id]) for f in week_figures(briefing, shown))
     return {
         "top": top,
         "sections": tuple(sections),
         "more": tuple(brief_view(s) for s in listed),
         "unlisted": len(rest) - len(listed),
         "bars": chart_bars(bars),
-        "figure_anchors": anchors,
-        "figures": key_figures([s for s in briefing.stories if s.rank <= shown.full]),
+        "figure_anchors": {figure.story_id: figure.anchor for figure in figures},
+        "figures": figures,
     }
+
+
+def week_figures(briefing: Briefing, shown: Shown) -> tuple[KeyFigure, ...]:
+    """The key figures of the stories shown in full (as the JSON records them, whole)."""
+    return key_figures([s for s in briefing.stories if s.rank <= shown.full])
+
+
+def figure_view(figure: KeyFigure, anchor: str) -> FigureView:
+    """How a key figure is shown: value and sentence bounded, with the anchor of its story."""
+    return FigureView(value=bounded(figure.value, FIGURE_VALUE_DISPLAY_MAX_CHARS),
+                      context=bounded(figure.context, KEY_FIGURE_CONTEXT_CHARS + 2), kind=figure.kind,
+                      story_id=bounded(figure.story_id, TITLE_DISPLAY_MAX_CHARS), anchor=anchor)
 
 
 def chart_bars(counts: Sequence[tuple[str, int, str | None]]) -> tuple[ChartBar, ...]:
     """One bar per (theme, stories, anchor), the longest bar being the theme with most stories."""
     most = max((count for _, count, _ in counts), default=0) or 1
-    bars = []
-    for label, count, anchor in counts:
-        if len(label) > CHART_LABEL_CHARS:
-            label = label[: CHART_LABEL_CHARS - 1].rstrip() + "…"
-        bars.append(ChartBar(label, count, count / most, anchor))
-    return tuple(bars)
+    return tuple(ChartBar(label, count, count / most, anchor,
+                          tuple(textwrap.wrap(label, CHART_LABEL_LINE_CHARS)) or (label,))
+                 for label, count, anchor in counts)
 
 
 def template_context(briefing: Briefing, *, paper: str = "A4", bilingual: bool = False,
@@ -246,8 +301,7 @@ def template_context(briefing: Briefing, *, paper: str = "A4", bilingual: bool =
     views = story_views(briefing, shown, bilingual)
     stories = briefing.stories
     return {
-        "briefing": briefing,
-        "title": briefing.title,
+        "title": display_title(briefing.title),
         "period": period_text(briefing.period),
         "label": briefing.period.label,
         "undated": briefing.undated,
@@ -257,12 +311,12 @@ def template_context(briefing: Briefing, *, paper: str = "A4", bilingual: bool =
         "count": len(briefing.articles),
         "story_count": len(stories),
         "multi_source": sum(1 for s in stories if ranking.source_count(s) > 1),
-        "themes": [s.theme for s in briefing.sections],
+        "themes": [_theme(s.theme) for s in briefing.sections],
         "languages": [language_name(code) for code in briefing.languages],
-        "publishers": list(briefing.publishers),
+        "publishers": [name for name in map(_publisher, briefing.publishers) if name],
         "translated": briefing.translated,
-        "engine": briefing.engine,
-        "lang": "en" if briefing.translated or len(briefing.languages) != 1 else briefing.languages[0],
+        "engine": bounded(briefing.engine, TITLE_DISPLAY_MAX_CHARS) or None,
+        "lang": "en" if briefing.translated or len(briefing.languages) != 1 else language_key(briefing.languages[0]),
         **views,
         "paper": paper,
         "bilingual": bilingual,
@@ -270,4 +324,5 @@ def template_context(briefing: Briefing, *, paper: str = "A4", bilingual: bool =
         "email_sources": STORY_SOURCES_EMAIL,
         "text_width": TEXT_WIDTH,
         "version": __version__,
+        "counted": counted,  # counted(2, "story") → "2 stories": counts read as English in every template
     }

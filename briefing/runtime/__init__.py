@@ -5,5 +5,6 @@
 - `progress.py`      per-stage progress: bars on a terminal, a line every tenth elsewhere, silent in workers
 - `sqlite_cache.py`  the WAL SQLite key-value file the translation, embedding and source caches build on
 - `files.py`         atomic writes, and publishing several files together
+- `jsonl.py`         JSON Lines input read defensively (size, depth, type, unique ids), for every JSONL command
 - `shipped.py`       where the shipped templates are (`TEMPLATES_DIR`)
 """

@@ -26,6 +26,7 @@ from briefing.ingest.clean import derive_title
 from briefing.log import get_logger
 from briefing.options import DEFAULT_SENTENCES, TARGET_LANG
 from briefing.records import Article, Period, Story
+from briefing.runtime.jsonl import Line, json_kind, quoted, record_key
 from briefing.stories import group as grouping
 from briefing.stories import rank as ranking
 from briefing.stories import summary as summaries
@@ -35,7 +36,7 @@ from briefing.stories.settings import (
 )
 from briefing.summarize import summarize_article
 from briefing.summarize.settings import FIGURE_SENTENCES_MAX
-from briefing.text.language import detect_language, known_language, language_key
+from briefing.text.language import UNKNOWN, detect_language, known_language, language_key
 from briefing.text.settings import TITLE_MAX_CHARS
 from briefing.text.terms import content_terms
 
@@ -212,26 +213,23 @@ def _same_language(article: Article, articles: Sequence[Article]) -> list[Articl
 # --- `briefing stories`: JSONL records in, JSONL stories out ------------------------------------
 
 
-def story_records(records: Iterable[tuple[int, dict[str, Any]]], options: StoryOptions, *, field: str = "text",
+def story_records(lines: Iterable[Line], options: StoryOptions, *, field: str = "text",
                   title_field: str | None = "title", lang: str = "auto",
-                  group_by: str | None = None, source: str = "input") -> list[dict[str, Any]]:
-    """The stories of JSONL records (`(line number, object)` pairs), in rank order, as JSON objects.
+                  group_by: str | None = None) -> list[dict[str, Any]]:
+    """The stories of JSONL records (`runtime.jsonl.Line`s, ids checked), in rank order, as JSON objects.
 
     A record needs an "id" and its text in `field`; "title" (or `title_field`), "lang", "date"
     (YYYY-MM-DD), "publisher" and "url" are optional. `group_by` names a field whose value gives each
-    record's story (then that value is the story's id) instead of discovering the stories. Raises
-    BadInput naming the line of the first record that cannot be used.
+    record's story (then that value is the story's id) instead of discovering the stories: text or a whole
+    number, compared as text (1 and "1" are one story; true, 1.5, null, lists and objects are refused).
+    Raises BadInput naming the line of the first record that cannot be used.
     """
     articles: list[Article] = []
     given: dict[str, list[int]] = {}
-    for number, record in records:
-        where = f"{source}, line {number}"
-        article = _record_article(record, where, field=field, title_field=title_field, lang=lang)
+    for line in lines:
+        article = _record_article(line, field=field, title_field=title_field, lang=lang)
         if group_by is not None:
-            value = record.get(group_by)
-            if value is None or isinstance(value, dict | list):
-                raise BadInput(f"{where}: no story in field {group_by!r} (it must be a string or a number)")
-            given.setdefault(str(value), []).append(len(articles))
+            given.setdefault(_group_of(line, group_by), []).append(len(articles))
         articles.append(summarize_article(article, options.sentences or DEFAULT_SENTENCES))
     period = Period.covering(a.date for a in articles)
     made = build_stories(articles, period, options, given=list(given.values()) if group_by is not None else None)
@@ -239,34 +237,48 @@ def story_records(records: Iterable[tuple[int, dict[str, Any]]], options: StoryO
     return [{**s.to_json(), "story": names.get(s.id, s.id)} for s in made.stories]
 
 
-def _record_article(record: dict[str, Any], where: str, *, field: str, title_field: str | None,
-                    lang: str) -> Article:
-    """One JSONL record as an Article; BadInput names `where` and the field at fault."""
+def _group_of(line: Line, group_by: str) -> str:
+    """The story a record names in its `group_by` field, as text; BadInput when it names none."""
+    if group_by not in line.record:
+        raise BadInput(f"{line.where}: field {group_by!r} is missing (--group-by needs the story of every record)")
+    value = line.record[group_by]
+    name = record_key(value)
+    if name is None:
+        raise BadInput(f"{line.where}: field {group_by!r} must be text or a whole number (the story it names), "
+                       f"not {json_kind(value)}")
+    return name
+
+
+def _record_article(line: Line, *, field: str, title_field: str | None, lang: str) -> Article:
+    """One JSONL record as an Article; BadInput names its line and the field at fault."""
+    record, where = line.record, line.where
+
     def text_of(name: str, required: bool = False) -> str | None:
         value = record.get(name)
         if value is None and not required:
             return None
-        if isinstance(value, int | float) and not isinstance(value, bool) and name == "id":
-            return str(value)
         if not isinstance(value, str) or (required and not value.strip()):
             found = "missing" if value is None else ("empty" if isinstance(value, str) else "not text")
             hint = " (name the text field with --field)" if name == field else ""
             raise BadInput(f"{where}: field {name!r} is {found}{hint}")
         return value
 
-    article_id = text_of("id", required=True) or ""
+    if not (line.key or "").strip():
+        raise BadInput(f"{where}: field 'id' is {'missing' if line.key is None else 'empty'}")
     text = text_of(field, required=True) or ""
     title = text_of(title_field) if title_field else None
     raw_date = text_of("date")
     try:
         date = dt.date.fromisoformat(raw_date[:10]) if raw_date else None
     except ValueError:
-        raise BadInput(f"{where}: date {raw_date!r} is not YYYY-MM-DD") from None
-    language = lang if lang != "auto" else (text_of("lang") or detect_language(text))
+        raise BadInput(f"{where}: date {quoted(raw_date or '')} is not YYYY-MM-DD") from None
+    declared = language_key(lang if lang != "auto" else record.get("lang"))
+    language = declared if declared != UNKNOWN else detect_language(text)
     derived = record.get("title_derived") is True or not (title and title.strip())
     return Article(
-        id=article_id, path=where, title=title.strip() if title and title.strip() else derive_title(text), text=text,
-        lang=language, date=date, url=text_of("url"), publisher=text_of("publisher"), title_derived=derived,
+        id=line.key or "", path=where, title=title.strip() if title and title.strip() else derive_title(text),
+        text=text, lang=language, date=date, url=text_of("url"), publisher=text_of("publisher"),
+        title_derived=derived,
     )
 
 

@@ -12,10 +12,11 @@ from typing import Any
 
 from briefing.errors import BadInput, SummarizeError
 from briefing.records import Article
+from briefing.runtime.jsonl import Line
 from briefing.summarize.candidates import candidates
 from briefing.summarize.rankers import SUMMARIZERS
 from briefing.summarize.settings import MIN_SENTENCE_WORDS
-from briefing.text.language import detect_language, language_key
+from briefing.text.language import UNKNOWN, detect_language, language_key
 from briefing.text.terms import content_terms
 
 
@@ -66,7 +67,7 @@ def summarize_article(article: Article, n: int, *, method: str = "default") -> A
 
 
 def summarize_records(
-    records: Iterable[dict[str, Any]],
+    lines: Iterable[Line],
     *,
     field: str,
     lang: str,
@@ -76,30 +77,31 @@ def summarize_records(
 ) -> Iterator[dict[str, Any]]:
     """Each record with a "summary" added, for `briefing summarize` (JSONL in, JSONL out).
 
-    `lang` "auto" takes each record's "lang" field, else detects the language of the text. The title
-    field is ignored for records marked `"title_derived": true` (see `ingest --jsonl`). Raises BadInput
-    naming the record when `field` is missing or not text, SummarizeError for an unknown method.
+    `lines` are JSONL records as `runtime.jsonl` reads them (`records_as_lines` for records in memory).
+    `lang` "auto" takes each record's "lang" field when it is a language code briefing knows, else detects the
+    language of the text. The title field is ignored for records marked `"title_derived": true` (see
+    `ingest --jsonl`). Raises BadInput naming the line when `field` is missing or not text, SummarizeError for
+    an unknown method.
     """
     _check_method(method)
-    for number, record in enumerate(records, 1):
-        name = f"record {number}" + (f" (id {record['id']})" if "id" in record else "")
+    for line in lines:
+        record = line.record
         text = record.get(field)
         if not isinstance(text, str):
             found = "missing" if text is None else f"not text ({type(text).__name__})"
-            raise BadInput(f"{name}: field {field!r} is {found}; name the text field with --field")
+            raise BadInput(f"{line.where}: field {field!r} is {found}; name the text field with --field")
         # Like summarize_article: a title that ingestion made from the lead says nothing new.
         title = record.get(title_field) if title_field and record.get("title_derived") is not True else None
         if title_field and title is not None and not isinstance(title, str):
-            raise BadInput(f"{name}: title field {title_field!r} is not text ({type(title).__name__})")
+            raise BadInput(f"{line.where}: title field {title_field!r} is not text ({type(title).__name__})")
         text_lang = _record_lang(record, text) if lang == "auto" else lang
         summary = summarize(text, text_lang, sentences, method=method, title=title or None)
         yield {**record, "summary": " ".join(summary)}
 
 
 def _record_lang(record: dict[str, Any], text: str) -> str:
-    given = record.get("lang")
-    if isinstance(given, str) and given:
-        return given
-    return detect_language(text)
+    """The record's "lang" when briefing knows the language, else the language detected in its text."""
+    given = language_key(record.get("lang"))
+    return given if given != UNKNOWN else detect_language(text)
 
 

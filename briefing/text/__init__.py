@@ -4,6 +4,7 @@
 - `sentences.py`  `split_sentences(text, lang)`: news-aware sentence splitting (abbreviations, quotes, URLs)
 - `terms.py`      `content_terms(text, lang)`: stemmed content words, for comparing texts in any language
 - `wordlists.py`  the stopword and abbreviation lists shipped in `text/data/`
+- `plural.py`     `counted(n, noun)`: "1 story", "2 stories", as every output and the CLI say counts
 - `settings.py`   their tuned numbers
 
 Ingestion, summaries, stories, translation and themes import these; they import nothing from any stage.

@@ -8,7 +8,8 @@ abbreviation (M., Mme, Dr, n°…), an initial (J. K. Rowling, J.-C.), or inside
 a number (2.600, 1,14), a short bracket "(est. 1951)" or a short quotation (« … », “ … ”, "…").
 Scraped text often loses the space after a period ("Venise.Selon"); a lower-case word, a period and a
 capitalised word is taken as a boundary. A blank line always ends a sentence; so does a single line break,
-unless the paragraph is hard-wrapped prose.
+unless the paragraph is hard-wrapped prose. A run longer than SENTENCE_MAX_CHARS is no sentence: it is cut
+at spaces (anywhere, for scripts without spaces) into pieces of at most that length, nothing dropped.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from briefing.text.settings import (
     HARD_WRAP_MIN_LINE,
     HARD_WRAP_SHARE,
     MAX_PROTECTED_QUOTE_CHARS,
+    SENTENCE_MAX_CHARS,
 )
 from briefing.text.wordlists import abbreviations
 
@@ -61,8 +63,21 @@ def split_sentences(text: str, lang: str) -> list[str]:
     sentences: list[str] = []
     for block in _BLANK_LINE.split(text):
         for paragraph in _paragraph_lines(block):
-            sentences.extend(_split_paragraph(paragraph, abbreviations(language_key(lang))))
+            for sentence in _split_paragraph(paragraph, abbreviations(language_key(lang))):
+                sentences.extend(_pieces(sentence) if len(sentence) > SENTENCE_MAX_CHARS else (sentence,))
     return sentences
+
+
+def _pieces(run: str) -> list[str]:
+    """A run too long to be a sentence, cut into pieces of at most SENTENCE_MAX_CHARS: at the last space of
+    each piece when it has one in its second half, else at the limit."""
+    pieces = []
+    while len(run) > SENTENCE_MAX_CHARS:
+        cut = run.rfind(" ", SENTENCE_MAX_CHARS // 2, SENTENCE_MAX_CHARS + 1)
+        cut = cut if cut > 0 else SENTENCE_MAX_CHARS
+        pieces.append(run[:cut].rstrip())
+        run = run[cut:].lstrip()
+    return [*pieces, run] if run else pieces
 
 
 def _paragraph_lines(block: str) -> list[str]:

@@ -7,6 +7,10 @@ MAX_PROTECTED_QUOTE_CHARS = 300  # a quotation this short is one sentence of the
 HARD_WRAP_MIN_LINE = 40  # lines of 40-100 characters in a row are prose wrapped by an editor, not headings
 HARD_WRAP_MAX_LINE = 100
 HARD_WRAP_SHARE = 0.8  # ...when this share of a block's lines (all but the last) have that width
+# A "sentence" longer than this is a run without an end (a 200 KB line, a list without stops): it is cut at
+# spaces into pieces this long, so no summary, lead or figure sentence drags it whole through translation and
+# layout. News sentences stay under 600 characters.
+SENTENCE_MAX_CHARS = 2_000
 
 # --- language identification (language.py) ----------------------------------------------
 LANGID_SAMPLE_CHARS = 2000  # py3langid is sure of a language well before 2,000 characters
@@ -22,3 +26,8 @@ CJK_TOKENS_PER_WORD = 1.7  # a Chinese word averages ~1.7 characters, so length 
 # (benchmarks/summarize.py); ROUGE is flat within +-0.2 around this value, so it is a round number.
 STEM_PREFIX = 7  # French and English inflections live past the 7th letter; 5-100 all score alike
 TERM_TABLE_MAX = 200_000  # words remembered per language (~25 MB at most); the 1,500 dev articles use ~60k
+
+# --- language codes (language.py) --------------------------------------------------------
+# BCP 47 allows tags this long ("zh-cmn-Hans-CN-x-private" and the like); a longer "code" is not one, and is
+# not even split
+LANGUAGE_TAG_MAX_CHARS = 35

@@ -12,6 +12,7 @@ from typing import Any
 from briefing.errors import BadInput
 from briefing.log import get_logger
 from briefing.records import Section, Story
+from briefing.runtime.jsonl import Line
 from briefing.themes.discover import assign_auto
 from briefing.themes.refine import Assignment
 from briefing.themes.settings import MAX_SECTIONS, OTHER_THEME, TINY_THEME_SHARE
@@ -31,23 +32,23 @@ def assign(texts: Sequence[str], *, themes_file: Path | None, auto: bool, k: int
 
 
 def theme_records(
-    records: list[dict[str, Any]], *, field: str, themes_file: Path | None, auto: bool, k: int | None,
+    lines: Sequence[Line], *, field: str, themes_file: Path | None, auto: bool, k: int | None,
 ) -> list[dict[str, Any]]:
-    """Copies of the records with "theme" and "theme_score" added (for `briefing themes`).
+    """Copies of the records (`runtime.jsonl.Line`s) with "theme" and "theme_score" added (for `briefing themes`).
 
-    Raises BadInput naming the record whose `field` is missing or not text, BadThemesFile for a bad file.
+    Raises BadInput naming the line whose `field` is missing or not text, BadThemesFile for a bad file.
     """
     texts = []
-    for number, record in enumerate(records, 1):
-        value = record.get(field)
+    for line in lines:
+        value = line.record.get(field)
         if not isinstance(value, str):
             problem = "has no" if value is None else "has a non-text"
-            raise BadInput(f"record {number} {problem} {field!r} field; choose the text field with --field")
+            raise BadInput(f"{line.where} {problem} {field!r} field; choose the text field with --field")
         texts.append(value)
     result = assign(texts, themes_file=themes_file, auto=auto, k=k)
     return [
-        {**record, "theme": theme, "theme_score": score}
-        for record, theme, score in zip(records, result.themes, result.scores, strict=True)
+        {**line.record, "theme": theme, "theme_score": score}
+        for line, theme, score in zip(lines, result.themes, result.scores, strict=True)
     ]
 
 

@@ -242,3 +242,28 @@ def test_random_text_gives_articles_or_ingest_error(parts: list[str], name: str)
     for article in articles:
         assert article.date is None or article.date <= TODAY
         json.dumps(article.contract_json(), ensure_ascii=False).encode("utf-8")  # printable as the CLI does
+
+
+def test_briefings_own_outputs_are_never_read_back_as_articles_wherever_they_are(runner: CliRunner,
+                                                                                 tmp_path: Path) -> None:
+    from briefing.render import render
+    from tests.conftest import make_article
+    from tests.render.conftest import briefing_of
+
+    article = make_article(text=STORY, summary=STORY.split("\n")[0], title_en="The pool will be renovated",
+                           summary_en="The city council voted on Tuesday to renovate the Olympic pool.")
+    outputs = render(briefing_of({"Cities": [article]}), tmp_path / "out")
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "story.txt").write_text(STORY, encoding="utf-8")
+    for output, name in ((outputs.json, "export.json"), (outputs.html, "digest.htm"), (outputs.txt, "notes.txt")):
+        shutil.copy(output, news / name)
+    code, records, stderr = _ingest_cli(runner, str(news))
+    assert code == 1
+    assert [Path(r["path"]).name for r in records] == ["story.txt"]
+    reason = "its own outputs are not read back as articles"
+    assert [line for line in stderr.splitlines() if line.startswith("skipped")] == [
+        f"skipped {news / 'digest.htm'}: written by briefing (a briefing's email digest); {reason}",
+        f"skipped {news / 'export.json'}: written by briefing (a briefing's JSON record); {reason}",
+        f"skipped {news / 'notes.txt'}: written by briefing (a briefing's text digest); {reason}",
+    ]

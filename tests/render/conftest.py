@@ -78,8 +78,13 @@ class EmailParser(HTMLParser):
     @classmethod
     def parse(cls, path: Path) -> EmailParser:
         """The parsed file."""
+        return cls.parse_text(path.read_text(encoding="utf-8"))
+
+    @classmethod
+    def parse_text(cls, html: str) -> EmailParser:
+        """The parsed HTML."""
         parser = cls()
-        parser.feed(path.read_text(encoding="utf-8"))
+        parser.feed(html)
         return parser
 
     @property

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from briefing.records import Article, Briefing, Story
 from briefing.render import render
-from briefing.render.email import email_html
-from briefing.render.settings import EMAIL_MAX_BYTES
-from briefing.render.templates import template_dirs, template_environment
+from briefing.render.email import email_html, inline_email
+from briefing.render.settings import EMAIL_MAX_BYTES, SUMMARY_DISPLAY_MAX_CHARS
+from briefing.render.templates import EMAIL_TEMPLATE, render_template, template_dirs, template_environment
 from briefing.render.views import Shown, template_context
 from tests.conftest import make_article
+from tests.helpers import story_of
 from tests.render.conftest import EmailParser, briefing_of, flat
 
 
@@ -96,3 +97,63 @@ def test_email_is_self_contained_inlined_and_dark_mode_ready(sample: Briefing, t
     assert ("table", "600") in [(tag, attrs.get("width")) for tag, attrs in parsed.tags]
     hrefs = [attrs["href"] for _, attrs in parsed.tags if "href" in attrs]
     assert all(h.startswith(("#", "https://")) for h in hrefs)
+
+
+def test_the_email_budget_holds_when_not_even_one_story_fits(tmp_path: Path) -> None:
+    """Bounded fields can still add up: five outlets' 2,000-character links and two 8,000-character summaries
+    of characters HTML escapes five-fold make one story alone larger than the budget."""
+    escaped = "&" * SUMMARY_DISPLAY_MAX_CHARS
+    articles = [make_article(id=f"a{n}", publisher=f"Outlet {n}", summary="<" * len(escaped), summary_en=escaped,
+                             title_en="The one story of the week", url="https://example.org/?" + "&" * 2000)
+                for n in range(5)]
+    briefing = briefing_of({"Technology": [story_of(articles[0], 1, "Technology", *articles[1:])]})
+    dirs = template_dirs(None)
+    env = template_environment(dirs)
+    view = Shown(top=10, full=40)
+    context = template_context(briefing, bilingual=True, shown=view)
+    whole = inline_email(render_template(env, EMAIL_TEMPLATE, context, dirs))
+    assert len(whole.encode("utf-8")) > EMAIL_MAX_BYTES  # the story in full is too big on its own
+    html = email_html(env, context, dirs, briefing, view, bilingual=True)
+    assert len(html.encode("utf-8")) <= EMAIL_MAX_BYTES
+    text = flat(EmailParser.parse_text(html).text)
+    assert "The one story of the week" in text  # cut inside the story: its headline and sources stay
+    cut = re.search(r"&[&\u200b]*…", text)
+    assert cut and 100 < len(cut.group()) < len(escaped), "the summary is not cut short"
+
+
+def _luminance(hex_color: str) -> float:
+    channels = [int(hex_color.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground: str, background: str) -> float:
+    """The WCAG contrast ratio of two #rrggbb colours."""
+    light, dark = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_dark_mode_rules_win_over_the_inlined_colours_and_keep_text_readable(sample: Briefing, tmp_path: Path) -> None:
+    """In the sent HTML (inlined), every element that has a colour of its own gets a dark-mode colour that
+    beats it (!important) and reads at 4.5:1 or more on the dark background."""
+    parsed = EmailParser.parse(render(sample, tmp_path, bilingual=True, top=1, max_stories=3).html)
+    dark_css = "".join(parsed.style_blocks).split("prefers-color-scheme: dark", 1)[1].split("@media", 1)[0]
+    dark: dict[str, str] = {}
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", dark_css):
+        colour = re.search(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{6})\s*!important", body)
+        for selector in selectors.split(","):
+            if colour and selector.strip().startswith("."):
+                dark[selector.strip()[1:]] = colour.group(1)
+    background = re.search(r"\.block\b[^{}]*\{[^{}]*background:\s*(#[0-9a-fA-F]{6})\s*!important", dark_css)
+    assert background, "no dark background for the content blocks"
+    checked = set()
+    for _, attrs in parsed.tags:
+        style, classes = attrs.get("style", ""), attrs.get("class", "").split()
+        if not re.search(r"(?<![-\w])color:", style) or "background" in style or "display:none" in style:
+            continue
+        found = [dark[c] for c in classes if c in dark]
+        assert found, f"class {classes} keeps its light colour in dark mode ({style})"
+        ratio = contrast(found[0], background.group(1))
+        assert ratio >= 4.5, f"class {classes}: {found[0]} on {background.group(1)} is {ratio:.1f}:1"
+        checked.update(classes)
+    assert {"meta", "sources", "overview", "brief-meta", "footer", "h3", "link"} <= checked

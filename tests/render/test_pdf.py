@@ -68,9 +68,9 @@ def test_cover_states_title_period_count_languages_publishers_and_date(sample_pd
     assert "Mekong Weekly" in cover
     assert "Week 40, 2025 · 29 September 2025 – 5 October 2025" in cover
     assert "1 article without a known date is included" in cover
-    assert "Stories 4 from 5 articles; 1 covered by more than one source" in cover
+    assert "Coverage 4 stories from 5 articles; 1 covered by more than one source" in cover
     assert "Source languages French" in cover
-    assert "Publishers 3: Le Monde, Nhân Dân, VNA" in cover
+    assert "Sources 3 publishers: Le Monde, Nhân Dân, VNA" in cover
     assert "Top stories 1 At a glance Technology 2 Also this week 1" in cover
     assert "Machine-translated to English (argos)" in cover
     assert "Generated 6 October 2025, 08:30" in cover
@@ -280,3 +280,24 @@ def test_template_fetcher_allows_only_template_assets_and_data_uris(
     assert "Page 2 of" not in page_texts(reader)[1]  # the user's briefing.css replaced the shipped one
     assert "Stories per theme" in outputs.html.read_text()  # email and text fall back to the shipped ones
     assert "STORIES PER THEME" in outputs.txt.read_text()
+
+
+def test_the_glance_page_shows_theme_names_whole_and_keeps_the_key_figures_together(tmp_path: Path) -> None:
+    """Nine themes (the shipped taxonomy's longest names among them) and eight figures with two-line sentences,
+    as a real week has: one page, no name cut, no figure alone on the next page."""
+    themes = ["Digital infrastructure & data centres", "Digital transformation & e-government",
+              "Cybersecurity & data protection", "Research, education & talent", "International cooperation",
+              "Policy & regulation", "AI & start-ups", "Semiconductors", "Other"]
+    sentence = ("The report foresees that the economy founded on artificial intelligence could reach a value of "
+                "{} billion USD by 2040, according to the ministry.")
+    stories = {theme: [translated(n, summary_en=sentence.format(100 + n))] for n, theme in enumerate(themes, 1)}
+    outputs = render(briefing_of(stories), tmp_path, top=8, max_stories=8)
+    pages = [flat(text) for text in page_texts(pypdf.PdfReader(outputs.pdf))]
+    (glance,) = [number for number, text in enumerate(pages) if text.startswith("At a glance STORIES PER THEME")]
+    assert all(theme in pages[glance] for theme in themes), pages[glance]
+    values = [f"{100 + n} billion USD" for n in range(1, 9)]
+    assert all(value in pages[glance] for value in values), pages[glance]
+    assert not any(value in pages[glance + 1] for value in values)
+    for output in (outputs.html, outputs.txt):
+        assert "Digital infrastructure & data centres" in flat(output.read_text(encoding="utf-8").replace(
+            "&amp;", "&")), output.name

@@ -11,8 +11,9 @@ from typing import Any
 import pypdf
 import pytest
 
+from briefing import __version__
 from briefing.errors import RenderError, TemplateProblem
-from briefing.records import Briefing
+from briefing.records import Briefing, own_output
 from briefing.render import render
 from tests.conftest import make_article
 from tests.render.conftest import briefing_of, flat, page_texts, user_templates
@@ -129,3 +130,15 @@ def test_a_failed_write_leaves_the_previous_briefing_whole_and_no_temporary_file
     assert failed.returncode == 1, failed.stderr
     assert f"could not write the briefing to {out}" in failed.stderr and "Traceback" not in failed.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == previous  # the old set, whole; no .tmp left
+
+
+def test_every_output_carries_briefings_mark_even_from_a_users_templates(sample: Briefing, tmp_path: Path) -> None:
+    mine = user_templates(tmp_path, "email.html", "<html><head><title>{{ title }}</title></head><body>{{ period }}"
+                                                  "</body></html>")
+    (mine / "briefing.txt").write_text("{{ title }}\n", encoding="utf-8")
+    for templates in (None, mine):
+        outputs = render(sample, tmp_path / str(templates is None), templates_dir=templates)
+        marks = [own_output(path.read_text(encoding="utf-8")) for path in (outputs.html, outputs.txt, outputs.json)]
+        assert marks == ["a briefing's email digest", "a briefing's text digest", "a briefing's JSON record"]
+    assert outputs.txt.read_text(encoding="utf-8") == f"Mekong Weekly\n\nMade by briefing {__version__}.\n"
+    assert json.loads(outputs.json.read_text(encoding="utf-8"))["generator"] == f"briefing {__version__}"

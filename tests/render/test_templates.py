@@ -83,3 +83,24 @@ def test_control_characters_and_bidi_overrides_are_not_shown(tmp_path: Path) -> 
     assert "1 publisher: VNA &amp; Co</p>" in html  # escaped once, not twice
     assert not re.search("[\u202e\x00\x07\x0b]", html + outputs.txt.read_text(encoding="utf-8"))
     assert "Budget 2026 plan" in flat(" ".join(page_texts(pypdf.PdfReader(outputs.pdf))))
+
+
+# --- counts read as English ------------------------------------------------------------------
+
+
+def test_counts_are_singular_or_plural_as_english_needs_in_every_output(tmp_path: Path) -> None:
+    one = render(briefing_of({"Technology": [translated(1)]}), tmp_path / "one")
+    reader = pypdf.PdfReader(one.pdf)
+    assert "Coverage 1 story from 1 article" in flat(page_texts(reader)[0])
+    assert "Sources 1 publisher: VNA" in flat(page_texts(reader)[0])
+    assert reader.metadata is not None and reader.metadata.subject.startswith("1 story from 1 article, Week 40")
+    email = flat(EmailParser.parse(one.html).text)
+    assert email.startswith("Mekong Weekly — Week 40, 2025 · 29 September 2025 – 5 October 2025 1 story from 1 "
+                            "article · Week 40")
+    assert "1 story from 1 article · Sources in French" in email and "1 publisher: VNA" in email
+    text = one.txt.read_text(encoding="utf-8")
+    assert "\n1 story from 1 article.\n" in text and "\n1 publisher: VNA\n" in text
+    three = render(briefing_of({"Technology": [translated(n, publisher=p) for n, p in enumerate("ABC", 1)]}),
+                   tmp_path / "three")
+    assert "\n3 stories from 3 articles.\n" in three.txt.read_text(encoding="utf-8")
+    assert "\n3 publishers: A, B, C\n" in three.txt.read_text(encoding="utf-8")

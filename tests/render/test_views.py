@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from briefing.records import Briefing
+from briefing.records import Briefing, Period
 from briefing.render import render
-from briefing.render.settings import TEXT_WIDTH
+from briefing.render.settings import (
+    LONG_RUN_BREAK_CHARS,
+    SUMMARY_DISPLAY_MAX_CHARS,
+    TEXT_WIDTH,
+    TITLE_DISPLAY_MAX_CHARS,
+)
 from briefing.render.templates import PDF_TEMPLATE, render_template, template_dirs, template_environment
-from briefing.render.views import source_view, template_context
+from briefing.render.views import Shown, source_view, template_context
 from briefing.summarize.figures import key_figures
 from tests.helpers import story_of, translated
 from tests.render.conftest import EmailParser, briefing_of, flat
@@ -61,3 +69,57 @@ def test_the_email_lists_each_outlet_once_and_counts_the_other_articles(tmp_path
     assert "VNA · Reuters · +4 more articles" in text
     plain = outputs.txt.read_text(encoding="utf-8")
     assert "- and 4 more articles" in plain and plain.count("- VNA, ") == 1
+
+
+# --- every field bounded, whatever the input --------------------------------------------------
+
+HOSTILE_LENGTH = 20_000
+
+
+def _hostile(value: Any, long: str) -> Any:
+    """`value` with every text in it (fields of records, records inside records, tuples of text) made `long`;
+    links become links of that length."""
+    if isinstance(value, str):
+        return long
+    if isinstance(value, tuple):
+        return tuple(_hostile(item, long) for item in value)
+    if isinstance(value, Period):  # the period is the run's (--week or the articles' dates), not input
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _hostile(getattr(value, f.name), long) for f in dataclasses.fields(value)}
+        if getattr(value, "url", None) is not None:
+            changes["url"] = "https://example.org/" + long
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def _strings(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
+    """Every (name, string) the templates can reach in `value`."""
+    if isinstance(value, str):
+        yield key, value
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            yield from _strings(item, str(name))
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _strings(item, key)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from _strings(getattr(value, f.name), f.name)
+
+
+@pytest.mark.parametrize("long", ["P" * HOSTILE_LENGTH, "Pub " * (HOSTILE_LENGTH // 4), "9" * HOSTILE_LENGTH + "%"],
+                         ids=["one word", "words", "a figure"])
+def test_every_text_the_templates_see_is_bounded_however_long_the_input(long: str) -> None:
+    story = story_of(translated(1), 1, "Technology", translated(2))
+    briefing = _hostile(briefing_of({"Technology": [story, translated(3)]}), long)
+    context = template_context(briefing, bilingual=True, shown=Shown(top=1, full=1))
+    assert "briefing" not in context  # the templates see display values only, never a raw record
+    seen = list(_strings(context))
+    assert {name for name, _ in seen} >= {"title", "publisher", "summary", "theme", "label", "source"}
+    assert bool(context["figures"]) is long.endswith("%")
+    for name, text in seen:
+        limit = SUMMARY_DISPLAY_MAX_CHARS if name in ("summary", "original_summary") else TITLE_DISPLAY_MAX_CHARS
+        assert len(text) <= limit, f"{name}: {len(text)} characters shown"
+        assert not re.search(rf"[^\s\u200b]{{{LONG_RUN_BREAK_CHARS + 1}}}", text), f"{name}: a run with no break"
+    assert all(view.url is None for view in (*context["top"][0].sources, *context["more"]))  # a cut link is no link

@@ -21,7 +21,7 @@ from briefing.render.settings import EMAIL_MAX_BYTES
 from briefing.stories import StoryOptions
 from briefing.stories.settings import GROUP_ONE_LANGUAGE_MIN_ITEMS
 from briefing.stories.stage import best_headline, grouping_inputs, story_id
-from tests.conftest import make_article
+from tests.conftest import make_article, path_as_language_code
 from tests.stories.conftest import WEEK
 
 needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
@@ -181,7 +181,43 @@ def test_stories_command_group_by_needs_the_field_on_every_line(runner: CliRunne
     text = '{"id": "a", "text": "Un texte.", "event": "x"}\n{"id": "b", "text": "Un autre."}\n'
     result = runner.invoke(main, ["stories", "--group-by", "event"], input=text)
     assert result.exit_code == 1
-    assert "line 2: no story in field 'event'" in result.stderr
+    assert result.stderr == ("Error: <stdin>, line 2: field 'event' is missing (--group-by needs the story of every "
+                             "record)\n")
+
+
+def test_a_record_language_that_is_a_path_is_unknown_so_detected(runner: CliRunner, plain_folder: Path) -> None:
+    (plain_folder / "secret.txt").write_bytes(b"\xff\xfe not UTF-8")
+    records = [{**r, "lang": path_as_language_code(plain_folder / "secret")} for r in week_articles()[::3]]
+    result = runner.invoke(main, ["stories", "--no-translate"], input="\n".join(map(json.dumps, records)) + "\n")
+    assert result.exit_code == 0, result.output
+    stories = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(s["lang"], s["languages"]) for s in stories] == [("fr", ["fr"])] * 2
+    result = runner.invoke(main, ["stories", "--lang", "xx"], input=json.dumps(records[0]) + "\n")
+    assert result.exit_code == 2 and "'xx' is not a language code briefing knows" in result.stderr
+
+
+def test_stories_command_refuses_a_duplicate_id_naming_both_lines(runner: CliRunner) -> None:
+    chips, football = week_articles()[0], {"text": "Le PSG a battu Lyon 3-1 dimanche au Parc des Princes. " * 4,
+                                           "title": "Le PSG bat Lyon", "lang": "fr"}
+    text = "\n".join(json.dumps(r) for r in ({**chips, "id": 1}, {**football, "id": "1"})) + "\n"
+    result = runner.invoke(main, ["stories", "--no-translate"], input=text)
+    assert result.exit_code == 1
+    assert result.stderr == "Error: <stdin>, line 2: id '1' is also the id of line 1; every record needs its own id\n"
+
+
+def test_group_by_compares_values_as_text_and_refuses_other_types(runner: CliRunner) -> None:
+    records = [{**r, "event": event} for r, event in zip(week_articles(), (1, "1", "True", "true", "x"), strict=True)]
+    text = "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n"
+    result = runner.invoke(main, ["stories", "--group-by", "event"], input=text)
+    assert result.exit_code == 0, result.output
+    stories = {s["story"]: s["articles"] for s in map(json.loads, result.stdout.splitlines())}
+    assert stories == {"1": ["t1", "t2"], "True": ["t3"], "true": ["t4"], "x": ["t5"]}
+    for value, shown in ((True, "true"), (2.5, "2.5"), (None, "null"), ([1], "a list")):
+        bad = json.dumps({**records[0], "event": value}) + "\n"
+        result = runner.invoke(main, ["stories", "--group-by", "event"], input=bad)
+        assert result.exit_code == 1
+        assert result.stderr == (f"Error: <stdin>, line 1: field 'event' must be text or a whole number (the story "
+                                 f"it names), not {shown}\n")
 
 
 # --- a build: grouped, ranked, short at any volume --------------------------------------------
@@ -197,7 +233,7 @@ def test_build_groups_the_week_into_stories_led_by_the_most_covered(runner: CliR
                                   "--cache", str(tmp_path / "cache.sqlite"), "--today", "2025-10-06",
                                   "--week", "2025-W40", "--top", "1", "--max-stories", "1"])
     assert result.exit_code == 0, result.output
-    assert "5 article(s) read, 5 in the briefing as 3 stories" in result.stdout
+    assert "5 articles read, 5 in the briefing as 3 stories" in result.stdout
     data = json.loads((out / "briefing-2025-W40.json").read_text(encoding="utf-8"))
     top = data["stories"][0]
     titles = {a["id"]: a["title"] for a in data["articles"]}

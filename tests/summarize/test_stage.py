@@ -10,9 +10,10 @@ from click.testing import CliRunner
 
 from briefing.cli import main
 from briefing.errors import BadInput, SummarizeError
+from briefing.runtime.jsonl import records_as_lines
 from briefing.summarize import SUMMARIZERS, summarize, summarize_article, summarize_records
 from briefing.text import split_sentences
-from tests.conftest import make_article
+from tests.conftest import make_article, path_as_language_code
 from tests.summarize.conftest import ARTICLE
 
 
@@ -82,7 +83,8 @@ def test_a_long_lead_is_kept_when_the_title_was_cut_from_it(seeds_dir: Path) -> 
 
 def test_records_get_a_summary_and_keep_their_fields() -> None:
     records = [{"id": "a", "text": ARTICLE, "lang": "fr"}, {"id": "b", "text": "One sentence only."}]
-    out = list(summarize_records(records, field="text", lang="auto", sentences=2, method="lead", title_field=None))
+    out = list(summarize_records(records_as_lines(records), field="text", lang="auto", sentences=2, method="lead",
+                                 title_field=None))
     assert out[0] == {**records[0], "summary": " ".join(summarize(ARTICLE, "fr", 2, method="lead"))}
     assert out[1] == {**records[1], "summary": "One sentence only."}
 
@@ -95,7 +97,7 @@ def test_records_use_the_title_field_unless_the_title_was_derived() -> None:
     )
     records = [{"text": text, "title": "La piscine olympique fermée"},
                {"text": text, "title": "La piscine olympique fermée", "title_derived": True}]
-    out = list(summarize_records(records, field="text", lang="fr", sentences=1, method="default",
+    out = list(summarize_records(records_as_lines(records), field="text", lang="fr", sentences=1, method="default",
                                  title_field="title"))
     assert out[0]["summary"] == "Ils ont ensuite voté la fermeture de la piscine olympique pour travaux."
     assert out[1]["summary"] == summarize(text, "fr", 1)[0] != out[0]["summary"]
@@ -103,10 +105,11 @@ def test_records_use_the_title_field_unless_the_title_was_derived() -> None:
 
 def test_records_missing_field_names_the_record() -> None:
     records = [{"id": "a", "text": "Un texte."}, {"id": "b", "body": "Un texte."}]
-    with pytest.raises(BadInput, match=r"record 2 \(id b\): field 'text' is missing; name the text field with --field"):
-        list(summarize_records(records, field="text", lang="fr", sentences=2, method="default", title_field=None))
-    with pytest.raises(BadInput, match=r"record 1: field 'text' is not text \(int\)"):
-        list(summarize_records([{"text": 3}], field="text", lang="fr", sentences=2, method="default",
+    with pytest.raises(BadInput, match=r"^record 2: field 'text' is missing; name the text field with --field$"):
+        list(summarize_records(records_as_lines(records), field="text", lang="fr", sentences=2, method="default",
+                               title_field=None))
+    with pytest.raises(BadInput, match=r"^record 1: field 'text' is not text \(int\)"):
+        list(summarize_records(records_as_lines([{"text": 3}]), field="text", lang="fr", sentences=2, method="default",
                                title_field=None))
 
 
@@ -118,7 +121,8 @@ def test_auto_language_detects_when_the_record_has_none() -> None:
     assert detect_lang("12 345 — 678") == "und"
     # English abbreviations apply once English is detected: "Mr." does not end the sentence.
     records = [{"text": "Mr. Smith said the plan would be adopted. The unions disagreed strongly."}]
-    out = list(summarize_records(records, field="text", lang="auto", sentences=1, method="lead", title_field=None))
+    out = list(summarize_records(records_as_lines(records), field="text", lang="auto", sentences=1, method="lead",
+                                 title_field=None))
     assert out[0]["summary"] == "Mr. Smith said the plan would be adopted."
 
 
@@ -142,10 +146,28 @@ def test_cli_summarize_errors(runner) -> None:
     assert "Invalid value for '--method': 'nope' is not one of 'centroid', 'default', 'lead'." in result.output
     result = runner.invoke(main, ["summarize"], input='{"id": "7", "body": "x"}\n')
     assert result.exit_code == 1
-    assert result.output == "Error: record 1 (id 7): field 'text' is missing; name the text field with --field\n"
+    assert result.output == "Error: <stdin>, line 1: field 'text' is missing; name the text field with --field\n"
 
 
 def test_summarize_rejects_bad_jsonl_naming_the_line(runner: CliRunner) -> None:
     result = runner.invoke(main, ["summarize"], input='{"text": "Une phrase."}\nnot json\n')
     assert result.exit_code == 1
     assert "line 2: not valid JSON" in result.output
+
+
+def test_a_record_language_that_is_a_path_opens_no_file(runner: CliRunner, plain_folder: Path) -> None:
+    (plain_folder / "secret.txt").write_bytes(b"\xff\xfe not UTF-8")
+    code = path_as_language_code(plain_folder / "secret")
+    record = {"id": "a", "text": ARTICLE, "lang": code}
+    result = runner.invoke(main, ["summarize"], input=json.dumps(record) + "\n")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    # an unknown language is no language: detected from the text, as if the record had none
+    assert out == {**record, "summary": " ".join(summarize(ARTICLE, "fr", 3))}  # the record keeps what it said
+
+
+def test_a_lang_option_briefing_does_not_know_is_refused_at_once(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["summarize", "--lang", "../../etc/passwd"], input='{"text": "Une phrase."}\n')
+    assert result.exit_code == 2
+    assert ("Invalid value for '--lang': '../../etc/passwd' is not a language code briefing knows "
+            "(give an ISO 639-1 code such as fr, or auto)") in result.stderr

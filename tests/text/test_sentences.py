@@ -123,3 +123,16 @@ def test_split_eval_articles_keep_their_words(shared_dir: Path) -> None:
     rows = _orangesum(shared_dir, 200)
     for row in rows:
         assert WORD.findall(" ".join(split_sentences(row["article"], "fr"))) == WORD.findall(row["article"])
+
+
+def test_a_run_too_long_to_be_a_sentence_is_cut_into_pieces_and_nothing_is_lost() -> None:
+    from briefing.text.settings import SENTENCE_MAX_CHARS
+
+    run = "Le ministère annonce" + " le projet et la ville" * 10_000  # 220 KB without an end
+    pieces = split_sentences(run + ". Une phrase normale suit.", "fr")
+    assert pieces[-1] == "Une phrase normale suit."
+    assert all(len(piece) <= SENTENCE_MAX_CHARS for piece in pieces)
+    assert " ".join(pieces[:-1]) == run + "."
+    unspaced = "越南宣布人工智能计划" * 1_000
+    assert "".join(split_sentences(unspaced, "zh")) == unspaced
+    assert max(map(len, split_sentences(unspaced, "zh"))) <= SENTENCE_MAX_CHARS

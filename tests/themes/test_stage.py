@@ -51,7 +51,7 @@ def test_cli_names_the_record_missing_the_field(runner: Any, tmp_path: Path) -> 
     path = write_jsonl(tmp_path / "in.jsonl", [{"text": "Oil prices rose."}, {"title": "no text"}])
     result = runner.invoke(main, ["themes", "--auto", "--input", str(path)])
     assert result.exit_code == 1
-    assert result.output == "Error: record 2 has no 'text' field; choose the text field with --field\n"
+    assert result.output == f"Error: {path}, line 2 has no 'text' field; choose the text field with --field\n"
 
 
 @pytest.mark.parametrize(("args", "message"), [

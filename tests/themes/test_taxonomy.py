@@ -13,6 +13,7 @@ from sklearn.metrics import accuracy_score
 from briefing import themes
 from briefing.cli import main
 from briefing.errors import BadThemesFile
+from briefing.runtime.jsonl import records_as_lines
 from briefing.themes.settings import OTHER_THEME
 from briefing.themes.taxonomy import assign_taxonomy, load_taxonomy
 from tests.helpers import agnews
@@ -104,7 +105,8 @@ def test_each_article_goes_to_the_theme_it_is_about_and_off_topic_ones_to_other(
 @pytest.mark.slow
 def test_taxonomy_on_real_english_news_beats_plain_similarity(shared_dir: Path, tmp_path: Path) -> None:
     records = agnews(shared_dir, 120)
-    themed = themes.theme_records(records, field="text", themes_file=AGNEWS_THEMES, auto=False, k=None)
+    themed = themes.theme_records(list(records_as_lines(records)), field="text", themes_file=AGNEWS_THEMES,
+                                  auto=False, k=None)
     labels = [r["label"] for r in records]
     accuracy = accuracy_score(labels, [r["theme"] for r in themed])
     assert accuracy >= 0.78  # floor, AG News dev rows 0-119 (plain similarity to descriptions: 0.71)
