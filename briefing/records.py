@@ -309,3 +309,5 @@ class BuildReport:
     merged: tuple[Merged, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
     message: str = ""  # e.g. "no articles dated 2025-W40"
+    engine: str | None = None  # the engine(s) that translated: "apertium", "argos", "argos+apertium"
+    translated_from: tuple[str, ...] = ()  # the languages translated into the target language
