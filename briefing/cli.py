@@ -137,7 +137,7 @@ def main(ctx: click.Context, verbose: int, quiet: bool, config_path: Path | None
     from briefing import config
 
     try:
-        ctx.default_map = config.load_default_map(config_path)
+        ctx.default_map = config.load_default_map(config_path, main.commands)
         if ctx.invoked_subcommand != "init":  # init may replace a broken file
             config.check_keys(config_path, {name: [p.name or "" for p in command.params]
                                             for name, command in main.commands.items()})
