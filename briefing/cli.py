@@ -7,6 +7,7 @@ Nothing else in the package imports click.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
@@ -48,26 +49,40 @@ class _ClickHandler(logging.Handler):
             click.echo(prefix + record.getMessage(), err=True)
 
 
-def _setup_logging(verbose: int, quiet: bool) -> None:
+def _setup_logging(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """Library log records to stderr for this command; the logger is left as it was once the command ends
+    (a program or a test that runs several commands in one process sees no handler piling up)."""
     logger = logging.getLogger("briefing")
+    before = (logger.handlers[:], logger.propagate, logger.level)
     logger.handlers[:] = [_ClickHandler()]
     logger.propagate = False
     level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
     logger.setLevel(level)
 
+    def restore() -> None:
+        logger.handlers[:], logger.propagate = before[0], before[1]
+        logger.setLevel(before[2])
+
+    ctx.call_on_close(restore)
+
 
 def _setup_progress(ctx: click.Context, quiet: bool) -> None:
-    """Bars per stage on a terminal; elsewhere (cron, CI, pipes) the library's plain progress lines."""
+    """Bars per stage on a terminal; elsewhere (cron, CI, pipes) the library's plain progress lines.
+
+    The display in use before is back once the command ends."""
     from briefing.runtime import progress
 
+    def restore(display: progress.Display) -> None:
+        _end_progress()
+        progress.use(display)
+
     if quiet or not sys.stderr.isatty():
-        progress.use(progress.LogLines())
+        ctx.call_on_close(functools.partial(restore, progress.use(progress.LogLines())))
         _ClickHandler.bars = None
         return
     bars = progress.Bars()
-    progress.use(bars)
+    ctx.call_on_close(functools.partial(restore, progress.use(bars)))
     _ClickHandler.bars = bars
-    ctx.call_on_close(bars.close)
 
 
 def _end_progress() -> None:
@@ -132,7 +147,7 @@ def main(ctx: click.Context, verbose: int, quiet: bool, config_path: Path | None
       briefing build --week last       only last week's articles
       briefing email --week last --to team@example.org
     """
-    _setup_logging(verbose, quiet)
+    _setup_logging(ctx, verbose, quiet)
     _setup_progress(ctx, quiet)
     from briefing import config
 

@@ -86,9 +86,7 @@ def test_half_a_login_is_an_error_naming_what_is_missing(tmp_path: Path) -> None
 
 
 def test_a_password_in_a_file_others_can_read_is_warned_about(tmp_path: Path,
-                                                               caplog: pytest.LogCaptureFixture,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(logging.getLogger("briefing"), "propagate", True)  # a CLI test may have turned it off
+                                                               caplog: pytest.LogCaptureFixture) -> None:
     path = _write(tmp_path, EXAMPLE_OPTIONS, mode=0o644)
     with caplog.at_level(logging.WARNING, logger="briefing"):
         config.credentials(path, {})
