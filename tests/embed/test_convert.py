@@ -31,3 +31,13 @@ def test_without_the_converter_tools_the_error_says_what_to_install(tmp_path: Pa
         "Error: the embedding model must be converted once for ONNX Runtime, but onnx is missing; "
         "install the converter's tools once with: pip install torch transformers onnx -c constraints.txt"
     )
+
+
+def test_the_converted_model_follows_every_byte_of_the_weights(tmp_path: Path) -> None:
+    """Weights that differ only past their first megabyte, at the same size, are another model."""
+    from briefing.embed import convert
+
+    first, second = tmp_path / "a.safetensors", tmp_path / "b.safetensors"
+    first.write_bytes(bytes(2 << 20))
+    second.write_bytes(bytes((2 << 20) - 1) + b"\x01")
+    assert convert._fingerprint(first) != convert._fingerprint(second)
