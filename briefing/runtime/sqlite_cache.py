@@ -114,12 +114,15 @@ class SqliteCache(Generic[Value]):
             for start in range(0, len(key_list), _IN_CHUNK):
                 chunk = key_list[start:start + _IN_CHUNK]
                 marks = ",".join("?" * len(chunk))
-                query = f"SELECT key, output, digest FROM {self._table} WHERE key IN ({marks})"
-                for key, output, digest in self._db.execute(query, chunk):
-                    if key in wanted and isinstance(output, (str, bytes)) and isinstance(output, self.value_type) \
-                            and digest == _digest(key, output):
-                        found[key] = cast(Value, output)
-                    elif digest is not None:
+                # as bytes, decoded here: SQLite's own decoding fails on a damaged byte with an error that
+                # quotes the stored text (an article's), and that row could never be told from a busy file
+                query = f"SELECT CAST(key AS BLOB), CAST(output AS BLOB), CAST(digest AS BLOB) FROM {self._table} " \
+                    f"WHERE key IN ({marks})"
+                for raw_key, raw_output, raw_digest in self._db.execute(query, chunk):
+                    key, output, digest = _text(raw_key), self._value(raw_output), _text(raw_digest)
+                    if key in wanted and output is not None and digest == _digest(key, output):
+                        found[key] = output
+                    elif raw_digest is not None:
                         damaged += 1  # a row whose content changed since it was written
         except sqlite3.DatabaseError as exc:
             self._disable(exc)
@@ -127,6 +130,15 @@ class SqliteCache(Generic[Value]):
         if damaged:
             self._rebuild(f"{damaged} row(s) no longer match what was stored")
         return found
+
+    def _value(self, raw: object) -> Value | None:
+        """A stored value as this cache's type, or None when its bytes cannot be one."""
+        if not isinstance(raw, bytes):
+            return None
+        if self.value_type is bytes:
+            return cast(Value, raw)
+        text = _text(raw)
+        return cast(Value, text) if text is not None else None
 
     def put_keys(self, rows: Iterable[tuple[str, Value]]) -> None:
         """Store (key, value) rows in one transaction."""
@@ -154,6 +166,16 @@ class SqliteCache(Generic[Value]):
         db, self._db = self._db, None
         if db is not None:
             db.close()
+
+
+def _text(raw: object) -> str | None:
+    """UTF-8 bytes as text; None for NULL or bytes a damaged page left undecodable."""
+    if not isinstance(raw, bytes):
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _digest(key: str, value: str | bytes) -> str:
