@@ -79,7 +79,7 @@ def test_a_damaged_source_cache_is_moved_aside_and_rebuilt_once(runner: CliRunne
             "--creation-date", "2025-11-01T07:00:00", "--today", "2026-11-22"]
     assert runner.invoke(main, args).exit_code == 0
     data = sources.read_bytes()
-    text = "VietLeap AI Accelerator".encode()
+    text = b"VietLeap AI Accelerator"
     assert data.count(text) == 1
     sources.write_bytes(data.replace(text, b"VietLeap \xff\xfe Accelerator"))  # a flipped page: same size
     damaged = runner.invoke(main, args)
