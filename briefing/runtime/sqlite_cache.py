@@ -32,6 +32,26 @@ def cache_folder() -> Path:
     return Path(base) / "briefing"
 
 
+_UNUSABLE: set[Path] = set()  # cache folders this process has warned about: one warning each (subfolders too)
+
+
+def usable_folder(folder: Path) -> bool:
+    """Whether the cache folder `folder` exists (it is made when missing) and is a folder.
+
+    A cache is an optimisation: when its folder cannot be used (XDG_CACHE_HOME names a file, a read-only
+    disk), the run goes on without it, and the first cache to find out says so in one warning.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return True
+    except OSError as exc:
+        if not any(folder.is_relative_to(seen) or seen.is_relative_to(folder) for seen in _UNUSABLE):
+            _UNUSABLE.add(folder)
+            log.warning("cache folder %s cannot be used (%s); running without a cache: point XDG_CACHE_HOME "
+                        "at a folder you can write", folder, exc.strerror or exc)
+        return False
+
+
 def beside(translation_cache: Path | None, name: str) -> Path:
     """The file `name` in the translation cache's folder (the default cache folder when none is given)."""
     return (translation_cache.parent if translation_cache is not None else cache_folder()) / name
@@ -52,10 +72,7 @@ class SqliteCache(Generic[Value]):
         self._db: sqlite3.Connection | None = self._open()
 
     def _open(self) -> sqlite3.Connection | None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            log.warning("%s %s: cannot create its folder (%s); running without a cache", self._what, self.path, exc)
+        if not usable_folder(self.path.parent):
             return None
         for attempt in (1, 2):
             try:
