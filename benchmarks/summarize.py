@@ -97,28 +97,32 @@ def per_row(run: Summarizer) -> Batch:
     return lambda rows: ([run(row) for row in rows], len(rows))
 
 
-def command_method(n: int, copies: int, folder: Path) -> Batch:
+def command_method(rows: list[dict], n: int, copies: int,
+                   folder: Path) -> tuple[Batch, Callable[[list[dict]], list[str]]]:
     """`briefing summarize --sentences n --title-field title` on the rows `copies` times over, as `ingest --jsonl`
-    writes them, run in this process: reading and writing JSON Lines included, process start-up not."""
+    writes them, run in this process (reading and writing JSON Lines included, process start-up not); and how
+    to read its summaries of the rows back once it has run (the input is written here, before any timing)."""
     from briefing.cli import main
 
     def run(rows: list[dict]) -> tuple[list[str], int]:
-        source, target = folder / "articles.jsonl", folder / "summaries.jsonl"
-        if not source.exists():
-            with source.open("w", encoding="utf-8") as out:
-                for copy in range(copies):
-                    for number, row in enumerate(rows):
-                        record = {"id": f"{copy}-{number}", "title": row["title"], "text": row["article"], "lang": LANG}
-                        out.write(json.dumps(record, ensure_ascii=False) + "\n")
         with target.open("w", encoding="utf-8") as out, contextlib.redirect_stdout(out):
             main.main(["summarize", "--input", str(source), "--sentences", str(n), "--title-field", "title"],
                       prog_name="briefing", standalone_mode=False)
-        with target.open(encoding="utf-8") as written:
-            summaries = [json.loads(line)["summary"] for line in written]
-        assert len(summaries) == copies * len(rows)
-        return summaries[: len(rows)], len(summaries)
+        return [], copies * len(rows)
 
-    return run
+    def summaries(rows: list[dict]) -> list[str]:
+        with target.open(encoding="utf-8") as written:
+            found = [json.loads(line)["summary"] for line in written]
+        assert len(found) == copies * len(rows)
+        return found[: len(rows)]
+
+    source, target = folder / "articles.jsonl", folder / "summaries.jsonl"
+    with source.open("w", encoding="utf-8") as out:
+        for copy in range(copies):
+            for number, row in enumerate(rows):
+                record = {"id": f"{copy}-{number}", "title": row["title"], "text": row["article"], "lang": LANG}
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return run, summaries
 
 
 def timed_outputs(
@@ -171,9 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     ]
     scratch = tempfile.TemporaryDirectory(prefix="summarize-bench-")
     if not args.no_title:
-        methods.append((f"`briefing summarize` JSONL, {args.copies * len(rows):,} articles",
-                        command_method(n, args.copies, Path(scratch.name))))
+        command, written = command_method(rows, n, args.copies, Path(scratch.name))
+        methods.append((f"`briefing summarize` JSONL, {args.copies * len(rows):,} articles", command))
     timed = timed_outputs(methods, rows, args.repeats)
+    if not args.no_title:
+        timed[-1] = (written(rows), timed[-1][1])
     scratch.cleanup()
     lexrank_rate = timed[1][1]
     print(f"OrangeSum: {len(rows)} articles from {args.data.name}, --sentences {n}; "

@@ -122,8 +122,14 @@ def _read_numbered_jsonl(stream: IO[str], source: str) -> Iterator[tuple[int, di
 
 
 def _write_jsonl(objs: Any) -> None:
-    for obj in objs:
-        click.echo(json.dumps(obj, ensure_ascii=False))
+    """One JSON object per line on stdout, written through its buffer (click.echo flushes every line, a
+    system call per record that costs `briefing summarize` a few percent on thousands of them)."""
+    out = sys.stdout
+    try:
+        for obj in objs:
+            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    finally:
+        out.flush()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -417,11 +423,10 @@ def summarize(input_file: IO[str], field: str, lang: str, sentences: int, method
     from briefing import summarize as summarize_mod
 
     try:
-        for obj in summarize_mod.summarize_records(
+        _write_jsonl(summarize_mod.summarize_records(
             _read_jsonl(input_file, input_file.name), field=field, lang=lang, sentences=sentences,
             method=method, title_field=title_field,
-        ):
-            click.echo(json.dumps(obj, ensure_ascii=False))
+        ))
     except BriefingError as exc:
         raise _fail(exc) from None
 
