@@ -66,7 +66,7 @@ def test_installed_wheel_runs_from_another_folder_on_its_own_templates(wheel: Pa
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    templates = Path(run("-c", "from briefing.settings import TEMPLATES_DIR; print(TEMPLATES_DIR)").strip())
+    templates = Path(run("-c", "from briefing.runtime.shipped import TEMPLATES_DIR; print(TEMPLATES_DIR)").strip())
     assert templates.is_relative_to(venv)
     assert _files(templates) == _files(ROOT / "templates")
     assert run("-m", "briefing", "--version") == f"briefing, version {__version__}\n"
