@@ -39,6 +39,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from briefing.embed import embed, leading
 from briefing.log import get_logger
+from briefing.records import Mention
 from briefing.stories.settings import (
     GROUP_BLOCK_CELLS,
     GROUP_CENTRE_MIN_ITEMS,
@@ -77,6 +78,7 @@ class GroupInput:
     # article's own; only items of the same space are ever grouped together
     space: str
     title_en: str = ""  # the title in English, for display ("" when there is none)
+    entities: tuple[Mention, ...] = ()  # the names in its title and lead (original language): evidence in any space
 
 
 def lead_text(text: str, lang: str) -> str:

@@ -66,13 +66,6 @@ STORY_POOL_MAX = 300  # the search sees the best 300 sentences by weight per wor
 STORY_GREEDY_POWERS = (0.5, 1.0, 2.0)  # greedy starts (worth per word**p): together 99 % of the exact optimum
 STORY_SWAP_ROUNDS = 10  # swaps after each start; on the dev sets none needs more than a few
 STORY_SENTENCE_WORDS = 30  # a --sentences N summary may use about N news sentences' worth of words
-# Wire datelines the per-article rule leaves ("WASHINGTON (AP) -- ", "TIANJIN, August 7 (Xinhua) -- ",
-# "PARIS _ ", or the "- " it leaves after "(AP) -"): a place in capitals, an optional date and agency, a dash.
-STORY_DATELINE_PATTERN = (
-    r"^(?:[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3}"  # WASHINGTON, NEW YORK, ST. LOUIS
-    r"(?:, [\w .]{1,30}?)?(?: \([^()]{1,30}\))? )?"  # , August 7 (Xinhua)
-    r"(?:--|_|-|–|—) "
-)
 STORY_REPEAT_SHARE = 0.7  # a sentence whose content words are this much in one picked sentence repeats it
 
 # --- headlines and ranking (stage.py, rank.py) --------------------------------------------
@@ -85,3 +78,9 @@ RANK_LANGUAGES_WEIGHT = 0.009
 # holds a third of its articles: in an 800-article dev week one stray French article per English wire story
 # (the wire copies have no headlines) otherwise named the story ("Two humanitarian ships…" over a Nobel story).
 STORY_BORROWED_HEADLINE_SHARE = 1 / 3
+
+# --- entities (entities.py) -----------------------------------------------------------------
+# A story lists the names two or more of its articles share (one outlet's passing mention is its detail),
+# topped up to STORY_ENTITIES_MIN from its articles' first names; the PDF and email show the first few.
+STORY_ENTITIES_MIN = 4
+STORY_ENTITIES_MAX = 12  # the JSON's list; a big story's long tail of names says little

