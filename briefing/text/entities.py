@@ -48,6 +48,7 @@ _CONNECTORS = frozenset(("of", "for", "de", "du", "des", "la", "le", "van", "von
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z][A-Z0-9&]{1,5}$")
 _DATELINE = re.compile(WIRE_DATELINE_PATTERN)
 _SHOUTED = 6  # an all-capital word this long is a dateline or a shouted headline, not an acronym
+_ELISION = re.compile(r"^[LlDd]['’](?=\w)")
 
 
 def name_key(name: str) -> str:
@@ -95,7 +96,7 @@ def _cleaned(spans: Iterable[tuple[str, str]]) -> Iterable[Mention]:
         words = name.split()
         while len(words) > 1 and name_key(words[0]) in _names_list("titles"):
             words = words[1:]
-        name = " ".join(words)
+        name = _ELISION.sub("", " ".join(words))  # "L’usine", "d’Hanoi": the article is not the name
         if not kind or not _plausible(name):
             continue
         yield Mention(name, kind)

@@ -267,5 +267,5 @@ def test_one_article_story_keeps_the_per_article_summary() -> None:
     made = build_stories([article], WEEK, StoryOptions(translate=False, sentences=2))
     (only,) = made.stories
     assert only.summary == article.summary and only.articles[0].story == only.id
-    assert dataclasses.replace(made.articles[0], story="") == article
+    assert dataclasses.replace(made.articles[0], story="", entities=()) == article
     assert made.articles[0] == only.articles[0]
