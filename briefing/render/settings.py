@@ -14,3 +14,7 @@ TEXT_WIDTH = 76  # plain-text lines stay under RFC 5322's 78 characters, with ro
 STALE_TEMPORARY_S = 3600.0
 PDF_VARIANT = "pdf/ua-1"  # tagged, titled, language-marked PDF screen readers can follow; output stays reproducible
 STORY_SOURCES_EMAIL = 4  # sources listed under a story in the email before "+N more" (the PDF lists all)
+STORY_NAMES_SHOWN = 5  # a story's names line: its main people, organisations and places...
+STORY_NAMES_CHARS = 100  # ...as many as fit in one line of the PDF (and about two of the email on a phone)
+NAMED_KINDS = frozenset(("person", "organisation", "place"))  # the rule's untyped names ("other"): the JSON only
+INDEX_KINDS = frozenset(("person", "organisation"))  # the PDF's closing index: who, not where
