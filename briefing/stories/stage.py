@@ -26,6 +26,7 @@ from briefing.ingest.clean import derive_title
 from briefing.log import get_logger
 from briefing.options import DEFAULT_SENTENCES, TARGET_LANG
 from briefing.records import Article, Mention, Period, Story
+from briefing.runtime.sqlite_cache import beside
 from briefing.stories import group as grouping
 from briefing.stories import rank as ranking
 from briefing.stories import summary as summaries
@@ -38,7 +39,7 @@ from briefing.summarize import summarize_article
 from briefing.summarize.settings import FIGURE_SENTENCES_MAX
 from briefing.text.entities import entities, name_key
 from briefing.text.language import detect_language, known_language, language_key
-from briefing.text.settings import TITLE_MAX_CHARS
+from briefing.text.settings import ENTITY_CACHE_FILE, TITLE_MAX_CHARS
 from briefing.text.terms import content_terms
 
 log = get_logger(__name__)
@@ -114,7 +115,8 @@ def grouping_inputs(articles: Sequence[Article], options: StoryOptions) -> tuple
     """
     titles = ["" if a.title_derived else a.title for a in articles]
     leads = [grouping.lead_text(a.text, a.lang or "und") for a in articles]
-    mentions = article_entities(articles, titles, leads)
+    cache = beside(options.cache_path, ENTITY_CACHE_FILE) if options.use_cache else None
+    mentions = article_entities(articles, titles, leads, cache=cache)
     # an article of unknown language cannot be translated: it does not make a week one of several languages
     languages = {language_key(a.lang) for a in articles if known_language(a.lang)}
     bridge = len(languages) > 1 or len(articles) < GROUP_ONE_LANGUAGE_MIN_ITEMS
@@ -150,12 +152,12 @@ def grouping_inputs(articles: Sequence[Article], options: StoryOptions) -> tuple
     return items, engine
 
 
-def article_entities(articles: Sequence[Article], titles: Sequence[str], leads: Sequence[str]
-                     ) -> list[tuple[Mention, ...]]:
-    """The names of each article's title and lead, in its own language (`briefing.text.entities`), less its
-    own publisher's name (an agency names itself in every dateline)."""
+def article_entities(articles: Sequence[Article], titles: Sequence[str], leads: Sequence[str], *,
+                     cache: Path | None = None) -> list[tuple[Mention, ...]]:
+    """The names of each article's title and lead, in its own language (`briefing.text.entities`; `cache`
+    keeps them by text), less its own publisher's name (an agency names itself in every dateline)."""
     texts = [f"{title}.\n{lead}" if title else lead for title, lead in zip(titles, leads, strict=True)]
-    found = entities(texts, [a.lang or "und" for a in articles])
+    found = entities(texts, [a.lang or "und" for a in articles], cache=cache)
     return [tuple(m for m in names if not _publisher_name(m, a.publisher)) for a, names in zip(articles, found,
                                                                                              strict=True)]
 

@@ -18,20 +18,26 @@ with only the components NER needs.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache
+from pathlib import Path
 
 from briefing.records import Mention
+from briefing.runtime.sqlite_cache import SqliteCache
 from briefing.text.language import language_key
 from briefing.text.nlp import pipeline
 from briefing.text.sentences import split_sentences
 from briefing.text.settings import (
+    ENTITY_CACHE_VERSION,
     ENTITY_MAX_WORDS,
     ENTITY_MIN_CHARS,
     ENTITY_TEXT_CHARS,
     SPACY_BATCH,
+    SPACY_MODELS,
     WIRE_DATELINE_PATTERN,
 )
 from briefing.text.wordlists import DATA_DIR, read_word_list, stopwords
@@ -57,11 +63,13 @@ def name_key(name: str) -> str:
     return "".join(c for c in plain if c.isalnum()).casefold()
 
 
-def entities(texts: Sequence[str], langs: Sequence[str]) -> list[tuple[Mention, ...]]:
+def entities(texts: Sequence[str], langs: Sequence[str], *, cache: Path | None = None) -> list[tuple[Mention, ...]]:
     """The distinct names of each text, in order of first appearance (at most one per `name_key`).
 
-    Each text is read up to ENTITY_TEXT_CHARS characters (give a title and lead). French goes through
-    spaCy when its model is installed, every other text through the capitalised-name rule.
+    Give a title and lead. French goes through spaCy when its model is installed, reading ENTITY_TEXT_CHARS
+    characters of it; every other text through the capitalised-name rule, which reads it all (it costs
+    well under a millisecond). `cache`: an
+    SQLite file keeping spaCy's names by text, so a rerun over the same articles runs no model.
     """
     found: list[tuple[Mention, ...]] = [() for _ in texts]
     by_model: dict[str, list[int]] = {}
@@ -69,22 +77,56 @@ def entities(texts: Sequence[str], langs: Sequence[str]) -> list[tuple[Mention, 
         if pipeline(lang) is not None:
             by_model.setdefault(language_key(lang), []).append(position)
         else:
-            found[position] = _distinct(_rule(_head(text), lang))
-    for lang, positions in by_model.items():
-        nlp = pipeline(lang)
-        assert nlp is not None
-        heads = [_head(texts[p]) for p in positions]
-        for position, doc in zip(positions, nlp.pipe(heads, batch_size=SPACY_BATCH), strict=True):
-            spans = ((ent.text, _SPACY_TYPES.get(ent.label_, "")) for ent in doc.ents)
-            found[position] = _distinct(_cleaned(spans))
+            found[position] = _distinct(_rule(_head(text, len(text)), lang))
+    store = EntityCache(cache) if cache is not None and by_model else None
+    try:
+        for lang, positions in by_model.items():
+            heads = {p: _head(texts[p], ENTITY_TEXT_CHARS) for p in positions}
+            known = store.get_many(lang, list(heads.values())) if store else {}
+            todo = [p for p in positions if heads[p] not in known]
+            nlp = pipeline(lang)
+            assert nlp is not None
+            for position, doc in zip(todo, nlp.pipe([heads[p] for p in todo], batch_size=SPACY_BATCH), strict=True):
+                spans = ((ent.text, _SPACY_TYPES.get(ent.label_, "")) for ent in doc.ents)
+                known[heads[position]] = _distinct(_cleaned(spans))
+            for position in positions:
+                found[position] = known[heads[position]]
+            if store and todo:
+                store.put_many(lang, ((heads[p], known[heads[p]]) for p in todo))
+    finally:
+        if store:
+            store.close()
     return found
 
 
-def _head(text: str) -> str:
-    """The text up to ENTITY_TEXT_CHARS, cut at a space, with line breaks as sentence ends."""
-    if len(text) > ENTITY_TEXT_CHARS:
-        cut = text.rfind(" ", 0, ENTITY_TEXT_CHARS)
-        text = text[: cut if cut > 0 else ENTITY_TEXT_CHARS]
+class EntityCache(SqliteCache[str]):
+    """spaCy's names by (model, language, exact text), as JSON; see sqlite_cache.py for damage and concurrency."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, table="entities", what="entity cache")
+
+    @staticmethod
+    def _key(lang: str, text: str) -> str:
+        model = SPACY_MODELS.get(lang, "")
+        return hashlib.sha256(f"{ENTITY_CACHE_VERSION}\0{model}\0{lang}\0{text}".encode()).hexdigest()
+
+    def get_many(self, lang: str, texts: Sequence[str]) -> dict[str, tuple[Mention, ...]]:
+        """The cached names of those `texts` that have them."""
+        keys = {self._key(lang, t): t for t in texts}
+        return {keys[k]: tuple(Mention(name, kind) for name, kind in json.loads(v))
+                for k, v in self.get_keys(list(keys)).items()}
+
+    def put_many(self, lang: str, pairs: Iterable[tuple[str, tuple[Mention, ...]]]) -> None:
+        """Store (text, names) pairs in one transaction."""
+        self.put_keys((self._key(lang, t), json.dumps([[m.name, m.type] for m in found], ensure_ascii=False))
+                      for t, found in pairs)
+
+
+def _head(text: str, limit: int) -> str:
+    """The text up to `limit` characters, cut at a space, with line breaks as sentence ends."""
+    if len(text) > limit:
+        cut = text.rfind(" ", 0, limit)
+        text = text[: cut if cut > 0 else limit]
     return re.sub(r"(?<![.!?:])\s*\n\s*", ". ", text.strip()).replace("\n", " ")
 
 

@@ -227,6 +227,10 @@ def test_build_groups_the_week_into_stories_led_by_the_most_covered(runner: CliR
         assert f"{publisher} · " in text
     html = (out / "briefing-2025-W40.html").read_text(encoding="utf-8")
     assert html.index("Top stories") < html.index("Numbers of the week") < html.index("Also this week")
+    assert "Names: Samsung · " in html
+    assert top["entities"][0]["name"] == "Samsung" and len(top["entities"][0]["articles"]) == 3
+    reuters = next(a for a in data["articles"] if a["id"] in top["articles"] and a["lang"] == "en")
+    assert {"name": "Samsung", "type": "organisation"} in reuters["entities"]
     assert len(html.encode("utf-8")) < EMAIL_MAX_BYTES
 
 
