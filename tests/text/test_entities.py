@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from briefing.records import Mention
-from briefing.text.entities import entities, name_key
+from briefing.text.entities import EntityCache, _head, entities, name_key
 from briefing.text.nlp import pipeline
+from briefing.text.settings import ENTITY_TEXT_CHARS
 
 SEED_FR = (
     "Le Centre national d’innovation (NIC), en collaboration avec l’Agence japonaise de coopération "
@@ -70,3 +72,11 @@ def test_french_entities_cost_a_few_milliseconds_an_article() -> None:
     start = time.process_time()
     entities(texts, ["fr"] * len(texts))
     assert (time.process_time() - start) / len(texts) < 0.1  # measured ~15 ms; a loaded machine stays well under
+
+
+def test_french_names_are_cached_by_text_so_a_rerun_runs_no_model(tmp_path: Path) -> None:
+    cache = tmp_path / "entities.sqlite"
+    first = entities([SEED_FR, WIRE_EN], ["fr", "en"], cache=cache)
+    stored = EntityCache(cache).get_many("fr", [_head(SEED_FR, ENTITY_TEXT_CHARS)])
+    assert list(stored.values()) == [first[0]]  # spaCy's names are kept; the rule's cost nothing to redo
+    assert entities([SEED_FR, WIRE_EN], ["fr", "en"], cache=cache) == first
