@@ -29,7 +29,7 @@ from pathlib import Path
 from briefing.records import Mention
 from briefing.runtime.sqlite_cache import SqliteCache
 from briefing.text.language import language_key
-from briefing.text.nlp import pipeline
+from briefing.text.nlp import has_pipeline, pipeline
 from briefing.text.sentences import split_sentences
 from briefing.text.settings import (
     ENTITY_CACHE_VERSION,
@@ -74,21 +74,25 @@ def entities(texts: Sequence[str], langs: Sequence[str], *, cache: Path | None =
     found: list[tuple[Mention, ...]] = [() for _ in texts]
     by_model: dict[str, list[int]] = {}
     for position, (text, lang) in enumerate(zip(texts, langs, strict=True)):
-        if pipeline(lang) is not None:
+        if has_pipeline(lang):
             by_model.setdefault(language_key(lang), []).append(position)
         else:
-            found[position] = _distinct(_rule(_head(text, len(text)), lang))
+            found[position] = _by_rule(text, lang)
     store = EntityCache(cache) if cache is not None and by_model else None
     try:
         for lang, positions in by_model.items():
             heads = {p: _head(texts[p], ENTITY_TEXT_CHARS) for p in positions}
             known = store.get_many(lang, list(heads.values())) if store else {}
             todo = [p for p in positions if heads[p] not in known]
-            nlp = pipeline(lang)
-            assert nlp is not None
-            for position, doc in zip(todo, nlp.pipe([heads[p] for p in todo], batch_size=SPACY_BATCH), strict=True):
-                spans = ((ent.text, _SPACY_TYPES.get(ent.label_, "")) for ent in doc.ents)
-                known[heads[position]] = _distinct(_cleaned(spans))
+            nlp = pipeline(lang) if todo else None  # a rerun whose names are all cached loads no model
+            if todo and nlp is None:  # the model is not installed: the rule, uncached
+                known.update((heads[p], _by_rule(texts[p], lang)) for p in todo)
+                todo = []
+            elif nlp is not None:
+                for position, doc in zip(todo, nlp.pipe([heads[p] for p in todo], batch_size=SPACY_BATCH),
+                                         strict=True):
+                    spans = ((ent.text, _SPACY_TYPES.get(ent.label_, "")) for ent in doc.ents)
+                    known[heads[position]] = _distinct(_cleaned(spans))
             for position in positions:
                 found[position] = known[heads[position]]
             if store and todo:
@@ -97,6 +101,10 @@ def entities(texts: Sequence[str], langs: Sequence[str], *, cache: Path | None =
         if store:
             store.close()
     return found
+
+
+def _by_rule(text: str, lang: str) -> tuple[Mention, ...]:
+    return _distinct(_rule(_head(text, len(text)), lang))
 
 
 class EntityCache(SqliteCache[str]):

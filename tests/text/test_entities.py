@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -80,3 +82,11 @@ def test_french_names_are_cached_by_text_so_a_rerun_runs_no_model(tmp_path: Path
     stored = EntityCache(cache).get_many("fr", [_head(SEED_FR, ENTITY_TEXT_CHARS)])
     assert list(stored.values()) == [first[0]]  # spaCy's names are kept; the rule's cost nothing to redo
     assert entities([SEED_FR, WIRE_EN], ["fr", "en"], cache=cache) == first
+    rerun = (  # a fresh process finds every name in the cache and never loads spaCy
+        "import sys; from pathlib import Path; from briefing.text import nlp; "
+        "from briefing.text.entities import entities; "
+        f"names = entities([{SEED_FR!r}], ['fr'], cache=Path(sys.argv[1])); "
+        "print(len(names[0]), 'fr' in nlp._LOADED, 'spacy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", rerun, str(cache)], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == [str(len(first[0])), "False", "False"]
