@@ -144,10 +144,11 @@ def _cleaned(spans: Iterable[tuple[str, str]]) -> Iterable[Mention]:
     for text, kind in spans:
         name = text.strip(" \t.,;:!?\"'«»“”()[]-–—’")
         words = name.split()
-        while len(words) > 1 and name_key(words[0]) in _names_list("titles"):
+        # a title or a lower-case word before it is not part of it ("M. Vo Xuan Hoai", "de la République")
+        while len(words) > 1 and (name_key(words[0]) in _names_list("titles") or not words[0][:1].isupper()):
             words = words[1:]
         name = _ELISION.sub("", " ".join(words))  # "L’usine", "d’Hanoi": the article is not the name
-        if not kind or not _plausible(name):
+        if not kind or not _plausible(name) or not name[:1].isupper() or name_key(name) in _names_list("not_names"):
             continue
         yield Mention(name, kind)
 

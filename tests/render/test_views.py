@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
 import pytest
 
-from briefing.records import Briefing
+from briefing.records import Briefing, Entity
 from briefing.render import render
 from briefing.render.settings import TEXT_WIDTH
 from briefing.render.templates import PDF_TEMPLATE, render_template, template_dirs, template_environment
-from briefing.render.views import source_view, template_context
+from briefing.render.views import name_index, names_line, source_view, template_context
 from briefing.summarize.figures import key_figures
 from tests.helpers import story_of, translated
 from tests.render.conftest import EmailParser, briefing_of, flat
@@ -61,3 +62,25 @@ def test_the_email_lists_each_outlet_once_and_counts_the_other_articles(tmp_path
     assert "VNA · Reuters · +4 more articles" in text
     plain = outputs.txt.read_text(encoding="utf-8")
     assert "- and 4 more articles" in plain and plain.count("- VNA, ") == 1
+
+
+def test_a_story_shows_its_first_names_on_one_line_and_the_index_lists_who_is_named_where() -> None:
+    names = (Entity("Tô Lâm", "person", ("a1", "a2")), Entity("JICA", "organisation", ("a1",)),
+             Entity("Hà Nội", "place", ("a1",)), Entity("Kẻ lạ", "other", ("a1",)),
+             Entity("Boston Consulting Group", "organisation", ("a2",)),
+             Entity("Agence japonaise de coopération internationale", "organisation", ("a2",)))
+    first = dataclasses.replace(story_of(translated(1), 1, "", translated(2)), entities=names)
+    second = dataclasses.replace(story_of(translated(3), 2), entities=(Entity("JICA", "organisation", ("a3",)),))
+    third = dataclasses.replace(story_of(translated(4), 3), entities=(Entity("Élysée", "organisation", ("a4",)),))
+    assert names_line(first) == ("Tô Lâm · JICA · Hà Nội · Boston Consulting Group · "  # "other" names aside
+                                 "Agence japonaise de coopération internationale")
+    long = tuple(Entity(f"Organisation numéro {n} de la coopération régionale", "organisation", ("a1",))
+                 for n in range(4))
+    assert names_line(dataclasses.replace(first, entities=long)) == long[0].name  # two would not fit one line
+    index = name_index([first, second, third], {"s-a1": "story-1", "s-a3": "story-2", "s-a4": "story-3"},
+                       in_full={"s-a1"})
+    listed = {e.name: e.stories for e in index}
+    assert listed["JICA"] == ((1, "story-1"), (2, "story-2"))  # named by two stories
+    assert "Élysée" not in listed  # one story listed in one line: not indexed
+    assert "Hà Nội" not in listed  # places are not in the index of people and organisations
+    assert [e.name for e in index][:2] == ["Agence japonaise de coopération internationale", "Boston Consulting Group"]
