@@ -92,7 +92,7 @@ def entities(texts: Sequence[str], langs: Sequence[str], *, cache: Path | None =
                 for position, doc in zip(todo, nlp.pipe([heads[p] for p in todo], batch_size=SPACY_BATCH),
                                          strict=True):
                     spans = ((ent.text, _SPACY_TYPES.get(ent.label_, "")) for ent in doc.ents)
-                    known[heads[position]] = _distinct(_cleaned(spans))
+                    known[heads[position]] = _distinct(_cleaned(spans, lang))
             for position in positions:
                 found[position] = known[heads[position]]
             if store and todo:
@@ -138,17 +138,21 @@ def _head(text: str, limit: int) -> str:
     return re.sub(r"(?<![.!?:])\s*\n\s*", ". ", text.strip()).replace("\n", " ")
 
 
-def _cleaned(spans: Iterable[tuple[str, str]]) -> Iterable[Mention]:
+def _cleaned(spans: Iterable[tuple[str, str]], lang: str) -> Iterable[Mention]:
     """spaCy's spans that are names of a kept type: trimmed, without a title before them ("M. Vo Xuan
     Hoai"), capitalised, not too short or long."""
+    stop = stopwords(lang)
     for text, kind in spans:
         name = text.strip(" \t.,;:!?\"'«»“”()[]-–—’")
         words = name.split()
-        # a title or a lower-case word before it is not part of it ("M. Vo Xuan Hoai", "de la République")
-        while len(words) > 1 and (name_key(words[0]) in _names_list("titles") or not words[0][:1].isupper()):
+        # a title or a function word before it is not part of it ("M. Vo Xuan Hoai", "de la République"), nor
+        # a function word after it ("Sciences et des")
+        while len(words) > 1 and (name_key(words[0]) in _names_list("titles") or words[0].lower() in stop):
             words = words[1:]
+        while len(words) > 1 and words[-1].lower() in stop:
+            words = words[:-1]
         name = _ELISION.sub("", " ".join(words))  # "L’usine", "d’Hanoi": the article is not the name
-        if not kind or not _plausible(name) or not name[:1].isupper() or name_key(name) in _names_list("not_names"):
+        if not kind or not _plausible(name) or name_key(name) in _names_list("not_names"):
             continue
         yield Mention(name, kind)
 

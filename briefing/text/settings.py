@@ -45,6 +45,6 @@ SPACY_BATCH = 64  # texts per nlp.pipe batch: 32-128 run alike; one text at a ti
 # 1,500-article French week: 14 s instead of 23 s, against 54 s for the whole build before), 300 cost 7.9 ms.
 ENTITY_TEXT_CHARS = 400
 ENTITY_CACHE_FILE = "entities.sqlite"  # beside the translation cache: a rerun runs no spaCy model
-ENTITY_CACHE_VERSION = 1  # bump when what is extracted changes; old rows then never match
+ENTITY_CACHE_VERSION = 2  # bump when what is extracted changes; old rows then never match
 ENTITY_MIN_CHARS = 2  # "UE" is a name, "X" is not
 ENTITY_MAX_WORDS = 6  # longer spans are run-on tagging errors ("Center for ... in Newark" is kept at 6)
