@@ -4,13 +4,18 @@ Stages take an `Executor` (or None for this process) and hand it work with `run_
 chunks of items and returns the results in the items' order, so the output never depends on how many
 workers ran or which finished first. Any executor works: the local process pool that `pool(jobs)` opens,
 or a cluster's (a Dask `distributed` client's `get_executor()`), as long as the function and items pickle.
+The local pool's workers die with the process that started them, even when it is killed (`die_with_parent`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import TypeVar
@@ -18,6 +23,7 @@ from typing import TypeVar
 from briefing.runtime import progress
 
 PARALLEL_CHUNKS_PER_WORKER = 4  # small enough chunks that a slow one does not hold the others up, few enough to ship
+PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h): the signal a process gets when its parent ends
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -40,8 +46,33 @@ def pool(jobs: int) -> Iterator[Executor | None]:
     # fork: the workers start with every module the parent imported, instead of importing them again each
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=progress.silence) as executor:
+    start = functools.partial(_start_worker, os.getpid())
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=start) as executor:
         yield executor
+
+
+def _start_worker(parent: int) -> None:
+    """Run first in each pool worker: die with the parent, show no progress (the parent shows the stage)."""
+    die_with_parent(parent)
+    progress.silence()
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when `parent` (the process that started it) ends, however it ends.
+
+    A `kill -9` of a build gives its workers no chance to notice: forked workers hold each other's ends of
+    the pool's pipes, so without this they could wait for work forever. Linux only (prctl PR_SET_PDEATHSIG);
+    elsewhere nothing is done. If the parent ended before the signal was armed, the process exits now.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl to call: the pool still works, as before
+        return
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _run_chunk(function: Callable[[Item], Result], chunk: Sequence[Item]) -> list[Result]:
