@@ -34,7 +34,8 @@ FOLDS: tuple[tuple[str, ...], tuple[str, ...]] = (
     ("news-test2008", "newstest2010", "newsdiscusstest2015"),
     ("newssyscomb2009", "newstest2009", "newstest2011"),
 )
-# Medical (COVID-19) texts, not news: measured separately, left out of learning (its gains are measured by benchmarks/translate.py --sets tico19-test).
+# Medical (COVID-19) texts, not news: left out of learning (benchmarks/translate.py --sets tico19-test
+# measures them).
 OUT_OF_DOMAIN = "tico19-test"
 
 
