@@ -11,9 +11,11 @@ bar's settings), for:
   - centroid: today's per-article summarizer on the articles put end to end;
   - briefing's story summarizer (`briefing.stories.summary.summarize_story`).
 Each row also gives the CPU time per story (median over stories of the best of --repeats passes). A last
-line times one 50-article story (five DUC groups merged). --halves adds rows for DUC groups 1-15 and 16-30
-(sorted by name), to see whether a change helps both halves or only one. The eval texts are research data:
-read from ../shared, never copied into the project.
+line times one 50-article story (five DUC groups merged). --halves adds columns for DUC groups 1-15 and 16-30
+(sorted by name), to see whether a change helps both halves or only one, and a second table of R-2 on each
+MultiLing event alone, in French and in English (the same events' English articles and English summaries, 250
+words, stemming: a second look at the French bar's kind of story, not a bar itself). The eval texts are
+research data: read from ../shared, never copied into the project.
 """
 
 from __future__ import annotations
@@ -121,10 +123,23 @@ def run(method: Method, stories: dict[str, list[StoryDoc]], words: int, repeats:
     return summaries, statistics.median(seconds)
 
 
+def per_event(scorer: ModuleType, method: Method, french: tuple[dict, dict], english: tuple[dict, dict],
+              french_out: dict[str, str]) -> dict[str, float]:
+    """ROUGE-2 recall of each MultiLing event alone: French ("M000 fr"…), then English ("M000 en"…)."""
+    scores = {}
+    for lang, (stories, refs) in (("fr", french), ("en", english)):
+        out = french_out if lang == "fr" else {s: " ".join(method(docs, 250)) for s, docs in stories.items()}
+        for story in sorted(refs):
+            got = scorer.rouge({story: out[story]}, {story: refs[story]}, words=250, stem=lang == "en")
+            scores[f"{story} {lang}"] = got["rouge2"]
+    return scores
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the eval stories folder")
-    parser.add_argument("--halves", action="store_true", help="add rows for DUC 2003 groups 1-15 and 16-30")
+    parser.add_argument("--halves", action="store_true",
+                        help="add DUC 2003 groups 1-15 and 16-30, and each MultiLing event alone (fr and en)")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per story; the best is kept")
     args = parser.parse_args(argv)
     if not (args.data / "score.py").is_file():
@@ -133,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     scorer = load_scorer(args.data)
     duc = load_set(args.data, "duc2003_docs.jsonl", "duc2003_refs.jsonl", "en")
     multiling = load_set(args.data, "multiling_docs.jsonl", "multiling_refs.jsonl", "fr")
+    english = load_set(args.data, "multiling_docs.jsonl", "multiling_refs.jsonl", "en")
     print("ROUGE-1.5.5 recall ×100 (R-1 / R-2). DUC 2003: 30 English groups, 100 words, stemming. "
           "MultiLing M000-M004: 10 French articles per event, 250 words, no stemming.\n"
           f"ms/story = CPU milliseconds per story, median over stories of the best of {args.repeats} runs.\n")
@@ -143,9 +159,12 @@ def main(argv: list[str] | None = None) -> int:
     header = " | ".join(f"{part} R-1 | {part} R-2" for part, _ in parts)
     print(f"| method | {header} | ML fr R-1 | ML fr R-2 | ms/story DUC | ms/story ML |")
     print("|---|" + "---:|" * (2 * len(parts) + 4))
+    events: list[tuple[str, dict[str, float]]] = []
     for name, method in METHODS:
         duc_out, duc_time = run(method, duc[0], 100, args.repeats)
         ml_out, ml_time = run(method, multiling[0], 250, args.repeats)
+        if args.halves:
+            events.append((name, per_event(scorer, method, multiling, english, ml_out)))
         cells = []
         for _, part in parts:
             got = scorer.rouge({s: duc_out[s] for s in part}, {s: duc[1][s] for s in part}, words=100, stem=True)
@@ -153,6 +172,13 @@ def main(argv: list[str] | None = None) -> int:
         got = scorer.rouge(ml_out, multiling[1], words=250, stem=False)
         cells.append(f"{got['rouge1']:.2f} | {got['rouge2']:.2f}")
         print(f"| {name} | {' | '.join(cells)} | {1000 * duc_time:.1f} | {1000 * ml_time:.1f} |")
+    if events:
+        columns = list(events[0][1])
+        print("\nROUGE-2 recall of each MultiLing event alone (250 words; French as above, English with stemming):\n")
+        print("| method | " + " | ".join(columns) + " |")
+        print("|---|" + "---:|" * len(columns))
+        for name, scores in events:
+            print(f"| {name} | " + " | ".join(f"{scores[c]:.2f}" for c in columns) + " |")
     big = [doc for story in names[:5] for doc in duc[0][story]][:50]
     _, big_time = run(ours, {"big": big}, 100, args.repeats)
     print(f"\nOne story of {len(big)} articles (DUC groups {names[0]}-{names[4]} merged), 100 words: "

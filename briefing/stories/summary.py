@@ -11,6 +11,12 @@ searches improved by swaps (as good as an exact integer program on the dev sets,
 same output on any machine). Sentences are shown in reading order: articles by date, then by their place
 in the article.
 
+A summary with room for most of the articles' first sentences (a long summary of a few articles, such as
+250 words of 10 articles) is in the lead regime: each article's first sentence states its own step of the
+story, so the phrases of any lead count even when no other article uses them, and the sentence that tops
+the summary up to its length comes after the picked ones rather than among them, where it would push the
+last article's lead past the length.
+
 A story with one usable article is summarised by `briefing.summarize` (the per-article summarizer).
 """
 
@@ -33,6 +39,7 @@ from briefing.stories.settings import (
     STORY_GREEDY_POWERS,
     STORY_LEAD_BONUS,
     STORY_LEAD_MAX_WORDS,
+    STORY_LEAD_ROOM,
     STORY_LEAD_SENTENCES,
     STORY_MAX_SENTENCE_WORDS,
     STORY_MIN_SENTENCE_WORDS,
@@ -129,14 +136,23 @@ def summarize_story(
     pool = _sentences(ordered, lang)
     if not pool:
         return []
-    weights = _concept_weights(pool, len(ordered))
+    budget = sentences * STORY_SENTENCE_WORDS if sentences is not None else words
+    assert budget is not None
+    leads = _lead_regime(pool, budget)
+    weights = _concept_weights(pool, len(ordered), leads=leads)
     if sentences is not None:
-        picked = _select(pool, weights, budget=sentences * STORY_SENTENCE_WORDS, most=sentences)
+        picked = _select(pool, weights, budget=budget, most=sentences)
         picked = _fill(pool, weights, picked, lambda chosen: len(chosen) >= sentences)[:sentences]
     else:
         assert words is not None
-        picked = _select(pool, weights, budget=words, most=None)
-        picked = _fill(pool, weights, picked, lambda chosen: sum(pool[i].words for i in chosen) >= words)
+
+        def enough(chosen: list[int]) -> bool:
+            return sum(pool[i].words for i in chosen) >= words
+
+        picked = _select(pool, weights, budget=budget, most=None)
+        if leads:  # top up after the picked sentences; anywhere only when nothing comes after them
+            picked = _fill(pool, weights, picked, enough, after=True)
+        picked = _fill(pool, weights, picked, enough)
     return [pool[i].text for i in sorted(picked, key=lambda i: (pool[i].doc, pool[i].position))]
 
 
@@ -210,11 +226,17 @@ def _concepts(tokens: list[str], stop: frozenset[str]) -> frozenset[str]:
     )
 
 
-def _concept_weights(pool: list[_Sentence], docs: int) -> dict[str, float]:
+def _lead_regime(pool: list[_Sentence], budget: int) -> bool:
+    """Whether the summary has room for most of the articles' first sentences (STORY_LEAD_ROOM of their words)."""
+    return budget >= STORY_LEAD_ROOM * sum(s.words for s in pool if s.position == 0)
+
+
+def _concept_weights(pool: list[_Sentence], docs: int, *, leads: bool = False) -> dict[str, float]:
     """Each concept's weight: the articles that use it, plus a bonus for those that use it in their lead.
 
-    Concepts used by too few articles are dropped (they are one outlet's detail, not the story); when
-    that leaves nothing (two short articles that share no phrase), every concept counts.
+    Concepts used by too few articles are dropped (they are one outlet's detail, not the story), except,
+    with `leads`, those of an article's lead (the lead regime: each lead is a step of the story); when that
+    leaves nothing (two short articles that share no phrase), every concept counts.
     """
     spread: dict[str, set[int]] = {}
     lead: dict[str, set[int]] = {}
@@ -229,7 +251,7 @@ def _concept_weights(pool: list[_Sentence], docs: int) -> dict[str, float]:
         weights = {
             concept: len(found) + STORY_LEAD_BONUS * len(lead.get(concept, ()))
             for concept, found in spread.items()
-            if len(found) >= minimum
+            if len(found) >= minimum or (leads and concept in lead)
         }
         if weights:
             return weights
@@ -348,10 +370,12 @@ class _Search:
 
 
 def _fill(
-    pool: list[_Sentence], weights: dict[str, float], picked: list[int], enough: Callable[[list[int]], bool]
+    pool: list[_Sentence], weights: dict[str, float], picked: list[int], enough: Callable[[list[int]], bool],
+    *, after: bool = False,
 ) -> list[int]:
     """`picked` less any sentence repeating an earlier pick, topped up until `enough(chosen)`: the sentence
-    adding the most concept weight first, the earliest when none adds any.
+    adding the most concept weight first, the earliest when none adds any; with `after`, only sentences
+    that come after every picked one in reading order.
 
     What a sentence adds only shrinks as the summary grows, so a stale value on the heap is an upper
     bound: a sentence is re-valued when it comes up and taken if it still leads (lazy greedy), which
@@ -367,7 +391,12 @@ def _fill(
         return sum(weights.get(c, 0.0) for c in pool[i].concepts - covered)
 
     taken = set(chosen)
-    heap = [(-adds(i), s.position, s.doc, i) for i, s in enumerate(pool) if i not in taken]
+    last = max(((pool[i].doc, pool[i].position) for i in chosen), default=(-1, -1)) if after else (-1, -1)
+    heap = [
+        (-adds(i), s.position, s.doc, i)
+        for i, s in enumerate(pool)
+        if i not in taken and (s.doc, s.position) > last
+    ]
     heapq.heapify(heap)
     while heap and not enough(chosen):
         _, position, doc, i = heapq.heappop(heap)

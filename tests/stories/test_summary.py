@@ -100,6 +100,31 @@ def test_words_adds_whole_sentences_until_n_words(n: int) -> None:
     assert words_in(summary) < n + max(len(s.split()) for s in summary)  # no sentence more than needed
 
 
+# Four days of one (invented) flood: each article's lead tells its own step; their bodies repeat what all share.
+STEPS = [
+    ("Heavy rain flooded the river town of Marlow on Monday, forcing two thousand residents from their homes.",
+     "The flood in Marlow is the worst the regional council has recorded. "
+     "The regional council opened an emergency fund for the flood in Marlow."),
+    ("Army engineers built a temporary barrier of sandbags along the high street overnight.",
+     "The regional council said the flood in Marlow had reached the station. "
+     "The emergency fund for the flood in Marlow now holds two million pounds."),
+    ("Insurers estimated that claims could reach forty million pounds across the county.",
+     "The regional council expects the flood in Marlow to fall by Friday. "
+     "Residents asked the regional council about the emergency fund."),
+    ("Schools reopened on Thursday after volunteers cleared the mud from classrooms and playgrounds.",
+     "The flood in Marlow left the primary school closed for three days. "
+     "The regional council thanked the volunteers of the emergency fund."),
+]
+
+
+def test_with_room_for_every_lead_each_article_gives_its_own_step() -> None:
+    docs = [doc(f"{lead} {body}", day=day, ident=f"s{day}") for day, (lead, body) in enumerate(STEPS)]
+    leads = [lead for lead, _ in STEPS]
+    assert summarize_story(docs, words=words_in(leads)) == leads  # not the phrases the bodies repeat
+    longer = summarize_story(docs, words=words_in(leads) + 10)
+    assert longer[:4] == leads  # the top-up comes after them: the first N words still hold every lead
+
+
 def test_words_beyond_the_story_gives_every_distinct_sentence_once() -> None:
     summary = summarize_story(flood(), words=10_000)
     assert len(summary) == len(set(summary)) == 11  # 12 sentences, one printed twice
@@ -209,10 +234,11 @@ def test_a_huge_article_does_not_slow_the_summary_down() -> None:
 
 # --- quality on the dev sets ----------------------------------------------------------------------
 
-# Measured by benchmarks/stories_summaries.py (DUC 36.78 / 8.89, MultiLing French R-2 24.45, where the first
+# Measured by benchmarks/stories_summaries.py (DUC 36.86 / 8.91, MultiLing French R-2 26.44, where the first
 # sentence of each article scores 23.50); floors sit a little under, and may only go up.
-DUC_FLOOR = {"rouge1": 36.3, "rouge2": 8.6}
-MULTILING_FR_FLOOR = {"rouge2": 24.0}
+DUC_FLOOR = {"rouge1": 36.5, "rouge2": 8.6}
+MULTILING_FR_FLOOR = {"rouge2": 26.0}
+MULTILING_FR_LEAD = 2.5  # R-2 above the first sentence of each article
 
 
 def _scorer(folder: Path):
@@ -259,4 +285,4 @@ def test_dev_sets_keep_their_rouge_floors_and_beat_the_first_sentences(shared_di
         firsts[story] = " ".join(candidates(d.text, "fr")[0].text for d in docs)
     baseline = scorer.rouge(firsts, refs, words=250, stem=False)
     assert ours["rouge2"] >= MULTILING_FR_FLOOR["rouge2"], ours
-    assert ours["rouge2"] > baseline["rouge2"] + 0.5, (ours, baseline)
+    assert ours["rouge2"] > baseline["rouge2"] + MULTILING_FR_LEAD, (ours, baseline)
