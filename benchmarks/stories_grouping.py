@@ -68,7 +68,7 @@ from briefing.stories import group as grouping  # noqa: E402
 from briefing.stories.group import GroupInput, embedding_text, group_with_vectors, lead_text, model_text  # noqa: E402
 from briefing.stories.settings import GROUP_THRESHOLD  # noqa: E402
 from briefing.stories.stage import grouping_inputs  # noqa: E402
-from briefing.summarize.candidates import candidates  # noqa: E402
+from briefing.text.candidates import candidates  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 sys.path.insert(0, str(EVAL / "stories"))

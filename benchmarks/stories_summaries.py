@@ -33,7 +33,7 @@ from types import ModuleType
 
 from briefing.ingest.dates import dates_in_text
 from briefing.stories.summary import StoryDoc, summarize_story
-from briefing.summarize.candidates import candidates
+from briefing.text.candidates import candidates
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "stories"

@@ -319,8 +319,14 @@ def _report_line(report: Any) -> str:
         parts.append(f"{counted(len(report.merged), 'duplicate')} merged")
     parts.append(f"{report.translated} translated")
     line = ", ".join(parts)
+    if report.translated and report.engine:
+        line += f" with {report.engine}"
     if report.outputs:
         line += f". Files in {report.outputs.pdf.parent}/: " + ", ".join(p.name for p in report.outputs.all())
+    if report.translated and report.engine == "apertium":
+        pairs = " ".join(f"'briefing models install {lang} en'" for lang in report.translated_from[:3])
+        line += (f". Apertium's rule-based English is rough: an Argos model translates much better; install one "
+                 f"once with {pairs or 'briefing models install SOURCE en'} (or --file PATH.argosmodel offline)")
     return line
 
 

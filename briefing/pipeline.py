@@ -150,7 +150,10 @@ def _build(options: BuildOptions, executor: Executor | None) -> BuildReport:
         briefing, options.out_dir, templates_dir=options.templates_dir, paper=options.paper,
         bilingual=options.bilingual, top=options.top, max_stories=options.max_stories,
     )
-    return dataclasses.replace(report, outputs=outputs, translated=translated, stories=len(ranked))
+    translated_from = tuple(sorted({a.lang for s in ranked for a in s.articles if a.lang != options.target_lang
+                                    and translate.UNTRANSLATED not in s.flags})) if options.translate else ()
+    return dataclasses.replace(report, outputs=outputs, translated=translated, stories=len(ranked), engine=engine,
+                               translated_from=translated_from)
 
 
 def _engines(*names: str | None) -> str | None:

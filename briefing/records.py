@@ -149,7 +149,7 @@ class Story:
     articles: tuple[Article, ...]  # in reading order: oldest first, undated last
     lang: str  # the story's main language: that of most of its articles
     title: str  # the best real headline among its articles (in its own language)
-    title_derived: bool = False  # True when no article had a real headline and the title is cut from a lead
+    title_derived: bool = False  # True when no article had a real headline and the title was made from a lead
     summary: str = ""  # extractive, in `lang`, from all its articles in that language
     title_en: str = ""
     summary_en: str = ""
@@ -334,3 +334,5 @@ class BuildReport:
     merged: tuple[Merged, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
     message: str = ""  # e.g. "no articles dated 2025-W40"
+    engine: str | None = None  # the engine(s) that translated: "apertium", "argos", "argos+apertium"
+    translated_from: tuple[str, ...] = ()  # the languages translated into the target language

@@ -89,6 +89,22 @@ def test_build_writes_all_four_files_named_by_the_dates_covered(seeds_build: tup
     assert str(out) in output
 
 
+def test_the_last_line_names_the_engine_and_how_to_get_better_english(seeds_build: tuple[Path, str]) -> None:
+    last = seeds_build[1].strip().splitlines()[-1]
+    assert "5 translated with apertium" in last
+    assert "an Argos model translates much better" in last
+    assert "'briefing models install fr en'" in last
+
+
+def test_no_headline_is_cut_and_no_summary_starts_with_its_headline(seeds_build: tuple[Path, str]) -> None:
+    out, _ = seeds_build
+    data = json.loads(next(out.glob("briefing-*.json")).read_text(encoding="utf-8"))
+    for story in data["stories"]:
+        for title, summary in ((story["title"], story["summary"]), (story["title_en"], story["summary_en"])):
+            assert "…" not in title, title
+            assert not summary.startswith(title.rstrip(".")), (title, summary)
+
+
 def test_build_json_has_every_article_in_english_with_metadata(seeds_build: tuple[Path, str]) -> None:
     out, _ = seeds_build
     data = json.loads(next(out.glob("briefing-*.json")).read_text(encoding="utf-8"))

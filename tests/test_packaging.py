@@ -41,7 +41,8 @@ def test_wheel_carries_every_module_template_and_word_list(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     package = {f"briefing/{name}" for name in _files(ROOT / "briefing")}
     templates = {f"briefing/templates/{name}" for name in _files(ROOT / "templates")}
-    assert {"briefing/__main__.py", "briefing/text/data/stopwords/fr.txt", "briefing/templates/briefing.html"} <= (
+    assert {"briefing/__main__.py", "briefing/text/data/stopwords/fr.txt", "briefing/templates/briefing.html",
+            "briefing/translate/data/postedit_fr_en.tsv"} <= (
         package | templates)
     missing = sorted((package | templates) - names)
     assert not missing, f"not in the wheel (a new subpackage goes in pyproject's packages): {missing}"

@@ -296,32 +296,6 @@ def _take_headline(lines: list[_Line]) -> tuple[list[_Line], str | None]:
     return lines, None
 
 
-_SENTENCE_BREAK = re.compile(r"[.!?…]\s+(?=[«\"“(\[A-ZÀ-ÖØ-Þ\d])")
-_ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z][a-z]{0,2}|[a-z]{1,3}|[A-Z]{1,2}\.[A-Z])\.$")  # M. Mme. Dr. av. J.-C.
-
-
-def first_sentence(paragraph: str) -> str:
-    """The paragraph's first sentence; "M. Hoai", "Dr. Thang" and initials do not end one."""
-    for match in _SENTENCE_BREAK.finditer(paragraph):
-        if not _ABBREVIATION.search(paragraph[: match.start() + 1]):
-            return paragraph[: match.start() + 1]
-    return paragraph
-
-
-def derive_title(text: str) -> str:
-    """A short title from the lead (the first paragraph that is not a section heading): its first
-    sentence, cut at a word boundary to TITLE_MAX_CHARS."""
-    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
-    lead = next((p for p in paragraphs if not looks_like_heading(p)), paragraphs[0] if paragraphs else "")
-    sentence = first_sentence(lead).rstrip(" .;:,")
-    if len(sentence) <= TITLE_MAX_CHARS:
-        return sentence
-    cut = sentence[: TITLE_MAX_CHARS - 1]
-    if " " in cut:
-        cut = cut[: cut.rfind(" ")]
-    return cut.rstrip(" ,;:–-(") + "…"
-
-
 _TITLE_SECTIONS = re.compile(r"\s[|»]\s")
 _TITLE_TAIL = re.compile(r"\s[-–—:]\s(?!.*\s[-–—:]\s)(.+)$")
 

@@ -13,6 +13,7 @@ from briefing.ingest import clean, dates
 from briefing.ingest.readers import RawArticle
 from briefing.ingest.settings import DATE_LEAD_PARAGRAPHS, MIN_TEXT_CHARS
 from briefing.records import Article
+from briefing.text.headline import MAX_WORDS, derive_headline
 from briefing.text.language import detect_language
 
 
@@ -50,6 +51,12 @@ def _find_date(cleaned: clean.Cleaned, raw: RawArticle, url: str | None, today: 
     return dates.date_from_url(url, today) if url else None
 
 
+def derived_title(text: str, lang: str) -> str:
+    """A headline for an article that has none: its lead compressed (`briefing.text.headline`), or its first
+    words when no sentence gives one."""
+    return derive_headline(text, lang) or " ".join(text.split()[:MAX_WORDS])
+
+
 def _without_title(text: str, title: str | None) -> str:
     """The text without a first paragraph that only repeats the title (pages repeat their <h1>)."""
     first, _, rest = text.partition("\n\n")
@@ -70,12 +77,13 @@ def finish(raw: RawArticle, name: str, today: dt.date, warnings: list[str],
     title = clean.site_free_title(title, raw.publisher, _host(url)) if title else cleaned.title
     text = _without_title(cleaned.text, title)
     date = _find_date(cleaned, raw, url, today, label, warnings)
+    lang = detect_language(text, raw.lang)
     return Article(
         id=article_id(text),
         path=name,
-        title=title or clean.derive_title(text),
+        title=title or derived_title(text, lang),
         text=text,
-        lang=detect_language(text, raw.lang),
+        lang=lang,
         date=date,
         url=url,
         publisher=cleaned.publisher or _one_line(raw.publisher) or _host(url),

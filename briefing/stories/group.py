@@ -76,7 +76,7 @@ from briefing.stories.settings import (
     GROUP_TRANSLATED_FACTOR,
     GROUP_UNTRANSLATED_EMBED_TOKENS,
 )
-from briefing.summarize.candidates import candidates
+from briefing.text.candidates import candidates
 from briefing.text.entities import PLACE, name_key
 from briefing.text.language import language_key
 from briefing.text.terms import content_terms

@@ -22,7 +22,7 @@ from typing import Any
 
 from briefing import translate
 from briefing.errors import BadInput
-from briefing.ingest.clean import derive_title
+from briefing.ingest.metadata import derived_title
 from briefing.log import get_logger
 from briefing.options import DEFAULT_SENTENCES, TARGET_LANG
 from briefing.records import Article, Mention, Period, Story
@@ -38,6 +38,7 @@ from briefing.stories.settings import (
 )
 from briefing.summarize import summarize_article
 from briefing.summarize.settings import FIGURE_SENTENCES_MAX
+from briefing.summarize.stage import same_words
 from briefing.text.entities import entities, name_key
 from briefing.text.language import UNKNOWN, detect_language, known_language, language_key
 from briefing.text.settings import ENTITY_CACHE_FILE, TITLE_MAX_CHARS
@@ -184,7 +185,10 @@ def make_story(members: Sequence[Article], options: StoryOptions, items: Mapping
         summary = ordered[0].summary  # today's per-article summary (stage 2), lead kept for derived titles
     else:
         sentences = None if options.words else options.sentences
-        summary = " ".join(summaries.summarize_story(docs, sentences=sentences, words=options.words))
+        picked = summaries.summarize_story(docs, sentences=sentences, words=options.words)
+        if headline.title_derived and len(picked) > 1 and same_words(picked[0]) == same_words(headline.title):
+            picked = picked[1:]  # a headline made from a lead: the summary does not say it twice
+        summary = " ".join(picked)
     in_lang = [a for a in ordered if language_key(a.lang or "und") == lang]
     figures = [s for a in in_lang for s in a.figure_sentences if s not in summary]
     item = items[headline.id]
@@ -199,7 +203,7 @@ def make_story(members: Sequence[Article], options: StoryOptions, items: Mapping
 
 
 def best_headline(articles: Sequence[Article], lang: str) -> Article:
-    """The article whose headline stands best for the story: a real headline (not cut from a lead), in the
+    """The article whose headline stands best for the story: a real headline (not made from a lead), in the
     story's language when one is, sharing most words with the other articles' headlines and leads, and not
     overlong; ties go to the earliest article.
 
@@ -298,7 +302,8 @@ def _record_article(line: Line, *, field: str, title_field: str | None, lang: st
     language = declared if declared != UNKNOWN else detect_language(text)
     derived = record.get("title_derived") is True or not (title and title.strip())
     return Article(
-        id=line.key or "", path=where, title=title.strip() if title and title.strip() else derive_title(text),
+        id=line.key or "", path=where,
+        title=title.strip() if title and title.strip() else derived_title(text, language),
         text=text, lang=language, date=date, url=text_of("url"), publisher=text_of("publisher"),
         title_derived=derived,
     )

@@ -52,7 +52,7 @@ from briefing.stories.settings import (
     STORY_SWAP_ROUNDS,
 )
 from briefing.summarize import summarize
-from briefing.summarize.candidates import candidates
+from briefing.text.candidates import candidates
 from briefing.text.language import known_language, language_key
 from briefing.text.settings import STEM_PREFIX, WIRE_DATELINE_PATTERN
 from briefing.text.wordlists import stopwords

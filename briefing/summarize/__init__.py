@@ -5,7 +5,6 @@ Contract. In: `Article`s with their cleaned text and language (stage 1). Out: th
 other sentences that state amounts or shares, for the key-figures box). Never translates, never drops
 or reorders articles, never reads files; one article's summary never depends on another article.
 
-- `candidates.py` the sentences a summary may use (captions, credits, boilerplate and repeats left out)
 - `rankers.py`    strategies in the registry `SUMMARIZERS` ("centroid" is the default, "lead" the baseline)
 - `stage.py`      `summarize` (one text), `summarize_article` (the pipeline), `summarize_records` (JSONL)
 - `figures.py`    figure sentences per article; the key figures of the stories shown (read by stage 6)

@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from itertools import chain
 from operator import mul
 
-from briefing.summarize.candidates import Candidate
 from briefing.summarize.settings import (
     CENTROID_WEIGHT,
     LONG_SENTENCE_WORDS,
@@ -26,6 +25,7 @@ from briefing.summarize.settings import (
     SHORT_SENTENCE_WORDS,
     TITLE_WEIGHT,
 )
+from briefing.text.candidates import Candidate
 
 Ranker = Callable[[Sequence[Candidate], int, "Counter[str] | None"], list[int]]
 """A strategy: (candidates, n, title terms or None) -> positions in `candidates` of the n picked."""

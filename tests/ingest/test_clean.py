@@ -8,8 +8,6 @@ import pytest
 
 from briefing.ingest.clean import (
     clean_text,
-    derive_title,
-    first_sentence,
     looks_like_heading,
     normalize_text,
     site_free_title,
@@ -188,21 +186,6 @@ def test_a_lead_sentence_is_not_a_headline() -> None:
     assert not looks_like_heading(P1)
     assert not looks_like_heading("Voir plus")
     assert looks_like_heading(HEADLINE)
-
-
-def test_derived_title_is_the_first_sentence_cut_at_a_word() -> None:
-    assert derive_title("Le Vietnam lance un programme. Il soutient les start-up.") == "Le Vietnam lance un programme"
-    long_title = derive_title(P1)
-    assert len(long_title) <= 110 and long_title.endswith("…")
-    assert P1.startswith(long_title[:-1].rstrip())
-    # a section heading first: the title comes from the lead paragraph after it
-    assert derive_title("Développement de centres de données\nLe Vietnam construit. Suite.") == "Le Vietnam construit"
-
-
-def test_first_sentence_skips_abbreviations() -> None:
-    assert first_sentence("M. Hoai, directeur du NIC, a parlé. Mme Keller aussi.") == \
-        "M. Hoai, directeur du NIC, a parlé."
-    assert first_sentence("Le Dr. Thang est venu. Puis il est parti.") == "Le Dr. Thang est venu."
 
 
 # --- 6. layout ------------------------------------------------------------------------------

@@ -3,12 +3,13 @@ volume."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
 from pathlib import Path
 
-from briefing.records import Article, Briefing, Story
+from briefing.records import Article, Briefing, Entity, Story
 from briefing.render import render
 from briefing.render.email import email_html, inline_email
 from briefing.render.settings import EMAIL_MAX_BYTES, SUMMARY_DISPLAY_MAX_CHARS
@@ -136,6 +137,9 @@ def contrast(foreground: str, background: str) -> float:
 def test_dark_mode_rules_win_over_the_inlined_colours_and_keep_text_readable(sample: Briefing, tmp_path: Path) -> None:
     """In the sent HTML (inlined), every element that has a colour of its own gets a dark-mode colour that
     beats it (!important) and reads at 4.5:1 or more on the dark background."""
+    named = dataclasses.replace(sample.sections[0].stories[0], entities=(Entity("Tô Lâm", "person", ("a1",)),))
+    first = dataclasses.replace(sample.sections[0], stories=(named, *sample.sections[0].stories[1:]))
+    sample = dataclasses.replace(sample, sections=(first, *sample.sections[1:]))  # a story with its names line
     parsed = EmailParser.parse(render(sample, tmp_path, bilingual=True, top=1, max_stories=3).html)
     dark_css = "".join(parsed.style_blocks).split("prefers-color-scheme: dark", 1)[1].split("@media", 1)[0]
     dark: dict[str, str] = {}
@@ -156,4 +160,4 @@ def test_dark_mode_rules_win_over_the_inlined_colours_and_keep_text_readable(sam
         ratio = contrast(found[0], background.group(1))
         assert ratio >= 4.5, f"class {classes}: {found[0]} on {background.group(1)} is {ratio:.1f}:1"
         checked.update(classes)
-    assert {"meta", "sources", "overview", "brief-meta", "footer", "h3", "link"} <= checked
+    assert {"meta", "names", "sources", "overview", "brief-meta", "footer", "h3", "link"} <= checked

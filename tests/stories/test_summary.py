@@ -15,8 +15,8 @@ from briefing.errors import SummarizeError
 from briefing.ingest.dates import dates_in_text
 from briefing.options import DEFAULT_SENTENCES
 from briefing.stories.summary import StoryDoc, main_language, summarize_story
-from briefing.summarize.candidates import candidates
 from briefing.text import split_sentences
+from briefing.text.candidates import candidates
 
 DAY = dt.date(2026, 3, 2)
 

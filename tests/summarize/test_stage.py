@@ -171,3 +171,13 @@ def test_a_lang_option_briefing_does_not_know_is_refused_at_once(runner: CliRunn
     assert result.exit_code == 2
     assert ("Invalid value for '--lang': '../../etc/passwd' is not a language code briefing knows "
             "(give an ISO 639-1 code such as fr, or auto)") in result.stderr
+
+
+def test_a_summary_never_repeats_a_headline_made_from_its_lead() -> None:
+    text = ("Cédric Herrou a été entendu. Le tribunal de Nice a examiné mardi le cas de l'agriculteur, poursuivi "
+            "pour avoir aidé des migrants. Sa défense invoque le principe de fraternité. Le jugement sera rendu "
+            "en septembre, selon son avocat.")
+    article = make_article(text=text, title="Cédric Herrou a été entendu", title_derived=True)
+    summary = summarize_article(article, 2).summary
+    assert not summary.startswith("Cédric Herrou a été entendu")
+    assert summary.startswith("Le tribunal de Nice a examiné")  # the lead is kept whole, after the headline

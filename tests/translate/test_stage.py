@@ -60,7 +60,7 @@ def test_cli_translate_one_line_out_per_line_in(runner: CliRunner, cache_file: P
     assert result.exit_code == 0, result.output
     lines = result.stdout.split("\n")
     assert lines[-1] == "" and len(lines) - 1 == 3
-    assert lines[0] == "The NIC launches a program."
+    assert lines[0] == "The NIC launches a programme."
     assert lines[1] == ""
     assert "Tô Lâm" in lines[2] and "Hanoi" in lines[2]
 

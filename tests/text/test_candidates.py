@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefing.summarize.candidates import candidates
+from briefing.text.candidates import candidates
 
 
 def test_seed_captions_images_and_repeats_are_not_candidates(seeds_dir: Path) -> None:

@@ -11,14 +11,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from briefing.summarize.settings import (
+from briefing.text.sentences import split_sentences
+from briefing.text.settings import (
     BOILERPLATE_MARKS,
     BOILERPLATE_STARTS,
+    CJK_LANGS,
+    CJK_TOKENS_PER_WORD,
     DATELINE_PATTERN,
     PHOTO_CREDIT_START,
 )
-from briefing.text.sentences import split_sentences
-from briefing.text.settings import CJK_LANGS, CJK_TOKENS_PER_WORD
 from briefing.text.terms import term_counter, word_tokens
 
 _BOILERPLATE_START = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE_STARTS))
