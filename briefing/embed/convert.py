@@ -72,6 +72,22 @@ def model_dir() -> Path:
     return target
 
 
+def converted_again(folder: Path, why: str) -> Path:
+    """A converted model that cannot be loaded: moved aside to `<folder>.corrupt` with one warning (as every
+    damaged cache is) and converted again from the wheel into the same folder."""
+    aside = folder.with_name(folder.name + ".corrupt")
+    log.warning("the converted embedding model %s is damaged (%s); moved to %s and converted again",
+                folder, why.splitlines()[0][:200] if why else "unreadable", aside)
+    shutil.rmtree(aside, ignore_errors=True)
+    try:
+        os.replace(folder, aside)
+    except OSError:  # gone already (another run moved it) or not movable: convert beside whatever is left
+        shutil.rmtree(folder, ignore_errors=True)
+    if not (folder / "model.onnx").is_file():  # another run may have converted it again meanwhile
+        _convert(_wheel_model(), folder)
+    return folder
+
+
 _RUN_FOLDER: list[Path] = []  # this process's temporary model folder, made once when the cache is unusable
 
 

