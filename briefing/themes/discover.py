@@ -26,10 +26,14 @@ from briefing.themes.refine import (
 )
 from briefing.themes.settings import (
     AUTO_CONSENSUS_RUNS,
+    AUTO_FINAL_NGRAMS,
+    AUTO_FINAL_TEMPERATURE,
+    AUTO_FINAL_WHITENING,
     AUTO_K_MAX,
     AUTO_K_MIN_LARGE,
     AUTO_LARGE_WEEK,
     AUTO_START_DIMENSIONS,
+    REFINE_MIN_ARTICLES,
     THEME_SEED,
 )
 
@@ -75,13 +79,23 @@ def _main_directions(batch: np.ndarray) -> np.ndarray:
     return normalize(PCA(n_components=dimensions, svd_solver="full").fit_transform(batch))
 
 
-def _discover(batch: np.ndarray, counts: sparse.csr_matrix, k: int) -> np.ndarray:
+def _evened(batch: np.ndarray) -> np.ndarray:
+    """The batch in its principal directions, each divided by its spread to the AUTO_FINAL_WHITENING power."""
+    left, spread, _ = np.linalg.svd(batch - batch.mean(axis=0), full_matrices=False)
+    return normalize(left * spread ** (1 - AUTO_FINAL_WHITENING))
+
+
+def _discover(
+    batch: np.ndarray, counts: sparse.csr_matrix, phrase_counts: sparse.csr_matrix, k: int,
+) -> np.ndarray:
     """Soft memberships in k themes: refined clusterings, combined by a k-means over their memberships.
 
     The starting clusterings come from k-means and from bisecting k-means (half each) on the batch's main
     directions; each is then refined on the full vectors and the words. The two start from different
     mistakes (k-means cuts a big, tight story such as the Olympics in two; bisecting splits the widest
-    group first), so their consensus is steadier from one week to the next than either alone.
+    group first), so their consensus is steadier from one week to the next than either alone. A large week's
+    consensus is refined once more with the week's directions evened out, words and two-word phrases, and
+    sharper memberships (settings.py says what each adds).
     """
     if k <= 1:
         return np.ones((len(batch), 1))
@@ -92,7 +106,12 @@ def _discover(batch: np.ndarray, counts: sparse.csr_matrix, k: int) -> np.ndarra
     starts += [_bisecting_kmeans(reduced, k, THEME_SEED + run) for run in range(half)]
     runs = [refine(batch, counts, np.eye(k)[start], neighbours) for start in starts]
     consensus = _kmeans(np.hstack(runs), k, THEME_SEED, n_init=10)
-    return refine(batch, counts, np.eye(k)[consensus], neighbours)
+    members = refine(batch, counts, np.eye(k)[consensus], neighbours)
+    if len(batch) < REFINE_MIN_ARTICLES:  # too few articles to learn the week's directions from
+        return members
+    evened = _evened(batch)
+    start = np.eye(k)[members.argmax(axis=1)]
+    return refine(evened, phrase_counts, start, nearest_neighbours(evened), temperature=AUTO_FINAL_TEMPERATURE)
 
 
 def assign_auto(texts: Sequence[str], k: int | None = None, vectors: np.ndarray | None = None) -> Assignment:
@@ -106,9 +125,10 @@ def assign_auto(texts: Sequence[str], k: int | None = None, vectors: np.ndarray 
         return Assignment((), (), {})
     batch = batch_vectors(vectors)
     counts, _ = word_counts(texts)
+    phrase_counts, _ = word_counts(texts, ngrams=AUTO_FINAL_NGRAMS)
     with one_blas_thread():
         k = min(k, n) if k is not None else (choose_k(batch) if n >= 3 else 1)
-        members = _discover(batch, counts, k)
+        members = _discover(batch, counts, phrase_counts, k)
     chosen = members.argmax(axis=1)
     used = sorted(set(chosen.tolist()))
     one_hot = np.eye(members.shape[1])[chosen][:, used]

@@ -66,21 +66,21 @@ def word_counts(
 
 def refine(
     vectors: np.ndarray, counts: sparse.csr_matrix, start: np.ndarray, neighbours: np.ndarray | None,
-    anchors: np.ndarray | None = None, bonus: np.ndarray | None = None,
+    anchors: np.ndarray | None = None, bonus: np.ndarray | None = None, temperature: float = REFINE_TEMPERATURE,
 ) -> np.ndarray:
     """EM over the batch: theme centroids and a word model from soft memberships, then new memberships.
 
     `start` holds the first memberships (rows sum to 1); `anchors` are pseudo-articles (the descriptions)
     that each theme's centroid keeps, with weight REFINE_ANCHOR; `neighbours` (from `nearest_neighbours`) smooth
-    the memberships over the batch's nearest-neighbour graph.
+    the memberships over the batch's nearest-neighbour graph; a lower `temperature` makes memberships harder.
     """
     members = start
-    extra = bonus / REFINE_TEMPERATURE if bonus is not None else 0.0
+    extra = bonus / temperature if bonus is not None else 0.0
     for _ in range(REFINE_ROUNDS):
         centroids = members.T @ vectors
         if anchors is not None:
             centroids = centroids + REFINE_ANCHOR * anchors
-        scores = vectors @ normalize(centroids).T / REFINE_TEMPERATURE + extra
+        scores = vectors @ normalize(centroids).T / temperature + extra
         if counts.shape[1]:
             word_counts = np.asarray(counts.T @ members).T + REFINE_WORD_SMOOTHING
             log_probs = np.log(word_counts / word_counts.sum(axis=1, keepdims=True))
