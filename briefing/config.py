@@ -27,7 +27,7 @@ from briefing.log import get_logger
 log = get_logger(__name__)
 
 DEFAULT_CONFIG = Path("briefing.toml")
-COMMANDS = ("build", "email", "ingest", "summarize", "translate", "themes")
+COMMANDS = ("build", "email", "ingest", "summarize", "stories", "translate", "themes")
 
 # Config key -> click parameter name, where the option's flag differs from the name click gives it.
 ALIASES = {
@@ -57,6 +57,7 @@ sentences = 3
 # themes = "themes.toml"      # your taxonomy ([[theme]] name, description, keywords)
 # glossary = "glossary.toml"  # source term = "English term"
 title = "Weekly briefing"
+# cluster = "tcp://scheduler.example.org:8786"  # per-article work on a Dask cluster ("local:4": 4 processes here)
 
 # --- email only ---
 [email]
