@@ -4,13 +4,15 @@
 
 Runs, in order and in one process each (so one's models and caches do not flatter the next):
 - benchmarks/stories_grouping.py   BCubed P/R/F1 on the shared story sets: TF-IDF and MiniLM average-linkage
-                                   agglomeration (fixed and best-on-set thresholds) against ours, and the
-                                   grouping time for 1,000 and 5,000 articles
+                                   agglomeration (fixed and best-on-set thresholds) against ours, the top 10
+                                   stories with no stray article, one-event weeks (each story alone: its
+                                   share in its largest story), and the grouping time for 1,000 and 5,000
 - benchmarks/stories_summaries.py  ROUGE-1.5.5 recall (the shared scorer, DUC 2004 settings): first sentence
                                    and first paragraph of each article, centroid, and ours; English 100 words
                                    with stemming (DUC 2003), French 250 words without (MultiLing)
 - benchmarks/stories_week.py       a week of about 800 articles through `briefing build`: PDF pages, email
-                                   size, the top 10 stories, grouping BCubed, build time
+                                   size, the top 10 stories, grouping BCubed, build time, and the named
+                                   entities (stories listing two names or more, CPU per article)
 Needs ../shared/eval/, perl with Debian's libxml-dom-perl (ROUGE) and apertium (French articles).
 """
 

@@ -12,6 +12,8 @@ translation (cached) when the set mixes languages. Dev sets:
 - week           DUC + ml mix + 100 AG News items (title + description) + 100 OrangeSum French articles
                  (translated): the 200 extra items are scored as stories of their own (AG News holds real
                  same-event pairs, so this row's precision is a floor)
+- duc+300 fr     DUC + 300 OrangeSum French articles (translated), each a story of its own: the dev twin of the
+                 held-out week of 50 English stories and 300 French single articles
 - ml fr          MultiLing M000-M004, the 50 French articles alone (grouped in French, as a week of one
                  language is; --always-translate: through apertium as before)
 - fr week        ml fr + the 100 OrangeSum French articles (scored as stories of their own: a floor)
@@ -27,9 +29,12 @@ Rows (BCubed precision / recall / F1 from score.py):
 - MiniLM avg-link, fixed / best   the same on MiniLM vectors of the same texts
 - ours                            `group_with_vectors` at GROUP_THRESHOLD (the vectors are those `group` makes)
 - ours, best                      ours at the threshold best on each set (how far the fixed one is from it)
-Then ours across thresholds (F1 per set; precision for seeds, sci and world), and CPU seconds to group 1,000
-and 5,000 items against the TF-IDF baseline (median of --repeat runs, embedding excluded: stand-in vectors come
-from LSA of the TF-IDF).
+Then ours across thresholds (F1 per set; precision for seeds, sci and world); the top 10 stories of the two
+weeks (ranked as the briefing ranks them: distinct publishers, then articles) that hold no stray article;
+one-event weeks (each DUC 2003 story and each MultiLing event in English, French and the mix, alone as a
+week: the share of it in its largest story), ours against ours without the one-event test (centred on
+the event itself, as before); and CPU seconds to group 1,000 and 5,000 items against the TF-IDF baseline
+(median of --repeat runs, embedding excluded: stand-in vectors come from LSA of the TF-IDF).
 """
 
 from __future__ import annotations
@@ -59,6 +64,7 @@ from briefing.embed import embed  # noqa: E402
 from briefing.ingest import ingest  # noqa: E402
 from briefing.records import Article  # noqa: E402
 from briefing.stories import StoryOptions  # noqa: E402
+from briefing.stories import group as grouping  # noqa: E402
 from briefing.stories.group import GroupInput, embedding_text, group_with_vectors, lead_text, model_text  # noqa: E402
 from briefing.stories.settings import GROUP_THRESHOLD  # noqa: E402
 from briefing.stories.stage import grouping_inputs  # noqa: E402
@@ -72,6 +78,7 @@ from tests.stories.test_stage import week_articles  # noqa: E402
 
 SEED = 0
 DISTRACTORS = 100  # of each kind: AG News English items, OrangeSum French articles
+FRENCH_SINGLES = 300  # the duc+300 fr week
 BASELINE_THRESHOLDS = np.round(np.arange(0.30, 0.99, 0.02), 2)  # cosine distances
 OUR_THRESHOLDS = (0.12, 0.14, 0.17, 0.19, 0.22, 0.25, 0.28)
 TIMING_SIZES = (1000, 5000)
@@ -109,10 +116,11 @@ def dev_sets() -> dict[str, tuple[list[GroupInput], dict[str, str]]]:
     with (EVAL / "agnews_dev.csv").open(encoding="utf-8", newline="") as handle:
         agnews = [{"id": f"ag{i}", "story": f"ag{i}", "lang": "en", "title": r["title"], "text": r["description"]}
                   for i, r in enumerate(list(csv.DictReader(handle))[:DISTRACTORS])]
-    orangesum = [{"id": f"os{r['id']}", "story": f"os{r['id']}", "lang": "fr", "title": r["title"],
-                  "text": r["article"], "date": r["date"]}
-                 for r in read_jsonl(EVAL / "orangesum_valid.jsonl")[:DISTRACTORS]]
-    rows = duc + ml + agnews + orangesum
+    singles = [{"id": f"os{r['id']}", "story": f"os{r['id']}", "lang": "fr", "title": r["title"],
+                "text": r["article"], "date": r["date"]}
+               for r in read_jsonl(EVAL / "orangesum_valid.jsonl")[:FRENCH_SINGLES]]
+    orangesum = singles[:DISTRACTORS]
+    rows = duc + ml + agnews + singles
     gold = {r["id"]: r["story"] for r in rows}
     every = dict(zip((r["id"] for r in rows), english_items(rows), strict=True))
 
@@ -129,7 +137,8 @@ def dev_sets() -> dict[str, tuple[list[GroupInput], dict[str, str]]]:
         sets[f"duc half {seed}"] = pick([r["id"] for r in duc if r["story"] in keep])
     sets["ml mix"] = pick(ml_ids)
     sets["ml mix, no title"] = pick(ml_ids, titles=False)
-    sets["week"] = pick([r["id"] for r in rows])
+    sets["week"] = pick([r["id"] for r in duc + ml + agnews + orangesum])
+    sets["duc+300 fr"] = pick([r["id"] for r in duc + singles])
     # French alone: grouped in French (a week of one language is not translated)
     french = [r for r in read_jsonl(EVAL / "stories" / "multiling_docs.jsonl") if r["lang"] == "fr"]
     for name, chosen in (("ml fr", french), ("fr week", french + orangesum)):
@@ -150,6 +159,61 @@ def same_domain_sets() -> dict[str, tuple[list[GroupInput], dict[str, str]]]:
         sets[name] = [{"id": f"ag{i}", "story": f"ag{i}", "lang": "en", "title": r["title"], "text": r["description"]}
                       for i, r in enumerate(agnews) if r["label"] == label][:SAME_DOMAIN]
     return {name: (english_items(rows), {r["id"]: r["story"] for r in rows}) for name, rows in sets.items()}
+
+
+def one_event_sets() -> dict[str, tuple[list[GroupInput], dict[str, str]]]:
+    """Each DUC 2003 story, and each MultiLing event in English, in French and as the mix, alone as a week."""
+    duc = read_jsonl(EVAL / "stories" / "duc2003_docs.jsonl")
+    ml = read_jsonl(EVAL / "stories" / "multiling_docs.jsonl")
+    chosen: dict[str, list[dict]] = {}
+    for row in duc:
+        chosen.setdefault(row["story"], []).append(row)
+    for row in ml:
+        chosen.setdefault(f"{row['story']} {row['lang']}", []).append(row)
+        if (row["lang"] == "fr") == (int(row["id"][4]) <= 4):
+            chosen.setdefault(f"{row['story']} mix", []).append(row)
+    return {name: (english_items(rows), {r["id"]: r["story"] for r in rows}) for name, rows in chosen.items()}
+
+
+def top_pure(items: Sequence[GroupInput], gold: dict[str, str], stories: Stories, count: int = 10) -> int:
+    """Of the `count` stories a briefing would lead with (most distinct publishers, then most articles), how
+    many hold articles of one multi-article gold story only (no stray article)."""
+    sizes: dict[str, int] = {}
+    for story in gold.values():
+        sizes[story] = sizes.get(story, 0) + 1
+    ranked = sorted(stories, key=lambda s: (-len({items[p].publisher for p in s}), -len(s), s))[:count]
+    pure = 0
+    for story in ranked:
+        found = {gold[items[p].id] for p in story}
+        pure += len(found) == 1 and sizes[next(iter(found))] > 1
+    return pure
+
+
+def one_events(weeks: dict[str, tuple[list[GroupInput], dict[str, str]]]) -> None:
+    """The share of each one-event week in its largest story: ours, and ours without the one-event test."""
+    shares: dict[str, list[float]] = {"ours": [], "without": []}
+    names = sorted(weeks)
+    for name in names:
+        items, _ = weeks[name]
+        vectors = embed([model_text(i) for i in items])
+        shares["ours"].append(max(len(s) for s in group_with_vectors(items, vectors)) / len(items))
+        saved = (grouping.GROUP_ONE_EVENT_COSINE, grouping.GROUP_ONE_EVENT_COSINE_OTHER)
+        grouping.GROUP_ONE_EVENT_COSINE = grouping.GROUP_ONE_EVENT_COSINE_OTHER = 2.0  # no week passes the test
+        shares["without"].append(max(len(s) for s in group_with_vectors(items, vectors)) / len(items))
+        grouping.GROUP_ONE_EVENT_COSINE, grouping.GROUP_ONE_EVENT_COSINE_OTHER = saved
+    print()
+    print(f"one-event weeks ({len(names)}: 30 DUC stories, 5 MultiLing events x en/fr/mix), share in the largest story")
+    print(f"{'':34}{'>= 80 %':>10}{'mean':>8}{'min':>8}   DUC >= 80 %   MultiLing en / fr / mix >= 80 %")
+    for label, title in (("without", "centred on the week (before)"), ("ours", "ours (one-event test)")):
+        values = shares[label]
+        kept = [v >= 0.8 for v in values]
+        parts = {kind: sum(k for n, k in zip(names, kept, strict=True) if n.endswith(kind))
+                 for kind in ("en", "fr", "mix")}
+        duc = sum(k for n, k in zip(names, kept, strict=True) if n.startswith("d"))
+        print(f"{title:34}{f'{sum(kept)}/{len(kept)}':>10}{statistics.mean(values):>8.2f}{min(values):>8.2f}"
+              f"   {duc}/30         {parts['en']}/5 / {parts['fr']}/5 / {parts['mix']}/5")
+    low = [f"{n} {v:.2f}" for n, v in zip(names, shares["ours"], strict=True) if v < 0.8]
+    print("under 80 % with ours: " + ", ".join(low))
 
 
 def score(items: Sequence[GroupInput], gold: dict[str, str], stories: Stories) -> tuple[float, float, float]:
@@ -209,7 +273,10 @@ def quality(sets: dict[str, tuple[list[GroupInput], dict[str, str]]]) -> None:
         row(f"{method} avg-link, fixed ({fixed[method]:.2f})", lambda n, m=method: sweeps[n][m][fixed[m]])
         row(f"{method} avg-link, best on set", lambda n, m=method: best(sweeps[n][m])[1])
     row(f"ours ({GROUP_THRESHOLD})", lambda n: sweeps[n]["ours"][GROUP_THRESHOLD])
+    ours_stories = {n: group_with_vectors(sets[n][0], vectors[n]) for n in ("week", "duc+300 fr")}
     row("ours, best on set", lambda n: best(sweeps[n]["ours"])[1])
+    print("top 10 stories with no stray article (ours): " + "; ".join(
+        f"{n}: {top_pure(sets[n][0], sets[n][1], ours_stories[n])}/10" for n in ours_stories))
     print("best thresholds: " + "; ".join(
         f"{n}: TF-IDF {best(sweeps[n]['TF-IDF'])[0]:.2f}, MiniLM {best(sweeps[n]['MiniLM'])[0]:.2f}, "
         f"ours {best(sweeps[n]['ours'])[0]:.2f}" for n in names))
@@ -262,6 +329,7 @@ def main() -> None:
     global ALWAYS_TRANSLATE
     ALWAYS_TRANSLATE = args.always_translate
     quality(dev_sets())
+    one_events(one_event_sets())
     timing(args.repeat)
 
 

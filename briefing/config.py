@@ -1,8 +1,9 @@
 """The config file: defaults for every command's options, from `briefing.toml` or `--config PATH`.
 
 Layout: top-level keys apply to every command that has such an option; a table per command
-(`[build]`, `[email]`, …) overrides them for that command. Keys are option names with '_' or '-'
-(`out`, `themes`, `to`, `from`, `smtp_host`, …; `translate = false` is `--no-translate`).
+(`[build]`, `[email]`, `[stories]`, …: any command the CLI has) overrides them for that command.
+Keys are option names with '_' or '-' (`out`, `themes`, `to`, `from`, `smtp_host`, …;
+`translate = false` is `--no-translate`).
 A key that is also a command's name (`themes = "my.toml"`, `translate = false`) is an option when it
 is a value and that command's table when it is a table.
 Command-line options always win (click's `default_map`).
@@ -27,7 +28,6 @@ from briefing.log import get_logger
 log = get_logger(__name__)
 
 DEFAULT_CONFIG = Path("briefing.toml")
-COMMANDS = ("build", "email", "ingest", "summarize", "stories", "translate", "themes")
 
 # Config key -> click parameter name, where the option's flag differs from the name click gives it.
 ALIASES = {
@@ -92,16 +92,18 @@ def load(path: Path | None) -> dict[str, Any]:
         raise BadConfig(f"{path}: cannot read config file ({exc.strerror})") from None
 
 
-def load_default_map(path: Path | None) -> dict[str, dict[str, Any]]:
-    """click's `default_map`: per-command defaults from the config file, keys as click parameter names."""
-    return default_map_from(load(path), path or DEFAULT_CONFIG)
+def load_default_map(path: Path | None, commands: Collection[str]) -> dict[str, dict[str, Any]]:
+    """click's `default_map`: per-command defaults from the config file, keys as click parameter names.
+
+    `commands` are the CLI's command names (each may have its table), so a new command needs no list here."""
+    return default_map_from(load(path), path or DEFAULT_CONFIG, commands)
 
 
-def default_map_from(data: dict[str, Any], where: Path) -> dict[str, dict[str, Any]]:
-    """click's `default_map` from parsed config `data` (`where` names the file in errors)."""
+def default_map_from(data: dict[str, Any], where: Path, commands: Collection[str]) -> dict[str, dict[str, Any]]:
+    """click's `default_map` for `commands` from parsed config `data` (`where` names the file in errors)."""
     shared = _params({k: v for k, v in data.items() if not isinstance(v, dict)}, where)
     result: dict[str, dict[str, Any]] = {}
-    for command in COMMANDS:
+    for command in commands:
         table = data.get(command)
         if not isinstance(table, dict):  # absent, or an option that shares the command's name
             table = {}
@@ -112,12 +114,11 @@ def default_map_from(data: dict[str, Any], where: Path) -> dict[str, dict[str, A
 def check_keys(path: Path | None, params: Mapping[str, Collection[str]]) -> None:
     """Raise BadConfig for a key no command has (a typo would silently keep the default).
 
-    `params` gives each command's parameter names; top-level keys must belong to one of them,
-    a command's table to that command.
+    `params` gives each of the CLI's commands its parameter names; top-level keys must belong to one of
+    them, a command's table to that command.
     """
     data = load(path)
     where = path or DEFAULT_CONFIG
-    params = {name: names for name, names in params.items() if name in COMMANDS}
     everything = set().union(*params.values())
     tables = {name: table for name, table in data.items() if isinstance(table, dict)}
     checks = [("", set(_params({k: v for k, v in data.items() if k not in tables}, where)), everything)]

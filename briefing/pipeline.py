@@ -165,8 +165,9 @@ def _engines(*names: str | None) -> str | None:
 def build_or_reuse(options: BuildOptions) -> BuildReport:
     """`build(options)`, unless the output folder holds the digest built from the very same inputs.
 
-    Same inputs: the same options (with `today` resolved), the same source files (path, size, mtime),
-    themes, glossary and template files, the same briefing version; and the digest's JSON untouched since.
+    Same inputs: the same options (with `today` resolved), the same source files, themes, glossary and
+    template files (path and bytes, never size and time), the same briefing version; and the digest's JSON
+    untouched since.
     Sources that are URLs are always fetched again. A retried cron run thus rebuilds nothing.
     """
     fingerprint = inputs_fingerprint(options)
@@ -209,8 +210,9 @@ def inputs_fingerprint(options: BuildOptions) -> str | None:
     for extra in (options.themes_file, options.glossary, options.templates_dir or TEMPLATES_DIR):
         if extra is not None and extra.exists():
             files.extend(sorted(f for f in extra.rglob("*") if f.is_file()) if extra.is_dir() else [extra])
-    stats = [(str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in files]
-    content = json.dumps({"version": __version__, "settings": settings, "files": stats}, default=str,
+    # by their bytes: a file rewritten with the same size and modification time is a new input
+    digests = [(str(f.resolve()), _readable_hash(f)) for f in files]
+    content = json.dumps({"version": __version__, "settings": settings, "files": digests}, default=str,
                          sort_keys=True)
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
@@ -223,8 +225,17 @@ def _read_build_cache(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _readable_hash(path: Path) -> str | None:
+    """The file's hash, or None when it cannot be read (ingestion then says why)."""
+    try:
+        return _file_hash(path)
+    except OSError:
+        return None
+
+
 def _file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def email(options: BuildOptions, mail: MailOptions) -> deliver.Delivery:

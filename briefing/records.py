@@ -18,6 +18,27 @@ from briefing.errors import BadWeek
 
 
 @dataclass(frozen=True, slots=True)
+class Mention:
+    """A name an article uses: a person, an organisation, a place (or "other" when the rule cannot tell)."""
+
+    name: str  # as the article spells it
+    type: str  # "person", "organisation", "place" or "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A name a story's articles use, with the articles that use it."""
+
+    name: str  # its commonest spelling in the story
+    type: str  # as `Mention.type`
+    articles: tuple[str, ...]  # the ids of the articles that name it, in the story's reading order
+
+    def to_json(self) -> dict[str, Any]:
+        """{"name", "type", "articles"}."""
+        return {"name": self.name, "type": self.type, "articles": list(self.articles)}
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """One news article, from ingestion to rendering.
 
@@ -43,6 +64,7 @@ class Article:
     figure_sentences: tuple[str, ...] = ()  # sentences of `text` stating amounts or shares (own language)
     figure_sentences_en: tuple[str, ...] = ()  # their translations, for the key-figures box
     story: str = ""  # the id of the story the article belongs to (stage 3)
+    entities: tuple[Mention, ...] = ()  # the names in its title and lead (stage 3), in order of appearance
 
     _TUPLES = ("flags", "figure_sentences", "figure_sentences_en")
     # the stage contract of `briefing ingest --jsonl`, and what `briefing stories` reads back
@@ -54,6 +76,7 @@ class Article:
         data["date"] = self.date.isoformat() if self.date else None
         for name in self._TUPLES:
             data[name] = list(data[name])
+        data["entities"] = [{"name": m.name, "type": m.type} for m in self.entities]
         return data
 
     def contract_json(self) -> dict[str, Any]:
@@ -70,6 +93,7 @@ class Article:
         kwargs["date"] = dt.date.fromisoformat(raw_date) if raw_date else None
         for name in cls._TUPLES:
             kwargs[name] = tuple(kwargs.get(name) or ())
+        kwargs["entities"] = tuple(Mention(m["name"], m["type"]) for m in kwargs.get("entities") or ())
         kwargs.setdefault("id", "")
         kwargs.setdefault("path", "")
         kwargs.setdefault("title", "")
@@ -139,6 +163,7 @@ class Story:
     # the English title and lead it was grouped on ("" when grouped in another language): what themes read
     # when the summary is not translated
     grouping_text: str = ""
+    entities: tuple[Entity, ...] = ()  # its people, organisations and places, the most important first
 
     @property
     def publishers(self) -> tuple[str, ...]:
@@ -170,7 +195,7 @@ class Story:
             "sources": list(self.publishers), "languages": list(self.languages),
             "first_date": self.first_date.isoformat() if self.first_date else None,
             "last_date": self.last_date.isoformat() if self.last_date else None,
-            "flags": list(self.flags),
+            "flags": list(self.flags), "entities": [e.to_json() for e in self.entities],
         }
 
 

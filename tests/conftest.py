@@ -19,6 +19,10 @@ _SANDBOX = Path(tempfile.mkdtemp(prefix="briefing-tests-"))
 for _var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
     os.environ[_var] = str(_SANDBOX / _var.lower())
 
+# argostranslate.settings computes its folders from those variables once, on first import: imported here,
+# they are the sandbox's whichever test imports it first (a test's own folders would outlive that test).
+import argostranslate.settings  # noqa: E402, F401
+
 from briefing.records import Article  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,3 +81,11 @@ def make_article(**overrides: Any) -> Article:
     }
     fields.update(overrides)
     return Article(**fields)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """The random order's seed, even under -q, so a run that failed can be run again in the same order."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if isinstance(seed, int):
+        terminalreporter.write_line(f"test order: --randomly-seed={seed} "
+                                    f"(python -m pytest -p randomly --randomly-seed={seed} runs it again)")

@@ -45,7 +45,9 @@ def _write(tmp_path: Path, text: str, mode: int = 0o600) -> Path:
 
 
 def test_keys_users_write_become_click_parameter_names(tmp_path: Path) -> None:
-    defaults = config.load_default_map(_write(tmp_path, EXAMPLE_OPTIONS))
+    from briefing.cli import main
+
+    defaults = config.load_default_map(_write(tmp_path, EXAMPLE_OPTIONS), main.commands)
     email = defaults["email"]
     assert email["sources"] == ["news/"]
     assert email["out_dir"] == "digests"
@@ -66,7 +68,7 @@ def test_keys_users_write_become_click_parameter_names(tmp_path: Path) -> None:
 
 def test_a_yes_no_key_must_be_true_or_false(tmp_path: Path) -> None:
     with pytest.raises(BadConfig, match="cache must be true or false, not 'no'"):
-        config.load_default_map(_write(tmp_path, 'cache = "no"\n'))
+        config.load_default_map(_write(tmp_path, 'cache = "no"\n'), ["build"])
 
 
 def test_credentials_come_from_the_environment_first(tmp_path: Path) -> None:
@@ -84,9 +86,7 @@ def test_half_a_login_is_an_error_naming_what_is_missing(tmp_path: Path) -> None
 
 
 def test_a_password_in_a_file_others_can_read_is_warned_about(tmp_path: Path,
-                                                               caplog: pytest.LogCaptureFixture,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(logging.getLogger("briefing"), "propagate", True)  # a CLI test may have turned it off
+                                                               caplog: pytest.LogCaptureFixture) -> None:
     path = _write(tmp_path, EXAMPLE_OPTIONS, mode=0o644)
     with caplog.at_level(logging.WARNING, logger="briefing"):
         config.credentials(path, {})
@@ -134,7 +134,7 @@ def test_every_key_of_the_example_is_an_option_of_its_commands() -> None:
         for line in config.EXAMPLE.splitlines()
     )
     data = tomllib.loads(uncommented)
-    defaults = config.default_map_from(data, Path("example"))
+    defaults = config.default_map_from(data, Path("example"), main.commands)
     for command in ("build", "email"):
         params = {p.name for p in main.commands[command].params}
         assert set(defaults[command]) <= params, set(defaults[command]) - params
@@ -224,3 +224,24 @@ def test_a_config_value_of_the_wrong_kind_names_the_file(runner: CliRunner, tmp_
     assert result.output.strip().splitlines() == [
         f"Error: {path}: {message}; see 'briefing init' for an example of every key"]
     assert not (tmp_path / "out").exists()
+
+
+def test_every_command_of_the_cli_can_have_its_table(tmp_path: Path) -> None:
+    """The tables come from the CLI's commands, so a new command (like `stories`) needs no list in config.py."""
+    for name, params in _params_of_every_command().items():
+        options = [p for p in params if p not in ("input_file", "sources", "source_lang", "path")]
+        if options:
+            config.check_keys(_write(tmp_path, f"[{name}]\n{options[0]} = 1\n"), _params_of_every_command())
+
+
+def test_a_stories_table_sets_the_stories_command(runner: CliRunner, tmp_path: Path) -> None:
+    from briefing.cli import main
+
+    path = _write(tmp_path, "[stories]\nsentences = 2\nno_translate = true\n")
+    result = runner.invoke(main, ["--config", str(path), "stories"], input="")
+    assert result.exit_code == 0, result.output
+    assert result.output == ""
+    typo = runner.invoke(main, ["--config", str(_write(tmp_path, "[stories]\nsentenses = 2\n")), "stories"], input="")
+    assert typo.exit_code == 1
+    assert typo.output.strip().splitlines() == [
+        f"Error: {path}: [stories] sentenses: no such option; see 'briefing init' for an example of every key"]

@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import email
+import os
 import shutil
+from email import policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from briefing import pipeline
+from briefing.cli import main
 from briefing.options import BuildOptions
 from briefing.pipeline import select_period
+from briefing.runtime.shipped import TEMPLATES_DIR
 from tests.conftest import make_article
 
 TODAY = dt.date(2025, 10, 8)  # a Wednesday in ISO week 2025-W41
@@ -68,3 +75,60 @@ def test_inputs_fingerprint_reads_the_files_ingestion_reads_under_home(
     first = pipeline.inputs_fingerprint(options)
     (tmp_path / "news" / "new.txt").write_text("Le Vietnam lance un nouveau programme. " * 20, encoding="utf-8")
     assert pipeline.inputs_fingerprint(options) != first  # a new article under ~ is a new digest
+
+
+def _same_size_and_time(path: Path, old: bytes, new: bytes) -> None:
+    """Replace `old` by `new` (as long) in `path`, keeping its size and modification time."""
+    assert len(old) == len(new)
+    before = path.stat()
+    data = path.read_bytes()
+    assert old in data
+    path.write_bytes(data.replace(old, new))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def _mailed_text(eml: Path) -> str:
+    message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    body = message.get_body(("plain",))
+    assert isinstance(body, EmailMessage)
+    return " ".join(body.get_content().split())
+
+
+@pytest.mark.slow
+def test_a_source_changed_in_place_is_never_mailed_stale(runner: CliRunner, seeds_dir: Path, tmp_path: Path) -> None:
+    """Same size, same modification time, other bytes: the digest is built again from the new bytes."""
+    source = tmp_path / "news" / "article.txt"
+    source.parent.mkdir()
+    shutil.copyfile(next(seeds_dir.glob("000_*.txt")), source)
+    out = tmp_path / "out"
+    args = ["email", str(source.parent), "--no-translate", "--week", "2025-W40", "--today", "2026-11-22",
+            "--out", str(out), "--to", "team@example.org", "--from", "briefing@example.org", "--plain",
+            "--dry-run"]
+    first = runner.invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert "VietLeap" in _mailed_text(out / "briefing-2025-W40.eml")
+    _same_size_and_time(source, b"VietLeap", b"VietJump")
+    second = runner.invoke(main, args)
+    assert second.exit_code == 0, second.output
+    assert "reusing" not in second.output
+    text = _mailed_text(out / "briefing-2025-W40.eml")
+    assert "VietJump" in text and "VietLeap" not in text
+
+
+@pytest.mark.parametrize("which", ["themes", "glossary", "template"])
+def test_inputs_fingerprint_follows_the_bytes_of_themes_glossary_and_templates(tmp_path: Path, seeds_dir: Path,
+                                                                               which: str) -> None:
+    themes, glossary, templates = tmp_path / "themes.toml", tmp_path / "glossary.toml", tmp_path / "templates"
+    shutil.copyfile(TEMPLATES_DIR / "themes.toml", themes)
+    glossary.write_text('"start-up" = "startup"\n', encoding="utf-8")
+    templates.mkdir()
+    shutil.copyfile(TEMPLATES_DIR / "briefing.txt", templates / "briefing.txt")
+    options = BuildOptions(sources=(str(seeds_dir),), out_dir=tmp_path / "out", themes_file=themes,
+                           glossary=glossary, templates_dir=templates, today=dt.date(2026, 11, 23))
+    first = pipeline.inputs_fingerprint(options)
+    edited = {"themes": themes, "glossary": glossary, "template": templates / "briefing.txt"}[which]
+    letter = next(bytes([b]) for b in edited.read_bytes() if ord("a") <= b <= ord("z"))
+    _same_size_and_time(edited, letter, letter.upper())
+    assert pipeline.inputs_fingerprint(options) != first

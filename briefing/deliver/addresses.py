@@ -39,10 +39,18 @@ def parse_address(value: str, what: str) -> Address:
 
 
 def parse_recipients(values: Sequence[str]) -> tuple[Address, ...]:
-    """Every --to address, checked; raises BadAddress when there is none or one is wrong."""
+    """Every --to address, checked, each mailbox once; raises BadAddress when there is none or one is wrong.
+
+    One mailbox written several ways (`dup@example.org`, `Dup <DUP@example.org>`) is one recipient, in its
+    first spelling: it gets one RCPT TO and one copy, as the ledger (`recipients_key`) records one.
+    """
     if not values:
         raise BadAddress("no recipient: give --to ADDR (or to = [\"...\"] under [email] in briefing.toml)")
-    return tuple(parse_address(value, "--to") for value in values)
+    unique: dict[str, Address] = {}
+    for value in values:
+        address = parse_address(value, "--to")
+        unique.setdefault(address.addr_spec.lower(), address)
+    return tuple(unique.values())
 
 
 def resolve_sender(mail: MailOptions) -> Address:

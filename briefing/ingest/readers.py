@@ -93,8 +93,10 @@ def _read_html(text: str, name: str, today: dt.date, warnings: list[str]) -> lis
         tree = trafilatura.load_html(_crowded_tags_emptied(text))  # parsed once, here; trafilatura works on it
         doc = None if tree is None else trafilatura.bare_extraction(
             tree, favor_precision=True, with_metadata=True, include_comments=False,
+            # htmldate's own bound would turn a page printed after `today` into another day: the day
+            # after is let through, and parse_date refuses what lies after today
             date_extraction_params={"extensive_search": False, "original_date": True,
-                                    "max_date": today.isoformat()},
+                                    "max_date": (today + dt.timedelta(days=1)).isoformat()},
         )
     except Exception as exc:  # trafilatura/lxml raise many kinds on broken markup; the file is skipped
         raise IngestError(f"could not parse the HTML ({type(exc).__name__})") from None
@@ -245,17 +247,26 @@ def _read_feed(text: str, name: str, today: dt.date, warnings: list[str]) -> lis
 
 
 def _feed_date(entry: Any, today: dt.date) -> dt.date | None:
-    """The entry's published (else updated) date, unless the feed wrote an impossible one.
+    """The entry's published (else updated) date as the feed printed it, unless it is an impossible one.
 
-    feedparser "corrects" 2025-02-31 to 2025-03-03 and 2025-13-01 to 2026-01-01; a date is never invented.
+    The day is read from the text the feed wrote (RFC 822 or ISO 8601), in the outlet's own time zone:
+    feedparser's *_parsed is in UTC, which moves an evening story west of Greenwich to the next day (and
+    out of its week). feedparser's reading serves only for forms it alone knows. feedparser also
+    "corrects" 2025-02-31 to 2025-03-03 and 2025-13-01 to 2026-01-01; a date is never invented.
     """
     for key in ("published", "updated"):
+        written = str(entry.get(key) or "")
         parsed = entry.get(f"{key}_parsed")
-        if not parsed:
+        if not (written or parsed):
             continue
-        if not dates.possible_date(str(entry.get(key) or "")):
+        if not dates.possible_date(written):
             return None
-        return dates.parse_date(dt.date(*parsed[:3]), today)
+        printed = dates.printed_date(written) if written else None
+        if printed is None and parsed:
+            printed = dt.date(*parsed[:3])
+        if printed is None:
+            continue
+        return dates.parse_date(printed, today)
     return None
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 # in a table cell never finished, a 100,000-letter title took minutes.
 TITLE_DISPLAY_MAX_CHARS = 200  # news headlines run 40-120 characters; also the bound of any other one-line field
 PUBLISHER_DISPLAY_MAX_CHARS = 80  # "Agence France-Presse", "Vietnam News Agency (VNA)": outlet names are short
+NAME_DISPLAY_MAX_CHARS = 80  # a person's or organisation's name in the names line and the index: as a publisher
 THEME_DISPLAY_MAX_CHARS = 80  # twice the shipped taxonomy's longest name ("Digital infrastructure & data centres")
 KEYWORD_DISPLAY_MAX_CHARS = 40  # a keyword is a word or a short name
 KEYWORDS_SHOWN = 8  # keywords shown beside a section's name
@@ -31,3 +32,7 @@ TEXT_WIDTH = 76  # plain-text lines stay under RFC 5322's 78 characters, with ro
 STALE_TEMPORARY_S = 3600.0
 PDF_VARIANT = "pdf/ua-1"  # tagged, titled, language-marked PDF screen readers can follow; output stays reproducible
 STORY_SOURCES_EMAIL = 4  # sources listed under a story in the email before "+N more" (the PDF lists all)
+STORY_NAMES_SHOWN = 5  # a story's names line: its main people, organisations and places...
+STORY_NAMES_CHARS = 100  # ...as many as fit in one line of the PDF (and about two of the email on a phone)
+NAMED_KINDS = frozenset(("person", "organisation", "place"))  # the rule's untyped names ("other"): the JSON only
+INDEX_KINDS = frozenset(("person", "organisation"))  # the PDF's closing index: who, not where

@@ -2,18 +2,24 @@
 shipped ones), the environment they render in, and template faults as one-line errors naming file and line.
 
 HTML templates are autoescaped, so article text is never markup; every printed value loses invisible
-characters (bidi overrides, controls) whichever field it comes from."""
+characters (bidi overrides, controls) whichever field it comes from. A template is code from outside the
+program: it renders in Jinja's immutable sandbox (no attribute starting with `_`, no way to `os` or to
+change the records), and template files are read only from inside their folders (a link leaving one is
+refused, naming it)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 import markupsafe
+from jinja2.loaders import split_template_path
 
 from briefing.errors import TemplateProblem
 from briefing.records import Article, Briefing, Period, Section, Story
@@ -50,10 +56,46 @@ def _printable(value: Any) -> Any:
     return display_text(value) if isinstance(value, str) else value
 
 
+class FolderLoader(jinja2.BaseLoader):
+    """Templates from `dirs` in order, each read only from inside its folder: a name whose real path (links
+    followed) leaves the folder raises TemplateProblem naming the file, never reads what it points to."""
+
+    def __init__(self, dirs: Sequence[Path]) -> None:
+        self.dirs = tuple(Path(d).resolve() for d in dirs)
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        """The template's text, its file name and an up-to-date check (jinja2.BaseLoader's contract)."""
+        pieces = split_template_path(template)  # refuses "..", as FileSystemLoader does
+        for folder in self.dirs:
+            shown = folder.joinpath(*pieces)
+            real = shown.resolve()
+            if not real.is_file():
+                continue
+            if not real.is_relative_to(folder):
+                raise TemplateProblem(f"template {shown} is a link to {real}, outside the templates folder "
+                                      f"{folder}: put the file itself in the folder")
+            data = real.read_bytes()
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise TemplateProblem(f"template {shown} is not UTF-8 text: save it as UTF-8") from None
+            return text, str(shown), functools.partial(_unchanged, real, data)
+        raise jinja2.TemplateNotFound(template)
+
+
+def _unchanged(path: Path, data: bytes) -> bool:
+    """Whether `path` still holds `data` (a compiled template is reused on its bytes, not on a file time)."""
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
 def template_environment(dirs: Sequence[Path]) -> jinja2.Environment:
-    """A Jinja environment over `dirs`: HTML autoescaped, invisible characters dropped, undefined names errors."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+    """A sandboxed Jinja environment over `dirs`: HTML autoescaped, invisible characters dropped, undefined
+    names errors, files only from inside the folders."""
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
+        loader=FolderLoader(dirs),
         autoescape=jinja2.select_autoescape(["html", "htm", "svg", "xml"], default=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -81,6 +123,8 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any],
     except jinja2.TemplateSyntaxError as exc:
         source = exc.filename or exc.name or name
         raise TemplateProblem(f"{source}, line {exc.lineno}: {exc.message} (fix the template syntax)") from None
+    except TemplateProblem:
+        raise
     except jinja2.TemplateNotFound as exc:
         including = _template_location(exc, dirs)
         place = f" (included from {including})" if including else ""

@@ -9,6 +9,7 @@ the layout slow or the email too big, whichever field a template shows."""
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,9 +32,14 @@ from briefing.render.settings import (
     CHART_LABEL_LINE_CHARS,
     EMAIL_WIDTH_PX,
     FIGURE_VALUE_DISPLAY_MAX_CHARS,
+    INDEX_KINDS,
     KEYWORD_DISPLAY_MAX_CHARS,
     KEYWORDS_SHOWN,
+    NAME_DISPLAY_MAX_CHARS,
+    NAMED_KINDS,
     PUBLISHER_DISPLAY_MAX_CHARS,
+    STORY_NAMES_CHARS,
+    STORY_NAMES_SHOWN,
     STORY_SOURCES_EMAIL,
     SUMMARY_DISPLAY_MAX_CHARS,
     SUMMARY_FALLBACK_CHARS,
@@ -44,6 +50,7 @@ from briefing.render.settings import (
 from briefing.stories import rank as ranking
 from briefing.summarize.figures import KeyFigure, key_figures
 from briefing.summarize.settings import KEY_FIGURE_CONTEXT_CHARS
+from briefing.text.entities import name_key
 from briefing.text.language import language_key
 from briefing.text.plural import counted
 from briefing.themes.settings import OTHER_THEME
@@ -87,6 +94,7 @@ class StoryView:
     sources: tuple[SourceView, ...]  # every article, oldest first
     outlets: tuple[SourceView, ...]  # the first article of each publisher: the email's short sources line
     notes: tuple[str, ...]
+    names: str = ""  # its main people, organisations and places: "Vo Xuan Hoai · NIC · JICA · Hanoi"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +106,16 @@ class BriefView:
     source: str  # "VNA" or "VNA +2"
     date: str
     url: str | None
+    anchor: str = ""  # its row in the PDF's list, for the index of names
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """One person or organisation of the week, with the stories that name it (the PDF's index)."""
+
+    name: str
+    kind: str  # "person" or "organisation"
+    stories: tuple[tuple[int, str], ...]  # (rank, anchor) of each story naming it, most important first
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +228,48 @@ def story_view(story: Story, anchor: str, *, bilingual: bool,
         sources=sources,
         outlets=_first_per_publisher(sources),
         notes=tuple(FLAG_NOTES[flag] for flag in story.flags if flag in FLAG_NOTES),
+        names=names_line(story),
     )
+
+
+def names_line(story: Story) -> str:
+    """The story's first STORY_NAMES_SHOWN people, organisations and places, "·"-separated, as many as fit in
+    STORY_NAMES_CHARS (one line of the PDF; the first always); "" for none."""
+    line = ""
+    names = [bounded(e.name, NAME_DISPLAY_MAX_CHARS) for e in story.entities if e.type in NAMED_KINDS]
+    for name in [n for n in names if n][:STORY_NAMES_SHOWN]:
+        longer = f"{line} · {name}" if line else name
+        if line and len(longer) > STORY_NAMES_CHARS:
+            break
+        line = longer
+    return line
+
+
+def name_index(stories: Sequence[Story], anchors: dict[str, str], in_full: set[str]) -> tuple[IndexEntry, ...]:
+    """The week's people and organisations, alphabetically, each with the stories that name it: those of the
+    stories shown in full, and any name two or more stories share (a long week's single-article stories
+    would otherwise fill pages with names met once)."""
+    found: dict[str, tuple[str, str, list[Story]]] = {}
+    for story in stories:
+        for entity in story.entities:
+            if entity.type not in INDEX_KINDS:
+                continue
+            key = name_key(entity.name)
+            named = found.setdefault(key, (bounded(entity.name, NAME_DISPLAY_MAX_CHARS), entity.type, []))[2]
+            if story not in named:
+                named.append(story)
+    entries = [
+        IndexEntry(name, kind, tuple((s.rank, anchors[s.id]) for s in sorted(named, key=lambda s: s.rank)))
+        for name, kind, named in found.values()
+        if name and (len(named) > 1 or any(s.id in in_full for s in named))
+    ]
+    return tuple(sorted(entries, key=lambda e: (_sort_key(e.name), e.name)))
+
+
+def _sort_key(name: str) -> str:
+    """Alphabetical order as a reader expects it: accents and case aside ("Élysée" among the E)."""
+    plain = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
 
 
 def _first_per_publisher(sources: Sequence[SourceView]) -> tuple[SourceView, ...]:
@@ -229,7 +288,7 @@ def brief_view(story: Story) -> BriefView:
         source += f" +{len(publishers) - 1}"
     url = next((u for u in (safe_url(a.url) for a in story.articles) if u), None)
     return BriefView(rank=story.rank, title=display_title(story.title_en or story.title) or "(untitled)",
-                     source=source, date=day_text(story.last_date), url=url)
+                     source=source, date=day_text(story.last_date), url=url, anchor=f"story-{story.rank}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +322,10 @@ def story_views(briefing: Briefing, shown: Shown, bilingual: bool) -> dict[str, 
     rest = [s for s in briefing.stories if s.rank > shown.full]
     listed = rest if shown.listed is None else rest[:shown.listed]
     figures = tuple(figure_view(f, anchors[f.story_id]) for f in week_figures(briefing, shown))
+    in_full = {s.id for s in briefing.stories if s.rank <= shown.full}
+    reachable = [s for s in briefing.stories if s.id in in_full or s in listed]
     return {
+        "index": name_index(reachable, anchors, in_full),
         "top": top,
         "sections": tuple(sections),
         "more": tuple(brief_view(s) for s in listed),

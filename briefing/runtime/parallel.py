@@ -3,7 +3,8 @@
 `pool(jobs, cluster)` is the one place executors are made: None for one job (the work stays in this process),
 a local process pool for `--jobs N`, or a Dask `distributed` cluster's executor for `--cluster ADDRESS`
 (cluster.py). Each is a `Pool`: an executor that knows how many tasks it runs at once, which is what chunk
-sizes come from.
+sizes come from. The local pool's workers die with the process that started them, even when it is killed
+(`die_with_parent`).
 
 Stages hand work over with `run_all` (one call per item) or `map_chunks` (one call per chunk of items, for work
 with a start-up cost such as an engine's processes). Both submit chunks of items, keep a bounded number of
@@ -16,8 +17,12 @@ or write this machine's files or caches (the driver keeps those).
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import multiprocessing
 import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -31,6 +36,7 @@ PARALLEL_CHUNKS_PER_WORKER = 4  # small enough chunks that a slow one does not h
 # (a Dask task costs ~1 ms to schedule, a chunk of 200 summaries ~2 s)
 PARALLEL_CHUNK_MAX_ITEMS = 200
 PARALLEL_IN_FLIGHT_PER_WORKER = 2  # chunks submitted ahead per worker: one running, one waiting to start
+PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h): the signal a process gets when its parent ends
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -94,8 +100,33 @@ def pool(jobs: int, cluster: str | None = None) -> Iterator[Pool | None]:
     # fork: the workers start with every module the parent imported, instead of importing them again each
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=progress.silence) as executor:
+    start = functools.partial(_start_worker, os.getpid())
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=start) as executor:
         yield Pool(executor, lambda: jobs, f"{jobs} local processes")
+
+
+def _start_worker(parent: int) -> None:
+    """Run first in each pool worker: die with the parent, show no progress (the parent shows the stage)."""
+    die_with_parent(parent)
+    progress.silence()
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when `parent` (the process that started it) ends, however it ends.
+
+    A `kill -9` of a build gives its workers no chance to notice: forked workers hold each other's ends of
+    the pool's pipes, so without this they could wait for work forever. Linux only (prctl PR_SET_PDEATHSIG);
+    elsewhere nothing is done. If the parent ended before the signal was armed, the process exits now.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl to call: the pool still works, as before
+        return
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _run_chunk(function: Callable[[Item], Result], chunk: Sequence[Item]) -> list[Result]:

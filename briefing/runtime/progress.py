@@ -2,7 +2,8 @@
 
 Stages call `start(stage, total)` and advance the tracker it returns. What the user sees is chosen
 once by the CLI with `use(...)`: `Bars()` (rich progress bars on stderr) when stderr is a terminal,
-else the default, `LogLines()`, which logs "<stage>: n/total" at INFO every tenth of the way (cron, CI).
+else the default, `LogLines()`, which logs "<stage>: n/total" at INFO every tenth of the way and when the
+stage is done (cron, CI).
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ class _LogTracker:
 
     def advance(self, count: int) -> None:
         before, self.done = self.done, self.done + count
-        if self.done < self.total and before // self.step != self.done // self.step:
+        # every tenth of the way, and the last item: the last line says the stage finished ("read: 5/5")
+        ended = before < self.total <= self.done
+        if ended or (self.done < self.total and before // self.step != self.done // self.step):
             log.info("%s: %d/%d", self.stage, self.done, self.total)
 
     def finish(self) -> None:
@@ -53,7 +56,7 @@ class _LogTracker:
 
 
 class LogLines:
-    """Plain log lines: "<stage>: n/total" at INFO every tenth of a stage of more than ten items."""
+    """Plain log lines: "<stage>: n/total" at INFO every tenth of a stage, the last one "<stage>: total/total"."""
 
     def start(self, stage: str, total: int) -> Tracker:
         """A tracker that logs."""
@@ -123,10 +126,11 @@ class Bars:
 _display: Display = LogLines()
 
 
-def use(display: Display) -> None:
-    """Show progress on `display` from now on (the CLI's choice)."""
+def use(display: Display) -> Display:
+    """Show progress on `display` from now on (the CLI's choice); returns the display used until now."""
     global _display
-    _display = display
+    before, _display = _display, display
+    return before
 
 
 def silence() -> None:

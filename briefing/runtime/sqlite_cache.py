@@ -32,6 +32,26 @@ def cache_folder() -> Path:
     return Path(base) / "briefing"
 
 
+_UNUSABLE: set[Path] = set()  # cache folders this process has warned about: one warning each (subfolders too)
+
+
+def usable_folder(folder: Path) -> bool:
+    """Whether the cache folder `folder` exists (it is made when missing) and is a folder.
+
+    A cache is an optimisation: when its folder cannot be used (XDG_CACHE_HOME names a file, a read-only
+    disk), the run goes on without it, and the first cache to find out says so in one warning.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return True
+    except OSError as exc:
+        if not any(folder.is_relative_to(seen) or seen.is_relative_to(folder) for seen in _UNUSABLE):
+            _UNUSABLE.add(folder)
+            log.warning("cache folder %s cannot be used (%s); running without a cache: point XDG_CACHE_HOME "
+                        "at a folder you can write", folder, exc.strerror or exc)
+        return False
+
+
 def beside(translation_cache: Path | None, name: str) -> Path:
     """The file `name` in the translation cache's folder (the default cache folder when none is given)."""
     return (translation_cache.parent if translation_cache is not None else cache_folder()) / name
@@ -52,10 +72,7 @@ class SqliteCache(Generic[Value]):
         self._db: sqlite3.Connection | None = self._open()
 
     def _open(self) -> sqlite3.Connection | None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            log.warning("%s %s: cannot create its folder (%s); running without a cache", self._what, self.path, exc)
+        if not usable_folder(self.path.parent):
             return None
         for attempt in (1, 2):
             try:
@@ -114,12 +131,15 @@ class SqliteCache(Generic[Value]):
             for start in range(0, len(key_list), _IN_CHUNK):
                 chunk = key_list[start:start + _IN_CHUNK]
                 marks = ",".join("?" * len(chunk))
-                query = f"SELECT key, output, digest FROM {self._table} WHERE key IN ({marks})"
-                for key, output, digest in self._db.execute(query, chunk):
-                    if key in wanted and isinstance(output, (str, bytes)) and isinstance(output, self.value_type) \
-                            and digest == _digest(key, output):
-                        found[key] = cast(Value, output)
-                    elif digest is not None:
+                # as bytes, decoded here: SQLite's own decoding fails on a damaged byte with an error that
+                # quotes the stored text (an article's), and that row could never be told from a busy file
+                query = f"SELECT CAST(key AS BLOB), CAST(output AS BLOB), CAST(digest AS BLOB) FROM {self._table} " \
+                    f"WHERE key IN ({marks})"
+                for raw_key, raw_output, raw_digest in self._db.execute(query, chunk):
+                    key, output, digest = _text(raw_key), self._value(raw_output), _text(raw_digest)
+                    if key in wanted and output is not None and digest == _digest(key, output):
+                        found[key] = output
+                    elif raw_digest is not None:
                         damaged += 1  # a row whose content changed since it was written
         except sqlite3.DatabaseError as exc:
             self._disable(exc)
@@ -127,6 +147,15 @@ class SqliteCache(Generic[Value]):
         if damaged:
             self._rebuild(f"{damaged} row(s) no longer match what was stored")
         return found
+
+    def _value(self, raw: object) -> Value | None:
+        """A stored value as this cache's type, or None when its bytes cannot be one."""
+        if not isinstance(raw, bytes):
+            return None
+        if self.value_type is bytes:
+            return cast(Value, raw)
+        text = _text(raw)
+        return cast(Value, text) if text is not None else None
 
     def put_keys(self, rows: Iterable[tuple[str, Value]]) -> None:
         """Store (key, value) rows in one transaction."""
@@ -154,6 +183,16 @@ class SqliteCache(Generic[Value]):
         db, self._db = self._db, None
         if db is not None:
             db.close()
+
+
+def _text(raw: object) -> str | None:
+    """UTF-8 bytes as text; None for NULL or bytes a damaged page left undecodable."""
+    if not isinstance(raw, bytes):
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _digest(key: str, value: str | bytes) -> str:

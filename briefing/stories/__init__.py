@@ -10,9 +10,12 @@ headline when a real one exists, never lets a story's rank depend on input order
                language they are compared in: "en" for English or translated text in a week of several
                languages; the article's own language in a week of one, or when no engine could translate it).
                Output: stories as lists of input positions. Needs no number of stories, keeps singletons,
-               and never builds a dense n x n matrix: memory grows linearly with the number of articles
-               (fixed-size similarity blocks, a k-neighbour graph); time about with its square, but small
-               (about 2 CPU s for 5,000 articles, embedding excluded).
+               keeps single articles out of stories they are not close to as a whole, keeps a week that is
+               mostly one event whole, and never builds a dense n x n matrix: memory grows linearly with
+               the number of articles (fixed-size similarity blocks, a k-neighbour graph); time about with
+               its square, but small (about 2 CPU s for 5,000 articles, embedding excluded).
+- `entities.py` a story's people, organisations and places: the names its articles share (each article's
+               from `briefing.text.entities`, matched across languages), the most named first.
 - `summary.py` one extractive summary per multi-article story, in the story's main language, from all its
                articles in that language, without repeating a fact, in reading order; length in sentences or
                words. Single-article stories keep `briefing.summarize` (the per-article summarizer).

@@ -27,20 +27,23 @@ from briefing.errors import BadInput
 from briefing.ingest.clean import derive_title
 from briefing.log import get_logger
 from briefing.options import DEFAULT_SENTENCES, TARGET_LANG
-from briefing.records import Article, Period, Story
+from briefing.records import Article, Mention, Period, Story
 from briefing.runtime import parallel
 from briefing.runtime.jsonl import Line, json_kind, quoted, record_key
+from briefing.runtime.sqlite_cache import beside
 from briefing.stories import group as grouping
 from briefing.stories import rank as ranking
 from briefing.stories import summary as summaries
+from briefing.stories.entities import story_entities
 from briefing.stories.settings import (
     GROUP_ONE_LANGUAGE_MIN_ITEMS,
     STORY_BORROWED_HEADLINE_SHARE,
 )
 from briefing.summarize import summarize_article
 from briefing.summarize.settings import FIGURE_SENTENCES_MAX
+from briefing.text.entities import entities, name_key
 from briefing.text.language import UNKNOWN, detect_language, known_language, language_key
-from briefing.text.settings import TITLE_MAX_CHARS
+from briefing.text.settings import ENTITY_CACHE_FILE, TITLE_MAX_CHARS
 from briefing.text.terms import content_terms
 
 log = get_logger(__name__)
@@ -99,7 +102,8 @@ def build_stories(articles: Sequence[Article], period: Period, options: StoryOpt
     for story in _make_stories(groups, articles, by_id, options, executor):
         for article in story.articles:
             title_en = _english_title(article, by_id[article.id])
-            placed[article.id] = dataclasses.replace(article, story=story.id, title_en=title_en or article.title_en)
+            placed[article.id] = dataclasses.replace(article, story=story.id, title_en=title_en or article.title_en,
+                                                     entities=by_id[article.id].entities)
         stories.append(dataclasses.replace(story, articles=tuple(placed[a.id] for a in story.articles)))
     # 4. rank
     ranked = ranking.rank(stories, period)
@@ -140,6 +144,8 @@ def grouping_inputs(articles: Sequence[Article], options: StoryOptions,
     """
     titles = ["" if a.title_derived else a.title for a in articles]
     leads = [grouping.lead_text(a.text, a.lang or "und") for a in articles]
+    cache = beside(options.cache_path, ENTITY_CACHE_FILE) if options.use_cache else None
+    mentions = article_entities(articles, titles, leads, cache=cache)
     # an article of unknown language cannot be translated: it does not make a week one of several languages
     languages = {language_key(a.lang) for a in articles if known_language(a.lang)}
     bridge = len(languages) > 1 or len(articles) < GROUP_ONE_LANGUAGE_MIN_ITEMS
@@ -159,7 +165,7 @@ def grouping_inputs(articles: Sequence[Article], options: StoryOptions,
             )
     at: Counter[str] = Counter()
     items = []
-    for article, title, lead in zip(articles, titles, leads, strict=True):
+    for article, title, lead, names in zip(articles, titles, leads, mentions, strict=True):
         lang = space = article.lang or "und"
         title_en = title if language_key(lang) == language_key(options.target) else ""
         outputs = done.get(lang)
@@ -170,8 +176,23 @@ def grouping_inputs(articles: Sequence[Article], options: StoryOptions,
                 space = options.target
             at[lang] += 1 + bridge
         items.append(grouping.GroupInput(id=article.id, title=title, lead=lead, date=article.date, lang=lang,
-                                         publisher=article.publisher, space=space, title_en=title_en))
+                                         publisher=article.publisher, space=space, title_en=title_en,
+                                         entities=names))
     return items, engine
+
+
+def article_entities(articles: Sequence[Article], titles: Sequence[str], leads: Sequence[str], *,
+                     cache: Path | None = None) -> list[tuple[Mention, ...]]:
+    """The names of each article's title and lead, in its own language (`briefing.text.entities`; `cache`
+    keeps them by text), less its own publisher's name (an agency names itself in every dateline)."""
+    texts = [f"{title}.\n{lead}" if title else lead for title, lead in zip(titles, leads, strict=True)]
+    found = entities(texts, [a.lang or "und" for a in articles], cache=cache)
+    return [tuple(m for m in names if not _publisher_name(m, a.publisher)) for a, names in zip(articles, found,
+                                                                                             strict=True)]
+
+
+def _publisher_name(mention: Mention, publisher: str | None) -> bool:
+    return bool(publisher) and name_key(mention.name) == name_key(publisher or "")
 
 
 def _english_title(article: Article, item: grouping.GroupInput) -> str:
@@ -201,6 +222,7 @@ def make_story(members: Sequence[Article], options: StoryOptions, items: Mapping
         title_en=_english_title(headline, item),
         figure_sentences=tuple(dict.fromkeys(figures))[:FIGURE_SENTENCES_MAX],
         grouping_text=grouping.embedding_text(item) if item.space == options.target else "",
+        entities=story_entities([(a.id, items[a.id].entities) for a in ordered]),
     )
 
 

@@ -29,7 +29,6 @@ from briefing.options import DEFAULT_SENTENCES
 from briefing.stories.settings import (
     STORY_CONCEPT_MIN_DOCS,
     STORY_CONCEPT_MIN_SHARE,
-    STORY_DATELINE_PATTERN,
     STORY_DOC_MAX_CHARS,
     STORY_GREEDY_POWERS,
     STORY_LEAD_BONUS,
@@ -48,13 +47,13 @@ from briefing.stories.settings import (
 from briefing.summarize import summarize
 from briefing.summarize.candidates import candidates
 from briefing.text.language import known_language, language_key
-from briefing.text.settings import STEM_PREFIX
+from briefing.text.settings import STEM_PREFIX, WIRE_DATELINE_PATTERN
 from briefing.text.wordlists import stopwords
 
 __all__ = ["StoryDoc", "main_language", "summarize_story"]
 
 _WORD = re.compile(r"\w+")
-_DATELINE = re.compile(STORY_DATELINE_PATTERN)
+_DATELINE = re.compile(WIRE_DATELINE_PATTERN)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
+from itertools import chain
 from operator import mul
 
 from briefing.summarize.candidates import Candidate
@@ -44,9 +45,7 @@ def centroid(cands: Sequence[Candidate], n: int, title: Counter[str] | None = No
     """
     if n >= len(cands):
         return list(range(len(cands)))
-    spread: Counter[str] = Counter()  # in how many sentences each term occurs
-    for cand in cands:
-        spread.update(cand.terms.keys())
+    spread = Counter(chain.from_iterable(c.terms for c in cands))  # in how many sentences each term occurs
     idf = _idf(spread, len(cands))
     idf2 = {term: weight * weight for term, weight in idf.items()}
     middle = {term: count * idf2[term] for term, count in spread.items()}  # centroid · sentence weights

@@ -7,7 +7,8 @@ a stemmer, and Chinese and Japanese (written without spaces) are compared on cha
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, _count_elements  # type: ignore[attr-defined]  # Counter.update's C loop
+from collections.abc import Callable
 from functools import cache
 
 from briefing.text.language import language_key
@@ -40,6 +41,18 @@ def word_tokens(lower: str, lang: str) -> list[str]:
 def term_counts(words: list[str], lang: str) -> Counter[str]:
     """The content terms among `words` (from `word_tokens`) and how often each occurs."""
     return Counter(filter(None, map(_term_table(lang).__getitem__, words)))
+
+
+def term_counter(lang: str) -> Callable[[list[str]], Counter[str]]:
+    """`term_counts` for one language, the language's table looked up once (for the many sentences of a text)."""
+    term = _term_table(lang).__getitem__
+
+    def counts(words: list[str]) -> Counter[str]:
+        found: Counter[str] = Counter()
+        _count_elements(found, filter(None, map(term, words)))
+        return found
+
+    return counts
 
 
 class _TermTable(dict[str, str]):

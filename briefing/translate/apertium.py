@@ -223,7 +223,8 @@ def _unmark(translated: str, source: str) -> str:
 
 
 def _chain_version(chain: tuple[str, ...]) -> str:
-    """A fingerprint of the mode files and the data files they name, so an upgrade invalidates cached output."""
+    """A fingerprint of the mode files and the bytes of the data files they name, so an upgrade (or any
+    change to those files) invalidates cached output."""
     digest = hashlib.sha256()
     for mode in chain:
         for folder in MODE_DIRS:
@@ -232,10 +233,11 @@ def _chain_version(chain: tuple[str, ...]) -> str:
                 pipeline = mode_file.read_text(encoding="utf-8", errors="replace")
                 digest.update(pipeline.encode("utf-8"))
                 for data_file in sorted(set(re.findall(r"'(/[^']+)'", pipeline))):
-                    try:
-                        stat = Path(data_file).stat()
+                    try:  # by their bytes (a few MB, hashed in milliseconds), never by size and time
+                        with Path(data_file).open("rb") as handle:
+                            content = hashlib.file_digest(handle, "sha256").hexdigest()
                     except OSError:
                         continue
-                    digest.update(f"{data_file}:{stat.st_size}:{int(stat.st_mtime)}".encode())
+                    digest.update(f"{data_file}:{content}".encode())
                 break
     return digest.hexdigest()[:16]

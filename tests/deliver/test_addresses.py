@@ -1,11 +1,16 @@
-"""Addresses: one address each, no line breaks hidden in a display name."""
+"""Addresses: one address each, no line breaks hidden in a display name, one copy per mailbox."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
+from briefing import deliver
 from briefing.deliver import addresses
 from briefing.errors import BadAddress
+from tests.deliver.conftest import TEAM, ledger_of, mail_for, write_digest
 
 
 def test_a_display_name_hiding_a_newline_is_refused() -> None:
@@ -20,3 +25,15 @@ def test_a_display_name_hiding_a_newline_is_refused() -> None:
 def test_bad_addresses_are_refused_by_name(value: str) -> None:
     with pytest.raises(BadAddress, match="--to"):
         addresses.parse_recipients([value])
+
+
+def test_one_mailbox_in_three_spellings_gets_one_copy(tmp_path: Path, smtp_server: Any) -> None:
+    server = smtp_server()
+    mail = mail_for(server, recipients=("dup@example.org", "DUP@example.org", "Dup <dup@EXAMPLE.org>", TEAM))
+    assert deliver.send_digest(write_digest(tmp_path), mail).status == "sent"
+    (envelope,) = server.handler.envelopes
+    assert envelope.rcpt_tos == ["dup@example.org", TEAM]  # the first spelling, once
+    (message,) = server.handler.messages()
+    assert [a.addr_spec for a in message["To"].addresses] == ["dup@example.org", TEAM]
+    (entry,) = ledger_of(tmp_path)
+    assert entry["recipients"] == ["dup@example.org", TEAM]

@@ -14,9 +14,7 @@ from tests.embed.conftest import real_texts
 
 
 def test_a_rerun_reuses_every_vector_and_says_so(shared_dir: Path, tmp_path: Path,
-                                                 caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(logging.getLogger("briefing"), "propagate", True)  # a CLI test may have turned it off
+                                                 caplog: pytest.LogCaptureFixture) -> None:
     texts = real_texts(shared_dir)[:12]
     translation_cache = tmp_path / "translations.sqlite"
     caplog.set_level(logging.INFO, logger="briefing")
@@ -35,9 +33,7 @@ def test_no_cache_writes_no_cache_file(tmp_path: Path) -> None:
     assert not (tmp_path / EMBEDDING_CACHE_FILE).exists()
 
 
-def test_a_damaged_cache_is_moved_aside_and_rebuilt(tmp_path: Path, caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(logging.getLogger("briefing"), "propagate", True)  # a CLI test may have turned it off
+def test_a_damaged_cache_is_moved_aside_and_rebuilt(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     (tmp_path / EMBEDDING_CACHE_FILE).write_bytes(b"this is not a database" * 100)
     with embed.use_cache(True, tmp_path / "translations.sqlite"):
         vectors = embed.embed(["Stocks fell on Wall Street as oil prices rose."])

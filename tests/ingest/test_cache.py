@@ -67,3 +67,28 @@ def test_a_cached_result_comes_back_whole_and_a_key_changes_with_what_the_result
               source_key(b"bytes", "news/a.txt", today + dt.timedelta(days=1), 1000),
               source_key(b"bytes", "news/a.txt", today, 2000)}
     assert key not in others and len(others) == 4
+
+
+@pytest.mark.slow
+def test_a_damaged_source_cache_is_moved_aside_and_rebuilt_once(runner: CliRunner, seeds_dir: Path,
+                                                                 tmp_path: Path) -> None:
+    """Like every cache: one warning that names the file and shows no article text, then a clean cache."""
+    cache = tmp_path / "cache" / "translations.sqlite"
+    sources = cache.parent / SOURCE_CACHE_FILE
+    args = ["build", str(seeds_dir), "--out", str(tmp_path / "out"), "--no-translate", "--cache", str(cache),
+            "--creation-date", "2025-11-01T07:00:00", "--today", "2026-11-22"]
+    assert runner.invoke(main, args).exit_code == 0
+    data = sources.read_bytes()
+    text = b"VietLeap AI Accelerator"
+    assert data.count(text) == 1
+    sources.write_bytes(data.replace(text, b"VietLeap \xff\xfe Accelerator"))  # a flipped page: same size
+    damaged = runner.invoke(main, args)
+    assert damaged.exit_code == 0, damaged.output
+    warnings = [line for line in damaged.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [f"warning: source cache {sources} is damaged (1 row(s) no longer match what was stored); "
+                        f"moved to {sources}.corrupt and rebuilt"]
+    assert "VietLeap" not in damaged.stderr and "Traceback" not in damaged.output
+    assert (cache.parent / (SOURCE_CACHE_FILE + ".corrupt")).is_file()
+    again = runner.invoke(main, args)
+    assert again.exit_code == 0
+    assert "warning:" not in again.stderr  # rebuilt for good: no warning on every run

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from briefing.cli import main
 from briefing.ingest import ingest, read_bytes
 from tests.conftest import ROOT
 from tests.ingest.conftest import DATA, STORY, TODAY, _ingest_cli
@@ -201,3 +202,51 @@ def test_a_tag_with_100000_attributes_is_read_in_linear_time() -> None:
     took = time.perf_counter() - started
     assert took < 5 * baseline + 0.5, (took, baseline)
     assert article.text == expected.text and article.title == "Piscine"
+
+
+# --- dates as the outlet printed them ---------------------------------------------------------
+
+
+def _rss(published: str) -> bytes:
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Ville</title>'
+            f"<item><title>Le conseil vote la rénovation</title><pubDate>{published}</pubDate>"
+            f"<description>{STORY}</description></item></channel></rss>").encode()
+
+
+def _page(published: str) -> bytes:
+    paragraphs = "".join(f"<p>{part}</p>" for part in STORY.split("\n\n"))
+    return (f'<html lang="fr"><head><title>Le conseil vote la rénovation</title>'
+            f'<meta property="article:published_time" content="{published}"></head>'
+            f"<body><article><h1>Le conseil vote la rénovation</h1>{paragraphs}</article></body></html>").encode()
+
+
+@pytest.mark.parametrize(
+    ("written", "printed"),
+    [
+        ("Wed, 01 Oct 2025 23:30:00 -0800", dt.date(2025, 10, 1)),  # RFC 822: 2 October in UTC
+        ("Thu, 02 Oct 2025 00:30:00 +0900", dt.date(2025, 10, 2)),  # 1 October in UTC
+        ("2025-10-01T23:30:00-08:00", dt.date(2025, 10, 1)),  # ISO 8601
+        ("2025-10-02T00:30:00+09:00", dt.date(2025, 10, 2)),
+    ],
+)
+def test_a_date_keeps_the_day_the_outlet_printed_in_its_own_time_zone(written: str, printed: dt.date) -> None:
+    sources = {"feed.rss": _rss(written), "feed.atom": _atom(written), "page.html": _page(written),
+               "a.json": json.dumps({"title": "Le conseil vote", "text": STORY, "date": written}).encode()}
+    for name, data in sources.items():
+        [article] = read_bytes(data, name, today=dt.date(2025, 10, 2))
+        assert article.date == printed, name
+        # on the day it was printed it is today's news; the day before, a date after --today is refused
+        [today] = read_bytes(data, name, today=printed)
+        assert today.date == printed, name
+        [before] = read_bytes(data, name, today=printed - dt.timedelta(days=1))
+        assert before.date is None, name
+
+
+def test_a_late_evening_feed_item_stays_in_its_week(runner: CliRunner, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.rss"
+    feed.write_bytes(_rss("Sun, 05 Oct 2025 23:30:00 -0800"))  # Monday 6 October (ISO week 41) in UTC
+    result = runner.invoke(main, ["ingest", str(feed), "--jsonl", "--today", "2025-10-05"])
+    assert result.exit_code == 0, result.output
+    [record] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["date"] == "2025-10-05"
+    assert "no date" not in result.stderr

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
-from briefing.records import Briefing
+from briefing.records import Article, Briefing, Entity, Mention
 from briefing.render import render
+from tests.helpers import story_of, translated
+from tests.render.conftest import briefing_of
 
 
 def test_json_holds_every_article_and_the_briefing_facts(sample: Briefing, tmp_path: Path) -> None:
@@ -26,5 +29,17 @@ def test_json_holds_every_article_and_the_briefing_facts(sample: Briefing, tmp_p
         "title_en": "Vietnam launches programme number 4", "summary": sample.stories[3].summary,
         "summary_en": "Exports rose 12.5% in September.", "lang": "fr", "theme": "Economy", "articles": ["a4"],
         "sources": ["Le Monde"], "languages": ["fr"], "first_date": "2025-10-05", "last_date": "2025-10-05",
-        "flags": [],
+        "flags": [], "entities": [],
     }
+
+
+def test_json_gives_each_story_its_entities_and_each_article_its_names(tmp_path: Path) -> None:
+    vna = translated(1, entities=(Mention("Tô Lâm", "person"), Mention("Hà Nội", "place")))
+    nhan_dan = translated(2, publisher="Nhân Dân", entities=(Mention("Tô Lâm", "person"),))
+    story = dataclasses.replace(story_of(vna, 1, "", nhan_dan), entities=(
+        Entity("Tô Lâm", "person", ("a1", "a2")), Entity("Hà Nội", "place", ("a1",))))
+    data = json.loads(render(briefing_of({"Technology": [story]}), tmp_path).json.read_text(encoding="utf-8"))
+    assert data["stories"][0]["entities"] == [{"name": "Tô Lâm", "type": "person", "articles": ["a1", "a2"]},
+                                              {"name": "Hà Nội", "type": "place", "articles": ["a1"]}]
+    assert data["articles"][1]["entities"] == [{"name": "Tô Lâm", "type": "person"}]
+    assert Article.from_json(data["articles"][0]).entities == vna.entities  # read back as it was written

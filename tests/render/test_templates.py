@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from click.testing import CliRunner
 
+from briefing.cli import main
 from briefing.errors import TemplateProblem
 from briefing.records import Briefing
 from briefing.render import check_templates, render
@@ -38,6 +40,65 @@ def test_broken_user_template_names_file_and_line(
     with pytest.raises(TemplateProblem, match=message):
         render(sample, tmp_path / "out", templates_dir=folder)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "reach",
+    [
+        "cycler.__init__.__globals__.os.popen('touch {proof}').read()",
+        "self.__init__.__globals__['__builtins__']['__import__']('os').system('touch {proof}')",
+        "''.__class__.__mro__[1].__subclasses__()",
+        "lipsum.__globals__['os'].popen('touch {proof}').read()",
+    ],
+)
+def test_a_template_cannot_run_code(sample: Briefing, tmp_path: Path, runner: CliRunner, seeds_dir: Path,
+                                    reach: str) -> None:
+    """Templates render sandboxed: no way out to Python internals, the OS or files; one line, no traceback."""
+    proof = tmp_path / "pwned"
+    folder = user_templates(tmp_path, EMAIL_TEMPLATE, "<p>ok</p>\n<p>{{ " + reach.format(proof=proof) + " }}</p>\n")
+    with pytest.raises(TemplateProblem, match=r"mine/email\.html, line 2: SecurityError: .*unsafe"):
+        check_templates(folder)
+    result = runner.invoke(main, ["build", str(seeds_dir), "--no-translate", "--out", str(tmp_path / "out"),
+                                  "--templates", str(folder)])
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert re.fullmatch(r"Error: .*mine/email\.html, line 2: SecurityError: .*", line), line
+    assert not proof.exists() and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("how", ["the template", "an include", "the folder's parent"])
+def test_a_template_file_is_read_only_from_inside_the_template_folder(sample: Briefing, tmp_path: Path,
+                                                                     how: str) -> None:
+    """A link leaving the folder (to /etc/passwd, or to a file beside it) is refused, naming the file."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:secret\n", encoding="utf-8")
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    if how == "the template":
+        (folder / EMAIL_TEMPLATE).symlink_to("/etc/passwd")
+        culprit, message = folder / EMAIL_TEMPLATE, "is a link to /etc/passwd"
+    elif how == "an include":
+        (folder / EMAIL_TEMPLATE).write_text("<p>{% include 'header.html' %}</p>\n", encoding="utf-8")
+        (folder / "header.html").symlink_to(secret)
+        culprit, message = folder / "header.html", f"is a link to {secret}"
+    else:
+        (folder / EMAIL_TEMPLATE).write_text("<p>{% include '../secret.txt' %}</p>\n", encoding="utf-8")
+        culprit, message = None, "template '../secret.txt' not found"
+    expected = (re.escape(f"template {culprit} {message}") + ", outside the templates folder" if culprit
+                else re.escape(message))
+    with pytest.raises(TemplateProblem, match=expected) as caught:
+        check_templates(folder)
+    assert "secret" not in str(caught.value).replace(str(secret), "").replace("secret.txt", "")
+    with pytest.raises(TemplateProblem, match=expected):
+        render(sample, tmp_path / "out", templates_dir=folder)
+
+
+def test_a_template_that_is_not_utf8_is_one_line_naming_it(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / EMAIL_TEMPLATE).write_bytes("<p>Café</p>\n".encode("cp1252"))
+    with pytest.raises(TemplateProblem, match=re.escape(f"template {folder / EMAIL_TEMPLATE} is not UTF-8 text")):
+        check_templates(folder)
 
 
 def test_shipped_templates_pass_the_check() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from briefing.records import Briefing, Period
+from briefing.records import Briefing, Entity, Period
 from briefing.render import render
 from briefing.render.settings import (
     LONG_RUN_BREAK_CHARS,
@@ -19,7 +19,7 @@ from briefing.render.settings import (
     TITLE_DISPLAY_MAX_CHARS,
 )
 from briefing.render.templates import PDF_TEMPLATE, render_template, template_dirs, template_environment
-from briefing.render.views import Shown, source_view, template_context
+from briefing.render.views import Shown, name_index, names_line, source_view, template_context
 from briefing.summarize.figures import key_figures
 from tests.helpers import story_of, translated
 from tests.render.conftest import EmailParser, briefing_of, flat
@@ -123,3 +123,25 @@ def test_every_text_the_templates_see_is_bounded_however_long_the_input(long: st
         assert len(text) <= limit, f"{name}: {len(text)} characters shown"
         assert not re.search(rf"[^\s\u200b]{{{LONG_RUN_BREAK_CHARS + 1}}}", text), f"{name}: a run with no break"
     assert all(view.url is None for view in (*context["top"][0].sources, *context["more"]))  # a cut link is no link
+
+
+def test_a_story_shows_its_first_names_on_one_line_and_the_index_lists_who_is_named_where() -> None:
+    names = (Entity("Tô Lâm", "person", ("a1", "a2")), Entity("JICA", "organisation", ("a1",)),
+             Entity("Hà Nội", "place", ("a1",)), Entity("Kẻ lạ", "other", ("a1",)),
+             Entity("Boston Consulting Group", "organisation", ("a2",)),
+             Entity("Agence japonaise de coopération internationale", "organisation", ("a2",)))
+    first = dataclasses.replace(story_of(translated(1), 1, "", translated(2)), entities=names)
+    second = dataclasses.replace(story_of(translated(3), 2), entities=(Entity("JICA", "organisation", ("a3",)),))
+    third = dataclasses.replace(story_of(translated(4), 3), entities=(Entity("Élysée", "organisation", ("a4",)),))
+    assert names_line(first) == ("Tô Lâm · JICA · Hà Nội · Boston Consulting Group · "  # "other" names aside
+                                 "Agence japonaise de coopération internationale")
+    long = tuple(Entity(f"Organisation numéro {n} de la coopération régionale", "organisation", ("a1",))
+                 for n in range(4))
+    assert names_line(dataclasses.replace(first, entities=long)) == long[0].name  # two would not fit one line
+    index = name_index([first, second, third], {"s-a1": "story-1", "s-a3": "story-2", "s-a4": "story-3"},
+                       in_full={"s-a1"})
+    listed = {e.name: e.stories for e in index}
+    assert listed["JICA"] == ((1, "story-1"), (2, "story-2"))  # named by two stories
+    assert "Élysée" not in listed  # one story listed in one line: not indexed
+    assert "Hà Nội" not in listed  # places are not in the index of people and organisations
+    assert [e.name for e in index][:2] == ["Agence japonaise de coopération internationale", "Boston Consulting Group"]

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT
+
 DASK_START_TIMEOUT_S = 120  # a loaded CI machine imports dask and briefing slowly
 
 

@@ -11,9 +11,27 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy import sparse
 
-from briefing.stories.group import GroupInput, group, group_with_vectors, lead_text
-from briefing.stories.settings import GROUP_CENTRE_MIN_ITEMS, GROUP_LEAD_SENTENCES
+from briefing.embed import embed
+from briefing.stories.group import (
+    GroupInput,
+    _average_linkage,
+    _Bars,
+    group,
+    group_with_vectors,
+    lead_text,
+    model_text,
+)
+from briefing.stories.settings import (
+    GROUP_CENTRE_MIN_ITEMS,
+    GROUP_JOIN_SHARE,
+    GROUP_JOIN_THRESHOLD,
+    GROUP_LEAD_SENTENCES,
+    GROUP_PAIR_THRESHOLD,
+    GROUP_THRESHOLD,
+)
+from briefing.text.entities import entities
 from briefing.translate import open_translator
 
 DAY = dt.date(2026, 3, 10)
@@ -23,6 +41,10 @@ DAY = dt.date(2026, 3, 10)
 # 0.943; the held-out bar is 0.90.
 DUC_FLOOR = 0.95
 MIX_FLOOR = 0.93
+# The stray rules and one-event weeks (benchmarks/stories_grouping.py measures the full-size weeks).
+MIXED_WEEK_FLOOR = (0.94, 0.94)  # BCubed precision, recall of DUC + 100 translated French singles: 0.957, 0.959
+MIXED_WEEK_PURE_FLOOR = 7  # of its 10 biggest stories, those holding one gold story only: 7
+ONE_EVENT_FLOOR = 24  # DUC 2003 stories that, alone as a week, keep 80 % of their articles in one story
 
 # Articles written for these tests: two events told by several outlets (one in French), and three
 # unrelated stories of the same week.
@@ -204,3 +226,81 @@ def test_dev_floor_french_english_mix_through_apertium(shared_dir: Path) -> None
         title, lead = (next(english), next(english)) if r["lang"] == "fr" else (r["title"], lead_text(r["text"], "en"))
         items.append(GroupInput(r["id"], title, lead, None, r["lang"], r["publisher"], "en"))
     assert _f1(shared_dir, rows, items) >= MIX_FLOOR
+
+
+# --- stray articles and one-event weeks ---------------------------------------------------------------
+
+
+def _graph(n: int, edges: dict[tuple[int, int], float]) -> sparse.csr_matrix:
+    rows, columns, values = [], [], []
+    for (a, b), value in edges.items():
+        rows += [a, b]
+        columns += [b, a]
+        values += [value, value]
+    return sparse.csr_matrix((values, (rows, columns)), shape=(n, n), dtype=np.float32)
+
+
+def test_an_article_close_to_one_member_only_does_not_join_the_story() -> None:
+    """Four articles of one story (0.5 apart) and a fifth close to one of them (0.45) but to no other: its mean
+    link to the story, 0.15, passed the old bar (GROUP_THRESHOLD) through a chain of merges; it is under half
+    the story's cohesion."""
+    story = {(a, b): 0.5 for a in range(4) for b in range(a + 1, 4)}
+    graph = _graph(5, {**story, (0, 4): 0.45, (1, 4): 0.15})
+    bars = _Bars(GROUP_THRESHOLD, GROUP_PAIR_THRESHOLD, GROUP_JOIN_THRESHOLD, share=GROUP_JOIN_SHARE)
+    assert _average_linkage(5, graph, bars) == [[0, 1, 2, 3], [4]]
+    assert _average_linkage(5, graph, _Bars.plain(GROUP_THRESHOLD)) == [[0, 1, 2, 3, 4]]  # the old rule, by chain
+    close = _graph(5, {**story, **{(a, 4): 0.4 for a in range(4)}})  # close to the story as a whole: it joins
+    assert _average_linkage(5, close, bars) == [[0, 1, 2, 3, 4]]
+
+
+def test_two_single_articles_on_one_subject_need_more_than_two_stories_do() -> None:
+    graph = _graph(4, {(0, 1): 0.3, (2, 3): 0.5})
+    bars = _Bars(GROUP_THRESHOLD, GROUP_PAIR_THRESHOLD, GROUP_JOIN_THRESHOLD, share=GROUP_JOIN_SHARE)
+    assert 0.3 < GROUP_PAIR_THRESHOLD < 0.5
+    assert _average_linkage(4, graph, bars) == [[0], [1], [2, 3]]
+
+
+def _duc_week(shared_dir: Path) -> tuple[list[dict], list[GroupInput]]:
+    rows = _read_jsonl(shared_dir / "eval" / "stories" / "duc2003_docs.jsonl")
+    leads = [lead_text(r["text"], "en") for r in rows]
+    names = entities(leads, ["en"] * len(rows))
+    items = [GroupInput(r["id"], "", lead, dt.date.fromisoformat(r["date"]), "en", r["publisher"], "en",
+                        entities=found) for r, lead, found in zip(rows, leads, names, strict=True)]
+    return rows, items
+
+
+@pytest.mark.slow
+def test_a_week_that_is_one_event_stays_one_story(shared_dir: Path) -> None:
+    """Each DUC 2003 story alone as a week: centred on its own mean it fell apart (8-27 % in its largest story);
+    measured 26 of the 30 keep 80 % or more (the rest share no person or organisation: topics, not events)."""
+    rows, items = _duc_week(shared_dir)
+    vectors = embed([model_text(i) for i in items])
+    kept = 0
+    for story in sorted({r["story"] for r in rows}):
+        positions = [p for p, r in enumerate(rows) if r["story"] == story]
+        stories = group_with_vectors([items[p] for p in positions], vectors[positions])
+        kept += max(len(s) for s in stories) >= 0.8 * len(positions)
+    assert kept >= ONE_EVENT_FLOOR
+
+
+@pytest.mark.slow
+def test_dev_floor_english_stories_among_translated_french_singles(shared_dir: Path) -> None:
+    """DUC 2003's 30 stories with 100 single French OrangeSum articles translated by apertium: the singles
+    paired up and strayed into stories; measured precision 0.957, recall 0.959, 7 of the 10 biggest stories
+    pure (two pairs of DUC stories on one subject, the Yangtze and aid agencies, stay merged)."""
+    rows, items = _duc_week(shared_dir)
+    french = [json.loads(line) for line in
+              (shared_dir / "eval" / "orangesum_valid.jsonl").read_text(encoding="utf-8").splitlines()[:100]]
+    with open_translator("fr", "en", engine="apertium", use_cache=False) as translator:
+        lines = [line for r in french for line in (r["title"], lead_text(r["article"], "fr"))]
+        english = iter(translator.translate_lines(lines))
+    names = entities([f"{r['title']}.\n{r['article']}" for r in french], ["fr"] * len(french))
+    items += [GroupInput(f"os{r['id']}", next(english), next(english), None, "fr", None, "en", entities=found)
+              for r, found in zip(french, names, strict=True)]
+    gold = {r["id"]: r["story"] for r in rows} | {f"os{r['id']}": f"os{r['id']}" for r in french}
+    stories = group(items)
+    predicted = {items[p].id: number for number, story in enumerate(stories) for p in story}
+    precision, recall, _ = _bcubed(shared_dir)(gold, predicted)
+    assert precision >= MIXED_WEEK_FLOOR[0] and recall >= MIXED_WEEK_FLOOR[1], (precision, recall)
+    biggest = sorted(stories, key=len, reverse=True)[:10]
+    assert sum(len({gold[items[p].id] for p in story}) == 1 for story in biggest) >= MIXED_WEEK_PURE_FLOOR

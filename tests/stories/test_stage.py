@@ -130,8 +130,13 @@ def test_stories_command_groups_across_languages_and_ranks_by_sources(runner: Cl
     assert top["lang"] == "fr" and "Samsung" in top["title"]
     assert "Samsung" in top["summary"] and len(re.findall(r"[.!?](?:\s|$)", top["summary"])) <= 3
     assert {tuple(s["articles"]) for s in stories[1:]} == {("t4",), ("t5",)}
-    assert all({"story", "rank", "score", "articles", "title", "summary", "lang", "sources"} <= s.keys()
+    assert all({"story", "rank", "score", "articles", "title", "summary", "lang", "sources", "entities"} <= s.keys()
                for s in stories)
+    # the names the French and English articles share, with the articles that name them, most named first
+    first = top["entities"][0]
+    assert first == {"name": "Samsung", "type": "organisation", "articles": ["t1", "t3", "t2"]}
+    assert {"name": "Thai Nguyen", "type": "place"}.items() <= next(
+        e for e in top["entities"] if e["name"] == "Thai Nguyen").items()
 
 
 @needs_apertium
@@ -148,6 +153,11 @@ def test_stories_command_keeps_the_five_seed_events_apart(runner: CliRunner, see
     ids = [json.loads(line)["id"] for line in ingested.stdout.splitlines()]
     assert len(ids) == 5
     assert sorted(s["articles"] for s in stories) == sorted([i] for i in ids)
+    # each story lists its people and organisations
+    named = {e["name"]: e["type"] for s in stories for e in s["entities"]}
+    assert named["Vo Xuan Hoai"] == "person" and named["Tô Lâm"] == "person"
+    assert {named[n] for n in ("JICA", "Boston Consulting Group", "NIC", "VINASA")} == {"organisation"}
+    assert all(any(e["type"] in ("person", "organisation") for e in s["entities"]) for s in stories)
 
 
 def test_stories_command_takes_the_grouping_from_a_field(runner: CliRunner) -> None:
@@ -246,10 +256,17 @@ def test_build_groups_the_week_into_stories_led_by_the_most_covered(runner: CliR
     text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(out / "briefing-2025-W40.pdf").pages)
     assert "Top stories" in text and "Also this week" in text
     assert "3 sources · 1 – 2 October 2025 · French, English" in text
+    assert "Names: Samsung · " in text  # the top story's main names, under its meta line
+    index = text[text.rindex("People and organisations"):]  # the closing index, after the cover's contents entry
+    assert "Samsung 1" in index
     for publisher in ("VNA", "LeMonde", "Reuters"):
         assert f"{publisher} · " in text
     html = (out / "briefing-2025-W40.html").read_text(encoding="utf-8")
     assert html.index("Top stories") < html.index("Numbers of the week") < html.index("Also this week")
+    assert "Names: Samsung · " in html
+    assert top["entities"][0]["name"] == "Samsung" and len(top["entities"][0]["articles"]) == 3
+    reuters = next(a for a in data["articles"] if a["id"] in top["articles"] and a["lang"] == "en")
+    assert "Samsung" in {e["name"] for e in reuters["entities"]}  # the English rule names it (it cannot type it)
     assert len(html.encode("utf-8")) < EMAIL_MAX_BYTES
 
 
@@ -303,5 +320,5 @@ def test_one_article_story_keeps_the_per_article_summary() -> None:
     made = build_stories([article], WEEK, StoryOptions(translate=False, sentences=2))
     (only,) = made.stories
     assert only.summary == article.summary and only.articles[0].story == only.id
-    assert dataclasses.replace(made.articles[0], story="") == article
+    assert dataclasses.replace(made.articles[0], story="", entities=()) == article
     assert made.articles[0] == only.articles[0]

@@ -100,3 +100,16 @@ def test_models_list_without_apertium_says_what_to_install(tmp_path: Path) -> No
     assert "apertium modes" not in result.stdout
     assert ("no apertium pair installed; for fr->en: apt-get install apertium apertium-fr-es apertium-eng-spa"
             in result.stdout.splitlines())
+
+
+def test_cached_translations_follow_the_bytes_of_the_apertium_data(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A data file rewritten with the same size and modification time still makes a new engine version."""
+    data = tmp_path / "fr-es.automorf.bin"
+    data.write_bytes(b"dictionary v1")
+    (tmp_path / "fr-es.mode").write_text(f"lt-proc '{data}'\n", encoding="utf-8")
+    monkeypatch.setattr(apertium, "MODE_DIRS", (tmp_path,))
+    before, stat = apertium._chain_version(("fr-es",)), data.stat()
+    data.write_bytes(b"dictionary v2")
+    os.utime(data, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert apertium._chain_version(("fr-es",)) != before
