@@ -4,10 +4,10 @@
         [--modes "--jobs 1" "--jobs 2" "--cluster local:2"] [--cold-only] [--data FILE]
 
 For each size, N French articles (../shared/eval/orangesum_valid.jsonl, or --data: a JSONL file, gzipped or
-not, such as the 20,448 articles of ../shared/eval/scale/orangesum_train.jsonl.gz) are written as one JSONL
-source dated inside ISO week 2019-W23, and `briefing -v build --week 2019-W23 --engine apertium` runs as a child
-process, for this checkout and for the baseline commit (checked out beside it with `git worktree add`, run with
-PYTHONPATH pointing at it):
+not, such as the 20,448 articles of ../shared/eval/scale/orangesum_train.jsonl.gz) are written as a folder of
+JSONL files of 1,000 articles, dated inside ISO week 2019-W23, and `briefing -v build --week 2019-W23
+--engine apertium` runs as a child process, for this checkout and for the baseline commit (checked out beside
+it with `git worktree add`, run with PYTHONPATH pointing at it):
 - cold:  --no-cache (nothing read from or written to the translation and embedding caches)
 - rerun: the same build again with a cache that an untimed build filled just before (not with --cold-only)
 Every timed build gets a fresh output folder; one untimed build per checkout comes first (it loads the disk
@@ -32,6 +32,7 @@ Works on any commit whose `build` has -v, --no-cache, --cache, --week, --today, 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import gzip
 import json
@@ -70,6 +71,9 @@ DRIVER = ("import atexit, resource, sys\n"
           "from briefing.cli import main\nmain()")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SAMPLE_S = 0.5
+# a week is a folder of JSONL files of this many articles (about 3 MB): one file of 20,000 would be over
+# build's --max-size, and a newsroom's export comes in parts
+RECORDS_PER_FILE = 1_000
 
 
 @dataclass
@@ -94,10 +98,12 @@ def write_week(data: Path, count: int, path: Path, english: int = 0) -> None:
             items = list(csv.DictReader(handle))[:english]
         records += [{"title": item["title"], "text": item["description"], "lang": "en",
                      "url": f"https://example.com/{i}"} for i, item in enumerate(items)]
-    with path.open("w", encoding="utf-8") as out:
-        for i, record in enumerate(records):
-            record["date"] = f"2019-06-{MONDAY_DAY + i % 7:02d}"
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    path.mkdir(parents=True, exist_ok=True)
+    for first in range(0, len(records), RECORDS_PER_FILE):
+        with (path / f"part-{first // RECORDS_PER_FILE:03d}.jsonl").open("w", encoding="utf-8") as out:
+            for i, record in enumerate(records[first:first + RECORDS_PER_FILE], first):
+                record["date"] = f"2019-06-{MONDAY_DAY + i % 7:02d}"
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def stage_times(lines: list[tuple[float, str]], start: float, end: float) -> dict[str, float]:
@@ -191,10 +197,13 @@ def run_build(code: Path, source: Path, out: Path, cache: Path, *, cached: bool,
         raise SystemExit(f"build failed ({code}, exit {child.returncode}):\n{tail}")
     peaks = [int(m.group(1)) for _, line in lines if (m := DRIVER_PEAK.match(line))]
     pdfs = sorted(out.glob("briefing-*.pdf"))
+    if not pdfs:
+        tail = "\n".join(line for _, line in lines[-5:])
+        raise SystemExit(f"build wrote no PDF ({code}):\n{tail}")
     emails = sorted(out.glob("briefing-*.html"))
     return Run(end - start, usage.ru_utime + usage.ru_stime + unwaited,
                (peaks[0] if peaks else usage.ru_maxrss) / 1024, stage_times(lines, start, end),
-               len(pypdf.PdfReader(pdfs[0]).pages) if pdfs else 0, emails[0].stat().st_size if emails else 0)
+               len(pypdf.PdfReader(pdfs[0]).pages), emails[0].stat().st_size if emails else 0)
 
 
 def median_run(runs: list[Run]) -> Run:
@@ -233,6 +242,8 @@ def main() -> None:
     parser.add_argument("--baseline-cold-only", action="store_true",
                         help="skip the baseline's cached reruns (they only show it had no embedding cache)")
     parser.add_argument("--cold-only", action="store_true", help="no cached reruns at all")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="build in this folder and keep it (the weeks, caches and every build's files)")
     args = parser.parse_args()
 
     modes = args.modes or ([f"--jobs {args.jobs}"] if args.jobs is not None else [""])
@@ -249,17 +260,18 @@ def main() -> None:
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header), flush=True)
     results: dict[tuple[str, str, int, str], Run] = {}
-    with tempfile.TemporaryDirectory(prefix="scale-") as tmp_name:
-        tmp = Path(tmp_name)
+    with contextlib.nullcontext(str(args.keep)) if args.keep else tempfile.TemporaryDirectory(prefix="scale-") as name:
+        tmp = Path(name)
+        tmp.mkdir(parents=True, exist_ok=True)
         for name, code in codes.items():
-            warm = tmp / f"warm-{name}.jsonl"
+            warm = tmp / f"warm-{name}"
             write_week(args.data, 5, warm)
             run_build(code, warm, tmp / "out", tmp / f"cache-{name}" / "warm", cached=True, options=[],
                       engine=args.engine)
             for mode in (modes if name == "new" else [""]):
                 options = shlex.split(mode)
                 for size in args.sizes:
-                    source = tmp / f"week-{size}.jsonl"
+                    source = tmp / f"week-{size}"
                     if not source.exists():
                         write_week(args.data, size, source, args.english)
                     cache = tmp / f"cache-{name}" / f"{size}{mode}".replace(" ", "")
