@@ -206,6 +206,13 @@ _JOBS_OPTION = click.option(
 )
 
 
+_CLUSTER_OPTION = click.option(
+    "--cluster", default=None, metavar="ADDRESS",
+    help="Run the per-article work on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786), or on N "
+    "worker processes started here (local:N), instead of --jobs; same output.",
+)
+
+
 def _jobs(value: int | None) -> int:
     from briefing.runtime.parallel import default_jobs
 
@@ -262,6 +269,7 @@ def build_options(func: Any) -> Any:
         _MAX_SIZE_OPTION,
         _FETCH_DEADLINE_OPTION,
         _JOBS_OPTION,
+        _CLUSTER_OPTION,
     ]
     return _apply(options, func)
 
@@ -303,6 +311,7 @@ def _build_settings(kwargs: dict[str, Any]) -> Any:
         fetch_deadline_s=kwargs.pop("fetch_deadline_s"),
         max_bytes=_max_bytes(kwargs.pop("max_mb")),
         jobs=_jobs(kwargs.pop("jobs")),
+        cluster=kwargs.pop("cluster"),
     )
 
 
@@ -365,8 +374,9 @@ def build(**kwargs: Any) -> None:
 @_MAX_SIZE_OPTION
 @_FETCH_DEADLINE_OPTION
 @_JOBS_OPTION
+@_CLUSTER_OPTION
 def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, fetch_deadline_s: float,
-           jobs: int | None) -> None:
+           jobs: int | None, cluster: str | None) -> None:
     """Read and clean articles from files, folders, globs or URLs.
 
     Formats: scraped text (.txt, .md), saved pages (.html), JSON/JSONL records (title, text, date,
@@ -381,7 +391,7 @@ def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, fet
     from briefing.runtime import parallel
 
     try:
-        with parallel.pool(_jobs(jobs)) as executor:
+        with parallel.pool(_jobs(jobs), cluster) as executor:
             result = ingest_mod.ingest(
                 sources or DEFAULT_SOURCES,
                 today=today.date() if today else None,
@@ -440,16 +450,19 @@ def _input_option(func: Any) -> Any:
 @click.option("--method", type=click.Choice(sorted(SUMMARIZERS)), default="default", show_default=True,
               help="Ranker: 'default' (= centroid: article centroid, title and position, no repeats) or 'lead'.")
 @click.option("--title-field", default=None, help="Field holding the title, which the ranker may use.")
+@_CLUSTER_OPTION
 def summarize(input_file: IO[str], field: str, lang: str, sentences: int, method: str,
-              title_field: str | None) -> None:
+              title_field: str | None, cluster: str | None) -> None:
     """Add an extractive "summary" to each JSONL record (sentences in original order)."""
     from briefing import summarize as summarize_mod
+    from briefing.runtime import parallel
 
     try:
-        _write_jsonl(summarize_mod.summarize_records(
-            _read_jsonl(input_file), field=field, lang=lang, sentences=sentences,
-            method=method, title_field=title_field,
-        ))
+        with parallel.pool(1, cluster) as executor:
+            _write_jsonl(summarize_mod.summarize_records(
+                _read_jsonl(input_file), field=field, lang=lang, sentences=sentences,
+                method=method, title_field=title_field, executor=executor,
+            ))
     except BriefingError as exc:
         raise _fail(exc) from None
 
@@ -469,9 +482,10 @@ def summarize(input_file: IO[str], field: str, lang: str, sentences: int, method
 @click.option("--words", type=click.IntRange(10, 2000), default=None,
               help="Summary length in words instead (sentences are added until it has this many).")
 @translation_options
+@_CLUSTER_OPTION
 def stories(input_file: IO[str], field: str, title_field: str, lang: str, no_translate: bool,
             group_by: str | None, sentences: int, words: int | None, engine: str, glossary: Path | None,
-            no_cache: bool, cache_path: Path | None) -> None:
+            no_cache: bool, cache_path: Path | None, cluster: str | None) -> None:
     """Group JSONL articles into stories, rank them and summarise each: JSONL stories out, most important first.
 
     Records need "id" (text or a whole number, each its own: 1 and "1" are the same id) and the text
@@ -482,16 +496,19 @@ def stories(input_file: IO[str], field: str, title_field: str, lang: str, no_tra
     "sources" (publishers).
     """
     from briefing import stories as stories_mod
+    from briefing.runtime import parallel
 
     options = stories_mod.StoryOptions(
         translate=not no_translate, engine=engine, glossary=glossary, use_cache=not no_cache,
         cache_path=cache_path, sentences=None if words else sentences, words=words,
     )
     try:
-        _write_jsonl(stories_mod.story_records(
-            _read_jsonl(input_file, id_required=True), options, field=field, title_field=title_field, lang=lang,
-            group_by=group_by,
-        ))
+        with parallel.pool(1, cluster) as executor:
+            made = stories_mod.story_records(
+                _read_jsonl(input_file, id_required=True), options, field=field, title_field=title_field,
+                lang=lang, group_by=group_by, executor=executor,
+            )
+        _write_jsonl(made)
     except BriefingError as exc:
         raise _fail(exc) from None
 

@@ -57,6 +57,7 @@ sentences = 3
 # themes = "themes.toml"      # your taxonomy ([[theme]] name, description, keywords)
 # glossary = "glossary.toml"  # source term = "English term"
 title = "Weekly briefing"
+# cluster = "tcp://scheduler.example.org:8786"  # per-article work on a Dask cluster ("local:4": 4 processes here)
 
 # --- email only ---
 [email]

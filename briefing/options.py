@@ -79,3 +79,5 @@ class BuildOptions:
     # ids of articles already mailed in an earlier digest (deliver's ledger); the build leaves them out
     exclude_ids: frozenset[str] = frozenset()
     jobs: int = 1  # processes that read, clean and summarize (the CLI's default: every core)
+    # a Dask scheduler ("tcp://host:8786") or "local:N" to run the per-article work on instead of `jobs`
+    cluster: str | None = None

@@ -56,9 +56,12 @@ def select_period(articles: Sequence[Article], week: str | None, today: dt.date)
 def build(options: BuildOptions) -> BuildReport:
     """Run every stage on `options.sources` and write the briefing files to `options.out_dir`.
 
-    Reading, cleaning and summarizing run on `options.jobs` processes; the files are the same for any number.
+    The per-article work (reading and cleaning, summaries, translating and embedding what grouping reads,
+    story summaries, embedding what themes read) runs on `options.jobs` processes, or on the Dask cluster of
+    `options.cluster`; this process alone reads and writes the caches. The files are the same either way.
     """
-    with embed.use_cache(options.use_cache, options.cache_path), parallel.pool(options.jobs) as executor:
+    with embed.use_cache(options.use_cache, options.cache_path), \
+            parallel.pool(options.jobs, options.cluster) as executor:
         return _build(options, executor)
 
 
@@ -106,7 +109,7 @@ def _build(options: BuildOptions, executor: Executor | None) -> BuildReport:
         translate=options.translate, target=options.target_lang, engine=options.engine, glossary=options.glossary,
         use_cache=options.use_cache, cache_path=options.cache_path, sentences=options.sentences,
         words=options.words,
-    ))
+    ), executor=executor)
     ranked = list(made.stories)
 
     # 4. translate (titles of every story; summaries and figures of the stories shown in full)
@@ -116,7 +119,7 @@ def _build(options: BuildOptions, executor: Executor | None) -> BuildReport:
         ranked, used = translate.translate_records(
             ranked, full=lambda s: s.rank <= options.max_stories, target=options.target_lang,
             engine=options.engine, glossary=options.glossary, use_cache=options.use_cache,
-            cache_path=options.cache_path,
+            cache_path=options.cache_path, executor=executor,
         )
         engine = _engines(engine, used)
     else:
@@ -131,7 +134,7 @@ def _build(options: BuildOptions, executor: Executor | None) -> BuildReport:
     sections = [
         dataclasses.replace(section, stories=tuple(stories.with_story_fields(s) for s in section.stories))
         for section in themes.group_stories(ranked, themes_file=options.themes_file, auto=options.auto_themes,
-                                            k=options.k)
+                                            k=options.k, executor=executor)
     ]
 
     # 6. render

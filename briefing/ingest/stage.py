@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 from collections.abc import Sequence
 from concurrent.futures import Executor
+from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.errors import IngestError
@@ -96,6 +97,17 @@ def read_bytes(data: bytes, name: str, *, today: dt.date | None) -> list[Article
     return _read_source(data, name, today or dt.date.today())[0]
 
 
+def _read_file(path: Path, max_bytes: int) -> bytes:
+    """A local source's bytes; IngestError when it is too large or cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise IngestError(f"too large ({size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.3g} MB)")
+        return path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"cannot read: {exc.strerror or exc}") from None
+
+
 def _load(name: str, path: Path | None, max_bytes: int, today: dt.date,
           deadline_s: float, executor: Executor | None = None) -> tuple[list[Article], list[str]]:
     if path is None:
@@ -103,22 +115,41 @@ def _load(name: str, path: Path | None, max_bytes: int, today: dt.date,
         articles, warnings = _read_source(data, shown_name(name), today, charset=charset, source_url=name,
                                           format_name=format_name, executor=executor)
         return [dataclasses.replace(a, path=shown_name(name)) for a in articles], warnings
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise IngestError(f"too large ({size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.3g} MB)")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(f"cannot read: {exc.strerror or exc}") from None
+    data = _read_file(path, max_bytes)
     return _read_source(data, shown_name(name), today, format_name=name, executor=executor)
 
 
-def _load_one(source: tuple[str, Path | None], *, max_bytes: int, today: dt.date, deadline_s: float,
+@dataclass(frozen=True, slots=True)
+class _Shipped:
+    """A local source as the driver sends it to a worker: its name and bytes, or why it could not be read.
+    Workers then need no access to the driver's files."""
+
+    name: str
+    data: bytes
+    problem: str | None = None
+
+
+def _ship(source: tuple[str, Path | None], *, max_bytes: int) -> tuple[str, Path | None] | _Shipped:
+    """What a worker gets for `source`: a local file's bytes, read here; a URL as it is (the worker fetches it)."""
+    name, path = source
+    if path is None:
+        return source
+    try:
+        return _Shipped(name, _read_file(path, max_bytes))
+    except IngestError as exc:
+        return _Shipped(name, b"", str(exc))
+
+
+def _load_one(source: tuple[str, Path | None] | _Shipped, *, max_bytes: int, today: dt.date, deadline_s: float,
               executor: Executor | None = None) -> tuple[list[Article], list[str], str | None]:
     """(articles, warnings, None) or ([], [], why it was skipped): `_load` in a form a worker can send back."""
-    name, path = source
+    name = source.name if isinstance(source, _Shipped) else source[0]
     try:
-        return (*_load(name, path, max_bytes, today, deadline_s, executor), None)
+        if isinstance(source, _Shipped):
+            if source.problem is not None:
+                raise IngestError(source.problem)
+            return (*_read_source(source.data, shown_name(name), today, format_name=name), None)
+        return (*_load(name, source[1], max_bytes, today, deadline_s, executor), None)
     except IngestError as exc:
         log.debug("skipped %s: %s", shown_name(name), exc)
         return [], [], str(exc)
@@ -133,7 +164,8 @@ def ingest(sources: Sequence[str], *, today: dt.date | None = None, max_bytes: i
     Each URL's whole download must end within `fetch_deadline_s` seconds, else it is skipped.
     A source that gives no article becomes a `Skipped` with a one-line reason; nothing raises for one
     bad file. Articles without a date are reported in `warnings`. With an executor, sources (or the
-    records of a single source) are read and cleaned on its workers; the result is the same. With
+    records of a single source) are read and cleaned on its workers; the result is the same. This process
+    reads each local file and sends its bytes (workers need no access to the sources' folders). With
     `cache_path`, a local file whose bytes were read before (same name, run date and code) is taken from
     that source cache instead (source_cache.py).
     """
@@ -152,7 +184,9 @@ def ingest(sources: Sequence[str], *, today: dt.date | None = None, max_bytes: i
         if len(todo) == 1:  # one file or feed: its records are what can run in parallel
             loaded = [load(todo[0], executor=executor)]
         else:
-            loaded = parallel.run_all(executor, load, todo, stage="read")
+            # with workers, the bytes of each file go to them from here: they need no access to its folder
+            loaded = parallel.run_all(executor, load, todo, stage="read",
+                                      ship=functools.partial(_ship, max_bytes=max_bytes))
         results = dict(zip(todo, loaded, strict=True))
         if cache is not None:
             cache.put_many((keys[source], results[source]) for source in todo if source in keys)

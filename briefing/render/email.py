@@ -37,7 +37,8 @@ def email_html(env: jinja2.Environment, context: dict[str, Any], dirs: Sequence[
 
     Everything fits in a small week. Past the budget, the first of these that fits is sent: the one-line list
     cut; then fewer stories in full (the lowest-ranked go first); then the top story alone with its summaries
-    cut short; then no story in full. The email then says how many more stories the PDF has. Each cut is
+    cut short; then no story in full. The email then says how many more stories the PDF and the JSON file have
+    (the email never lists more than the PDF does). Each cut is
     found by bisection over a count, a dozen renders at most. Every field is bounded for display already, so
     with the shipped templates the last resort always fits; a template that is too big on its own is sent
     as it is, with a warning.
@@ -54,7 +55,8 @@ def email_html(env: jinja2.Environment, context: dict[str, Any], dirs: Sequence[
     if size <= EMAIL_MAX_BYTES:
         return html
     stories = len(briefing.stories)
-    lines = _largest(lambda n: fits(Shown(shown.top, shown.full, n)), 0, max(0, stories - shown.full))
+    most_lines = max(0, stories - shown.full) if shown.listed is None else shown.listed
+    lines = _largest(lambda n: fits(Shown(shown.top, shown.full, n)), 0, most_lines)
     full = None if lines is not None else _largest(lambda n: fits(Shown(min(shown.top, n), n, 0)), 1, shown.full)
     chars = None if lines is not None or full is not None else _largest(
         lambda n: fits(Shown(1, 1, 0, summary_chars=n)), 0, SUMMARY_DISPLAY_MAX_CHARS)
@@ -71,7 +73,7 @@ def email_html(env: jinja2.Environment, context: dict[str, Any], dirs: Sequence[
         log.warning("the email is %d KB without any story in full, over the %d KB budget: its template is too big "
                     "on its own", size // 1000, EMAIL_MAX_BYTES // 1000)
     cut = f", its summary cut to {chars} characters" if chars is not None else ""
-    log.info("the email shows %d of %d stories in full%s and lists %d more (%d KB); the PDF has them all",
+    log.info("the email shows %d of %d stories in full%s and lists %d more (%d KB); the JSON has them all",
              min(candidate.full, stories), stories, cut, candidate.listed or 0, size // 1000)
     return html
 

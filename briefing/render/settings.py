@@ -31,6 +31,13 @@ TEXT_WIDTH = 76  # plain-text lines stay under RFC 5322's 78 characters, with ro
 # a build writes its four files within seconds: a `.briefing-*.tmp` this old was left by a crashed run
 STALE_TEMPORARY_S = 3600.0
 PDF_VARIANT = "pdf/ua-1"  # tagged, titled, language-marked PDF screen readers can follow; output stays reproducible
+# "Also this week" in the PDF and the text digest lists this many stories past those shown in full, by rank, then
+# counts the rest by theme and points to the JSON file, which has them all. A listed story is one or two 8-point
+# lines (30 to 44 to an A4 page), so this is 5 to 7 pages. The stories in full take 20 pages for 2,000 real
+# French articles and 27 for 20,000 (bigger stories list more sources), the index 3 to 4: 400 made the
+# 20,000-article week 44 pages, 200 makes it 37 (and 2,000 articles 30). Listing every story made it 158 pages
+# nobody reads to the end.
+PDF_LISTED_MAX = 200
 STORY_SOURCES_EMAIL = 4  # sources listed under a story in the email before "+N more" (the PDF lists all)
 STORY_NAMES_SHOWN = 5  # a story's names line: its main people, organisations and places...
 STORY_NAMES_CHARS = 100  # ...as many as fit in one line of the PDF (and about two of the email on a phone)

@@ -14,9 +14,9 @@ from briefing.records import GENERATOR, OWN_OUTPUT_SIGN_OFF, Briefing, Outputs, 
 from briefing.render.email import email_html
 from briefing.render.json_file import briefing_json
 from briefing.render.pdf import write_pdf_bytes
-from briefing.render.settings import STALE_TEMPORARY_S
+from briefing.render.settings import PDF_LISTED_MAX, STALE_TEMPORARY_S
 from briefing.render.templates import PDF_TEMPLATE, TEXT_TEMPLATE, render_template, template_dirs, template_environment
-from briefing.render.views import Shown, template_context, week_figures
+from briefing.render.views import Shown, file_stem, template_context, week_figures
 from briefing.runtime.files import publish_together, remove_stale_temporaries
 
 log = get_logger(__name__)
@@ -52,7 +52,8 @@ def render(
     """Write briefing-<label>.pdf, .html, .txt and .json to `out_dir` and return their paths.
 
     The top `top` stories come first, then the theme sections with the next stories in full, up to
-    `max_stories` in all, then every other story in one line. The email keeps under EMAIL_MAX_BYTES (see
+    `max_stories` in all, then the next PDF_LISTED_MAX stories in one line, then the rest counted by theme (the
+    JSON has every story). The email keeps under EMAIL_MAX_BYTES (see
     `email_html`). Every file is built in memory first, then the four are published together (all
     written, then all renamed): a template fault (TemplateProblem), a layout failure or a full disk
     (RenderError) leaves the previous set untouched. Temporary files an interrupted run left behind are
@@ -62,7 +63,7 @@ def render(
         raise RenderError(f"paper size {paper!r} is not one of {', '.join(PAPER_SIZES)}")
     dirs = template_dirs(templates_dir)
     env = template_environment(dirs)
-    shown = Shown(top=min(top, max_stories), full=max_stories)
+    shown = Shown(top=min(top, max_stories), full=max_stories, listed=PDF_LISTED_MAX)
     context = template_context(briefing, paper=paper, bilingual=bilingual, shown=shown)
 
     pdf_html = render_template(env, PDF_TEMPLATE, context, dirs)
@@ -73,7 +74,7 @@ def render(
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        stem = f"briefing-{briefing.period.label}"
+        stem = file_stem(briefing)
         outputs = Outputs(*(out_dir / f"{stem}.{ext}" for ext in ("pdf", "html", "txt", "json")))
         for leftover in remove_stale_temporaries(out_dir, "briefing-", STALE_TEMPORARY_S):
             log.info("removed %s, left by an interrupted run", leftover.name)

@@ -293,7 +293,8 @@ def brief_view(story: Story) -> BriefView:
 
 @dataclass(frozen=True, slots=True)
 class Shown:
-    """Which stories a rendering shows: the top ones, then up to `full` in full, then `listed` in one line."""
+    """Which stories a rendering shows: the top ones, then up to `full` in full, then `listed` in one line (the
+    rest are counted by theme)."""
 
     top: int
     full: int
@@ -321,19 +322,31 @@ def story_views(briefing: Briefing, shown: Shown, bilingual: bool) -> dict[str, 
         bars.append((theme, len(section.stories), anchor))
     rest = [s for s in briefing.stories if s.rank > shown.full]
     listed = rest if shown.listed is None else rest[:shown.listed]
+    unlisted: dict[str, int] = {}
+    for story in rest[len(listed):]:
+        unlisted[_theme(story.theme)] = unlisted.get(_theme(story.theme), 0) + 1
     figures = tuple(figure_view(f, anchors[f.story_id]) for f in week_figures(briefing, shown))
     in_full = {s.id for s in briefing.stories if s.rank <= shown.full}
-    reachable = [s for s in briefing.stories if s.id in in_full or s in listed]
+    # by id: a story's equality compares every field of every article, and `in` a list of thousands is quadratic
+    in_list = {s.id for s in listed}
+    reachable = [s for s in briefing.stories if s.id in in_full or s.id in in_list]
     return {
         "index": name_index(reachable, anchors, in_full),
         "top": top,
         "sections": tuple(sections),
         "more": tuple(brief_view(s) for s in listed),
         "unlisted": len(rest) - len(listed),
+        # the stories not listed, counted by theme, most first (then in the sections' order)
+        "unlisted_themes": tuple(sorted(unlisted.items(), key=lambda item: -item[1])),
         "bars": chart_bars(bars),
         "figure_anchors": {figure.story_id: figure.anchor for figure in figures},
         "figures": figures,
     }
+
+
+def file_stem(briefing: Briefing) -> str:
+    """The name the four files of a briefing share, before their extension: "briefing-2025-W40"."""
+    return f"briefing-{briefing.period.label}"
 
 
 def week_figures(briefing: Briefing, shown: Shown) -> tuple[KeyFigure, ...]:
@@ -366,6 +379,7 @@ def template_context(briefing: Briefing, *, paper: str = "A4", bilingual: bool =
         "title": display_title(briefing.title),
         "period": period_text(briefing.period),
         "label": briefing.period.label,
+        "json_file": f"{file_stem(briefing)}.json",  # where every story is, when a rendering lists only some
         "undated": briefing.undated,
         "generated": f"{long_date(briefing.generated.date())}, {briefing.generated:%H:%M}",
         # W3C dates need an offset: a naive time is the machine's local time, as datetime.now() gave it

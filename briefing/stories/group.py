@@ -45,6 +45,7 @@ import datetime as dt
 import heapq
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
@@ -135,14 +136,15 @@ def embedding_text(item: GroupInput) -> str:
     return f"{item.title.strip()}\n{item.lead.strip()}".strip()
 
 
-def group(items: Sequence[GroupInput]) -> list[list[int]]:
+def group(items: Sequence[GroupInput], executor: Executor | None = None) -> list[list[int]]:
     """Stories as lists of positions into `items` (each ascending; stories ordered by first position).
 
-    Every item is in exactly one story; singletons allowed. Embeds the items with MiniLM.
+    Every item is in exactly one story; singletons allowed. Embeds the items with MiniLM (on the executor's
+    workers when one is given).
     """
     if len(items) < 2:
         return group_with_vectors(items, None)
-    return group_with_vectors(items, embed([model_text(item) for item in items]))
+    return group_with_vectors(items, embed([model_text(item) for item in items], executor))
 
 
 def model_text(item: GroupInput) -> str:

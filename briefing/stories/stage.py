@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from briefing.ingest.metadata import derived_title
 from briefing.log import get_logger
 from briefing.options import DEFAULT_SENTENCES, TARGET_LANG
 from briefing.records import Article, Mention, Period, Story
+from briefing.runtime import parallel
 from briefing.runtime.jsonl import Line, json_kind, quoted, record_key
 from briefing.runtime.sqlite_cache import beside
 from briefing.stories import group as grouping
@@ -77,26 +80,27 @@ def story_id(article_ids: Sequence[str]) -> str:
 
 
 def build_stories(articles: Sequence[Article], period: Period, options: StoryOptions,
-                  given: Sequence[Sequence[int]] | None = None) -> StoriesResult:
+                  given: Sequence[Sequence[int]] | None = None, executor: Executor | None = None) -> StoriesResult:
     """Group `articles` (already summarised one by one) into ranked stories.
 
     `given` replaces the grouping (lists of positions into `articles`). Raises ModelMissing when grouping
-    needs a translation and no engine can translate any of the languages.
+    needs a translation and no engine can translate any of the languages. With an executor, the grouping
+    text is translated and embedded, and the stories of several articles summarised, on its workers.
     """
     articles = list(articles)
     if not articles:
         return StoriesResult((), (), None)
     # 1. grouping text (a given grouping needs no translation)
-    items, engine = grouping_inputs(articles, dataclasses.replace(options, translate=options.translate and not given))
+    items, engine = grouping_inputs(articles, dataclasses.replace(options, translate=options.translate and not given),
+                                    executor)
     by_id = {item.id: item for item in items}
     # 2. group
-    groups = [list(g) for g in given] if given is not None else grouping.group(items)
+    groups = [list(g) for g in given] if given is not None else grouping.group(items, executor)
     log.info("grouped %d article(s) into %d stor%s", len(articles), len(groups), "y" if len(groups) == 1 else "ies")
     # 3. stories
     stories = []
     placed: dict[str, Article] = {}
-    for positions in groups:
-        story = make_story([articles[i] for i in positions], options, by_id)
+    for story in _make_stories(groups, articles, by_id, options, executor):
         for article in story.articles:
             title_en = _english_title(article, by_id[article.id])
             placed[article.id] = dataclasses.replace(article, story=story.id, title_en=title_en or article.title_en,
@@ -107,7 +111,31 @@ def build_stories(articles: Sequence[Article], period: Period, options: StoryOpt
     return StoriesResult(tuple(ranked), tuple(placed[a.id] for a in articles), engine)
 
 
-def grouping_inputs(articles: Sequence[Article], options: StoryOptions) -> tuple[list[grouping.GroupInput], str | None]:
+def _make_stories(groups: Sequence[Sequence[int]], articles: Sequence[Article],
+                  items: Mapping[str, grouping.GroupInput], options: StoryOptions,
+                  executor: Executor | None) -> list[Story]:
+    """`make_story` of each group, in order: those of several articles (a summary to write) on the executor's
+    workers, single articles (their summary is made already) here, where shipping them would cost more."""
+    make = functools.partial(_story_of, options=options)
+
+    def work(positions: Sequence[int]) -> tuple[list[Article], dict[str, grouping.GroupInput]]:
+        members = [articles[i] for i in positions]
+        return members, {a.id: items[a.id] for a in members}
+
+    several = [n for n, positions in enumerate(groups) if len(positions) > 1]
+    done = dict(zip(several, parallel.run_all(executor, make, [work(groups[n]) for n in several],
+                                               stage="stories" if executor is not None else None), strict=True))
+    return [done[n] if n in done else make(work(positions)) for n, positions in enumerate(groups)]
+
+
+def _story_of(work: tuple[list[Article], dict[str, grouping.GroupInput]], *, options: StoryOptions) -> Story:
+    """`make_story` in a form a worker can run."""
+    members, items = work
+    return make_story(members, options, items)
+
+
+def grouping_inputs(articles: Sequence[Article], options: StoryOptions,
+                    executor: Executor | None = None) -> tuple[list[grouping.GroupInput], str | None]:
     """What grouping reads of each article, and the engine that translated any of it.
 
     A week that mixes languages needs one language to compare them in: the title and lead of each article
@@ -134,7 +162,7 @@ def grouping_inputs(articles: Sequence[Article], options: StoryOptions) -> tuple
                      sum(len(v) // (1 + bridge) for v in wanted.values()))
             done, engine = translate.translate_by_language(
                 wanted, target=options.target, engine=options.engine, glossary=options.glossary,
-                use_cache=options.use_cache, cache_path=options.cache_path,
+                use_cache=options.use_cache, cache_path=options.cache_path, executor=executor,
             )
     at: Counter[str] = Counter()
     items = []
@@ -241,14 +269,15 @@ def _same_language(article: Article, articles: Sequence[Article]) -> list[Articl
 
 def story_records(lines: Iterable[Line], options: StoryOptions, *, field: str = "text",
                   title_field: str | None = "title", lang: str = "auto",
-                  group_by: str | None = None) -> list[dict[str, Any]]:
+                  group_by: str | None = None, executor: Executor | None = None) -> list[dict[str, Any]]:
     """The stories of JSONL records (`runtime.jsonl.Line`s, ids checked), in rank order, as JSON objects.
 
     A record needs an "id" and its text in `field`; "title" (or `title_field`), "lang", "date"
     (YYYY-MM-DD), "publisher" and "url" are optional. `group_by` names a field whose value gives each
     record's story (then that value is the story's id) instead of discovering the stories: text or a whole
     number, compared as text (1 and "1" are one story; true, 1.5, null, lists and objects are refused).
-    Raises BadInput naming the line of the first record that cannot be used.
+    Raises BadInput naming the line of the first record that cannot be used. With an executor, the per-article
+    work (summaries, what grouping reads, story summaries) runs on its workers.
     """
     articles: list[Article] = []
     given: dict[str, list[int]] = {}
@@ -256,9 +285,12 @@ def story_records(lines: Iterable[Line], options: StoryOptions, *, field: str = 
         article = _record_article(line, field=field, title_field=title_field, lang=lang)
         if group_by is not None:
             given.setdefault(_group_of(line, group_by), []).append(len(articles))
-        articles.append(summarize_article(article, options.sentences or DEFAULT_SENTENCES))
+        articles.append(article)
+    summarized = functools.partial(summarize_article, n=options.sentences or DEFAULT_SENTENCES)
+    articles = parallel.run_all(executor, summarized, articles, stage=None)
     period = Period.covering(a.date for a in articles)
-    made = build_stories(articles, period, options, given=list(given.values()) if group_by is not None else None)
+    made = build_stories(articles, period, options, given=list(given.values()) if group_by is not None else None,
+                         executor=executor)
     names = {story_id([articles[i].id for i in positions]): name for name, positions in given.items()}
     return [{**s.to_json(), "story": names.get(s.id, s.id)} for s in made.stories]
 

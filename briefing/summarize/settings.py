@@ -24,3 +24,6 @@ QUOTED_FACTOR = 0.6  # ...and abstracts rarely quote: +0.3 ROUGE-1/2 on both hal
 FIGURE_SENTENCES_MAX = 3
 KEY_FIGURES_MAX = 8  # one "numbers of the week" box that fits beside the chart on a single page
 KEY_FIGURE_CONTEXT_CHARS = 160  # about two printed lines: enough to say what the number measures
+# `briefing summarize --cluster`: records read and sent to the workers at once (~10 MB of news text), so the
+# workers stay busy while memory holds one batch of a file of any length
+RECORDS_BATCH = 2_000

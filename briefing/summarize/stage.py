@@ -7,15 +7,18 @@ JSONL records (`briefing summarize`).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor
 from typing import Any
 
 from briefing.errors import BadInput, SummarizeError
 from briefing.records import Article
+from briefing.runtime import parallel
 from briefing.runtime.jsonl import Line
 from briefing.summarize.rankers import SUMMARIZERS
-from briefing.summarize.settings import MIN_SENTENCE_WORDS
+from briefing.summarize.settings import MIN_SENTENCE_WORDS, RECORDS_BATCH
 from briefing.text.candidates import candidates
 from briefing.text.language import UNKNOWN, detect_language, language_key
 from briefing.text.terms import content_terms
@@ -90,6 +93,7 @@ def summarize_records(
     sentences: int,
     method: str,
     title_field: str | None,
+    executor: Executor | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Each record with a "summary" added, for `briefing summarize` (JSONL in, JSONL out).
 
@@ -97,9 +101,12 @@ def summarize_records(
     `lang` "auto" takes each record's "lang" field when it is a language code briefing knows, else detects the
     language of the text. The title field is ignored for records marked `"title_derived": true` (see
     `ingest --jsonl`). Raises BadInput naming the line when `field` is missing or not text, SummarizeError for
-    an unknown method.
+    an unknown method. With an executor, RECORDS_BATCH records at a time are summarised on its workers (the
+    output is the same); without one, each record is written as soon as it is read.
     """
     _check_method(method)
+    one = functools.partial(_record_summary, sentences=sentences, method=method)
+    batch: list[tuple[dict[str, Any], _Work]] = []
     for line in lines:
         record = line.record
         text = record.get(field)
@@ -110,14 +117,31 @@ def summarize_records(
         title = record.get(title_field) if title_field and record.get("title_derived") is not True else None
         if title_field and title is not None and not isinstance(title, str):
             raise BadInput(f"{line.where}: title field {title_field!r} is not text ({type(title).__name__})")
-        text_lang = _record_lang(record, text) if lang == "auto" else lang
-        summary = summarize(text, text_lang, sentences, method=method, title=title or None)
-        yield {**record, "summary": " ".join(summary)}
+        declared = (_known_lang(record) if lang == "auto" else lang) or None
+        batch.append((record, (text, declared, title or None)))
+        if executor is None or len(batch) >= RECORDS_BATCH:
+            yield from _summarised(batch, one, executor)
+            batch = []
+    yield from _summarised(batch, one, executor)
 
 
-def _record_lang(record: dict[str, Any], text: str) -> str:
-    """The record's "lang" when briefing knows the language, else the language detected in its text."""
+_Work = tuple[str, str | None, str | None]  # a record's text, its language (None: detect it) and title
+
+
+def _summarised(batch: list[tuple[dict[str, Any], _Work]], one: Callable[[_Work], str],
+                executor: Executor | None) -> Iterator[dict[str, Any]]:
+    summaries = parallel.run_all(executor, one, [work for _, work in batch], stage=None)
+    for (record, _), summary in zip(batch, summaries, strict=True):
+        yield {**record, "summary": summary}
+
+
+def _record_summary(work: _Work, *, sentences: int, method: str) -> str:
+    """One record's summary, joined (what a worker runs)."""
+    text, lang, title = work
+    return " ".join(summarize(text, lang or detect_language(text), sentences, method=method, title=title))
+
+
+def _known_lang(record: dict[str, Any]) -> str:
+    """The record's "lang" when briefing knows the language, else "" (detect it from the text)."""
     given = language_key(record.get("lang"))
-    return given if given != UNKNOWN else detect_language(text)
-
-
+    return given if given != UNKNOWN else ""

@@ -6,9 +6,13 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from briefing.embed import embed
 from briefing.errors import BadInput
 from briefing.log import get_logger
 from briefing.records import Section, Story
@@ -20,12 +24,15 @@ from briefing.themes.taxonomy import DEFAULT_THEMES_FILE, assign_taxonomy, load_
 
 log = get_logger(__name__)
 
-def assign(texts: Sequence[str], *, themes_file: Path | None, auto: bool, k: int | None) -> Assignment:
-    """Theme every text: discovered clusters with `auto`, else the taxonomy (the default one without a file)."""
+def assign(texts: Sequence[str], *, themes_file: Path | None, auto: bool, k: int | None,
+           vectors: np.ndarray | None = None) -> Assignment:
+    """Theme every text: discovered clusters with `auto`, else the taxonomy (the default one without a file).
+
+    `vectors`: the texts' embeddings when the caller has them (else they are computed here)."""
     if auto:
-        return assign_auto(texts, k)
+        return assign_auto(texts, k, vectors=vectors)
     taxonomy = load_taxonomy(themes_file or DEFAULT_THEMES_FILE)
-    return assign_taxonomy(texts, taxonomy.themes, min_similarity=taxonomy.min_similarity)
+    return assign_taxonomy(texts, taxonomy.themes, vectors=vectors, min_similarity=taxonomy.min_similarity)
 
 
 # --- the stage's public functions ---------------------------------------------------------
@@ -67,13 +74,16 @@ def story_text(story: Story) -> str:
 
 def group_stories(
     stories: Sequence[Story], *, themes_file: Path | None, auto: bool, k: int | None,
+    executor: Executor | None = None,
 ) -> list[Section]:
     """Every story themed (theme and theme_score set), in sections: the theme with most stories first, tiny
-    themes merged into "Other", which comes last; each section's stories in rank order."""
+    themes merged into "Other", which comes last; each section's stories in rank order. The stories' texts
+    are embedded on the executor's workers when one is given."""
     stories = list(stories)
     if not stories:
         return []
-    result = assign([story_text(s) for s in stories], themes_file=themes_file, auto=auto, k=k)
+    texts = [story_text(s) for s in stories]
+    result = assign(texts, themes_file=themes_file, auto=auto, k=k, vectors=embed(texts, executor))
     themed = [
         dataclasses.replace(s, theme=theme, theme_score=score)
         for s, theme, score in zip(stories, result.themes, result.scores, strict=True)

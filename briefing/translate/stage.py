@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import TypeVar
 
@@ -31,8 +32,9 @@ def _with_flag(record: Record, flag: str) -> Record:
 
 def translate_by_language(texts: Mapping[str, Sequence[str]], *, target: str = "en", engine: str = "auto",
                           glossary: Path | None = None, use_cache: bool = True, cache_path: Path | None = None,
-                          ) -> tuple[dict[str, list[Translated] | None], str | None]:
-    """Translate texts grouped by source language: one translator per language, all its texts batched.
+                          executor: Executor | None = None) -> tuple[dict[str, list[Translated] | None], str | None]:
+    """Translate texts grouped by source language: one translator per language, all its texts batched (what
+    the cache lacks goes through the engine on the executor's workers when one is given).
 
     Every translator is opened before any work, so a missing engine fails up front: ModelMissing when no
     language can be translated at all; when only some can, the others get None with a warning (as does a
@@ -47,7 +49,7 @@ def translate_by_language(texts: Mapping[str, Sequence[str]], *, target: str = "
         for lang in languages:
             try:
                 translators[lang] = open_translator(lang, target, engine=engine, glossary=glossary,
-                                                    use_cache=use_cache, cache_path=cache_path)
+                                                    use_cache=use_cache, cache_path=cache_path, executor=executor)
             except ModelMissing as exc:
                 missing.append(exc)
         if missing and not translators:
@@ -84,14 +86,16 @@ def _always(record: Article | Story) -> bool:
 
 def translate_records(records: Sequence[Record], *, full: Callable[[Record], bool] = _always,
                       target: str = "en", engine: str = "auto", glossary: Path | None = None,
-                      use_cache: bool = True, cache_path: Path | None = None) -> tuple[list[Record], str | None]:
+                      use_cache: bool = True, cache_path: Path | None = None,
+                      executor: Executor | None = None) -> tuple[list[Record], str | None]:
     """Articles or stories with `title_en`, `summary_en` and `figure_sentences_en` filled.
 
     Records already in `target` are copied. A record for which `full` is false gets only its title
     translated (a one-line entry); a title already translated (`title_en` set) is kept. A guard that fired
     adds flag "translation-suspect"; a language no engine can do (while others can), an unknown language
     or a failed run adds "untranslated" and keeps the original text. Raises ModelMissing up front when no
-    language can be translated. Returns the records in the same order and the engine name(s) used.
+    language can be translated. Returns the records in the same order and the engine name(s) used. With an
+    executor, the engine runs on its workers.
     """
     result = [as_is(r) if r.lang == target else r for r in records]
     for i, unknown in enumerate(result):
@@ -105,6 +109,7 @@ def translate_records(records: Sequence[Record], *, full: Callable[[Record], boo
     done, engines = translate_by_language(
         {lang: [text for _, parts in items for text in parts] for lang, items in wanted.items()},
         target=target, engine=engine, glossary=glossary, use_cache=use_cache, cache_path=cache_path,
+        executor=executor,
     )
     for lang, items in wanted.items():
         outputs = done[lang]

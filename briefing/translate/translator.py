@@ -8,18 +8,28 @@ output (loops, runaway length, lost placeholders: the source is kept and flagged
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefing.errors import ModelMissing
 from briefing.log import get_logger
+from briefing.runtime import parallel
 from briefing.text.sentences import split_sentences
 from briefing.translate.cache import TranslationCache, default_cache_path, normalise
 from briefing.translate.engines import Engine, pick_engine
 from briefing.translate.glossary import Glossary, load_glossary
 from briefing.translate.protect import Protected, protect, restore
-from briefing.translate.settings import GUARD_LENGTH_RATIO, GUARD_LENGTH_SLACK, GUARD_MAX_REPEATS, TRANSLATE_BLOCK
+from briefing.translate.settings import (
+    GUARD_LENGTH_RATIO,
+    GUARD_LENGTH_SLACK,
+    GUARD_MAX_REPEATS,
+    TRANSLATE_BLOCK,
+    TRANSLATE_WORKER_SEGMENTS,
+)
 
 log = get_logger(__name__)
 
@@ -91,8 +101,9 @@ class Translator:
     """An engine for one language pair, with glossary, cache and guards around it. Use as a context manager."""
 
     def __init__(self, engine: Engine, source: str, target: str, *, glossary: Glossary,
-                 cache: TranslationCache | None) -> None:
+                 cache: TranslationCache | None, executor: Executor | None = None) -> None:
         self.engine = engine
+        self.executor = executor  # where the engine runs on what the cache lacks (None: here)
         self.name = engine.name
         self.source = source
         self.target = target
@@ -161,7 +172,7 @@ class Translator:
         missing = [t for t in wanted if t not in found]
         self.stats.cached += len(wanted) - len(missing)
         if missing:
-            translated = self.engine.translate(missing)
+            translated = self._translate(missing)
             self.stats.translated += len(missing)
             fresh = dict(zip(missing, translated, strict=True))
             if self.cache is not None:
@@ -169,6 +180,15 @@ class Translator:
             found.update(fresh)
         found[""] = ""
         return found
+
+    def _translate(self, segments: list[str]) -> list[str]:
+        """The engine's output for each segment: here, or on the executor's workers, each opening the same
+        engine once; only this process reads and writes the cache."""
+        if self.executor is None:
+            return self.engine.translate(segments)
+        work = functools.partial(translate_here, self.name, self.source, self.target)
+        return parallel.map_chunks(self.executor, work, segments, stage=None, largest=TRANSLATE_WORKER_SEGMENTS,
+                                   per_worker=1)
 
     def _checked(self, source: str, prepared: Protected, output: str) -> str | None:
         """The restored translation of one piece, or None when a guard says it is not one."""
@@ -183,9 +203,26 @@ class Translator:
         return restored
 
 
+def translate_here(engine: str, source: str, target: str, segments: list[str]) -> list[str]:
+    """`segments` through the engine named `engine` for source→target, opened once in this process (what a
+    worker runs: no glossary, cache or guard here, the driver applies them)."""
+    try:
+        return _engine_here(engine, source, target).translate(segments)
+    except ModelMissing as exc:
+        raise ModelMissing(f"a worker cannot translate: {exc}") from None
+
+
+@functools.lru_cache(maxsize=4)
+def _engine_here(engine: str, source: str, target: str) -> Engine:
+    return pick_engine(source, target, engine)
+
+
 def open_translator(source: str, target: str, *, engine: str = "auto", glossary: Path | None = None,
-                    use_cache: bool = True, cache_path: Path | None = None) -> Translator:
-    """A Translator for source→target; raises ModelMissing up front when no engine can do the pair."""
+                    use_cache: bool = True, cache_path: Path | None = None,
+                    executor: Executor | None = None) -> Translator:
+    """A Translator for source→target; raises ModelMissing up front when no engine can do the pair.
+
+    With an executor, the engine runs on its workers on what the cache lacks (they need the same engine)."""
     terms = load_glossary(glossary, source, target)
     chosen = pick_engine(source, target, engine)
     cache = None
@@ -193,4 +230,4 @@ def open_translator(source: str, target: str, *, engine: str = "auto", glossary:
         cache = TranslationCache(cache_path or default_cache_path(), engine=chosen.name, version=chosen.version,
                                  source=source, target=target)
     log.debug("translating %s->%s with %s (%s)", source, target, chosen.name, chosen.version)
-    return Translator(chosen, source, target, glossary=terms, cache=cache)
+    return Translator(chosen, source, target, glossary=terms, cache=cache, executor=executor)

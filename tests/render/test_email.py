@@ -66,15 +66,16 @@ def test_email_for_thirty_stories_shows_them_all_under_gmails_clipping_size(shar
     assert "more stories in the PDF" not in text
 
 
-def test_email_of_a_huge_week_stays_under_the_budget_and_points_to_the_pdf(shared_dir: Path,
-                                                                          tmp_path: Path) -> None:
+def test_email_of_a_huge_week_stays_under_the_budget_and_points_to_the_pdf_and_json(shared_dir: Path,
+                                                                                   tmp_path: Path) -> None:
     _, email = orangesum_email(shared_dir, 1500, tmp_path)
     size = email.stat().st_size
     assert size < EMAIL_MAX_BYTES, f"email HTML is {size} bytes"
     text = flat(EmailParser.parse(email).text)
-    found = re.search(r"(\d+) more stories in the PDF briefing", text)
-    assert found, "the email does not say how many more stories the PDF has"
-    assert 1000 < int(found.group(1)) < 1500
+    found = re.search(r"([\d,]+) more stories: the PDF briefing lists the most covered of them, and its JSON file, "
+                      r"briefing-\d{4}-W\d\d\.json, has every story\.", text)
+    assert found, "the email does not say how many more stories the PDF and the JSON have"
+    assert 1000 < int(found.group(1).replace(",", "")) < 1500
     top = text.index("Top stories")
     assert top < text.index("Numbers of the week") < text.index("Stories per theme")  # top stories lead
 

@@ -5,6 +5,8 @@ file the renderer opens."""
 from __future__ import annotations
 
 import http.server
+import json
+import re
 import sys
 import threading
 from collections.abc import Iterator
@@ -15,12 +17,15 @@ from typing import Any, ClassVar
 import pypdf
 import pytest
 
+from briefing import __version__
+from briefing.options import DEFAULT_MAX_STORIES
 from briefing.records import Briefing, Outputs
 from briefing.render import render
+from briefing.render.settings import PDF_LISTED_MAX
 from briefing.render.templates import PDF_TEMPLATE
 from briefing.runtime.shipped import TEMPLATES_DIR
 from tests.helpers import story_of, translated
-from tests.render.conftest import briefing_of, flat, page_texts
+from tests.render.conftest import EmailParser, briefing_of, flat, page_texts
 
 
 @pytest.fixture(scope="module")
@@ -301,3 +306,40 @@ def test_the_glance_page_shows_theme_names_whole_and_keeps_the_key_figures_toget
     for output in (outputs.html, outputs.txt):
         assert "Digital infrastructure & data centres" in flat(output.read_text(encoding="utf-8").replace(
             "&amp;", "&")), output.name
+
+
+def test_a_week_of_thousands_of_stories_lists_the_next_ones_then_counts_the_rest_within_forty_pages(
+        tmp_path: Path) -> None:
+    """3,000 one-article stories: the PDF lists PDF_LISTED_MAX of them past those in full, counts the others by
+    theme and points to the JSON, in at most 40 pages (listing them all took 158 pages for 20,000 articles);
+    the text digest says the same, the email points to both files."""
+    themes = {"Economy": 1_500, "Technology": 1_000, "Society": 500}
+    number = iter(range(1, 3_001))
+    briefing = briefing_of({theme: [translated(next(number)) for _ in range(count)]
+                            for theme, count in themes.items()})
+    outputs = render(briefing, tmp_path)
+    reader = pypdf.PdfReader(outputs.pdf)
+    assert len(reader.pages) <= 40
+    last_listed = DEFAULT_MAX_STORIES + PDF_LISTED_MAX
+    texts = [flat(t) for t in page_texts(reader)]
+    whole = " ".join(texts)
+    rest, economy = 3_000 - last_listed, 1_500 - last_listed  # the first 1,500 ranks are Economy's
+    assert (f"2,960 more stories: the next {PDF_LISTED_MAX} most covered, then the other {rest:,} counted by theme"
+            in whole)
+    assert f"{last_listed} Vietnam launches programme number {last_listed} VNA" in whole
+    assert f"Vietnam launches programme number {last_listed + 1} " not in whole
+    # what is left of Economy, then the other themes, most stories first
+    assert (f"{rest:,} MORE STORIES BY THEME Economy {economy:,} Technology 1,000 Society 500 Every story, with its "
+            "articles, sources and links, is in the JSON file of this briefing, briefing-2025-W40.json.") in texts[-1]
+    text = outputs.txt.read_text(encoding="utf-8")
+    assert f"\n{last_listed}. Vietnam launches programme number {last_listed} (VNA" in text
+    assert f"number {last_listed + 1} " not in text
+    assert flat(text).endswith(f"{rest:,} more stories by theme: Economy {economy:,} Technology 1,000 Society 500 "
+                               "Every story is in the JSON file of this briefing, briefing-2025-W40.json. -- Stories "
+                               "are ranked by how many independent sources cover them. Summaries are extracted from "
+                               "the articles and machine-translated; check the source before quoting. Made by "
+                               f"briefing {__version__}.")
+    email = flat(EmailParser.parse(outputs.html).text)
+    assert re.search(r"[\d,]+ more stories: the PDF briefing lists the most covered of them, and its JSON file, "
+                     r"briefing-2025-W40\.json, has every story\.", email), email[-400:]
+    assert len(json.loads(outputs.json.read_text(encoding="utf-8"))["stories"]) == 3_000

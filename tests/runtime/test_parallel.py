@@ -18,7 +18,7 @@ import pytest
 from briefing.cli import main
 from briefing.runtime import parallel
 from tests.conftest import ROOT
-from tests.runtime.conftest import square_and_pid
+from tests.runtime.conftest import orangesum_jsonl, square_and_pid
 
 
 def test_run_all_keeps_the_items_order_across_worker_processes() -> None:
@@ -33,16 +33,6 @@ def test_one_job_runs_here_without_a_pool() -> None:
     with parallel.pool(1) as executor:
         assert executor is None
         assert parallel.run_all(executor, square_and_pid, [3], stage="test") == [(9, os.getpid())]
-
-
-def orangesum_jsonl(shared_dir: Path, path: Path, count: int) -> Path:
-    """`count` French articles as one JSONL source, dated inside ISO week 2019-W23."""
-    with (shared_dir / "eval" / "orangesum_valid.jsonl").open(encoding="utf-8") as handle:
-        rows = [json.loads(line) for _, line in zip(range(count), handle, strict=False)]
-    records = [{"title": r["title"], "text": r["article"], "date": f"2019-06-{3 + i % 7:02d}", "lang": "fr"}
-               for i, r in enumerate(rows)]
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    return path
 
 
 @pytest.mark.parametrize("layout", ["one JSONL file", "a folder of files"])
