@@ -75,6 +75,25 @@ GROUP_ONE_EVENT_COSINE_OTHER = 0.4
 GROUP_ONE_EVENT_SHARE = 0.5  # the plain grouping's largest story holds half the week or more
 GROUP_ONE_EVENT_NAME_SHARE = 0.25  # 0.25-0.3 alike on the dev weeks; 0.4 loses 7 of the 36
 GROUP_ONE_EVENT_NAME_MIN = 3
+# --- the neighbour search of big weeks (neighbours.py) ---
+# From this many items of one space the neighbour graph comes from candidates (neighbours.py) instead of all
+# pairs; smaller weeks keep the exact graph bit for bit. ~10,000 is where the two cost the same (5.0 vs 4.6
+# CPU s in the study of /work/scratch/ann, README "The table"); all-pairs grows with n², ~1,100 s at 100,000.
+GROUP_EXACT_MAX_ITEMS = 10_000
+# The candidates each item is compared with exactly: its nearest by the MiniLM cosine (an HNSW index over the
+# main directions of the vectors) and those sharing the most rare-term weight (names, places, numbers, which
+# MiniLM ranks lower). Of the exact blend's 20 best (20,448 real French articles), 94.5 % are among the 40 best
+# by MiniLM and the rare terms add most of the rest; wider searches cost time linearly.
+GROUP_ANN_DENSE_CANDIDATES = 40
+GROUP_ANN_DIMENSIONS = 128  # principal components indexed: the search is bound by memory latency
+GROUP_ANN_LINKS = 12  # HNSW links per node (M): 16 costs ~1.5x for ~2 points of recall
+GROUP_ANN_BUILD_BREADTH = 48  # HNSW efConstruction
+GROUP_ANN_SEARCH_BREADTH = 48  # HNSW ef of the search (at least the candidates wanted + 1)
+GROUP_ANN_SPARSE_CANDIDATES = 20
+GROUP_ANN_RARE_TERM_MAX_ITEMS = 50  # a term of more items is no evidence of one event; and costs df² products
+GROUP_ANN_SPARSE_ROWS = 2_000  # rows of the rare-term product held at once
+GROUP_ANN_SCORE_ROWS = 256  # rows whose candidates' MiniLM cosines are taken at once (~15 MB of gathered vectors)
+GROUP_ANN_TERM_ROWS = 64  # rows spread into a dense buffer at once (64 x vocabulary floats: ~13 MB at 50,000 terms)
 
 # --- summaries (summary.py) --------------------------------------------------------------
 # One summary per multi-article story (briefing/stories/summary.py): concept coverage, tuned on DUC 2003
