@@ -7,8 +7,8 @@ nothing for an item without a content word), positive similarities only, one und
 among j's best or j among i's. Rather than comparing every pair, it compares each item with candidates
 from two cheap searches, and keeps the best of those by the exact blend:
 
-1. dense: an HNSW graph index (usearch, int8 storage) over the MiniLM vectors as the blend compares them
-   finds each item's GROUP_ANN_DENSE_CANDIDATES nearest others, approximately;
+1. dense: an HNSW graph index (faiss) over the main directions of the MiniLM vectors as the blend compares
+   them finds each item's GROUP_ANN_DENSE_CANDIDATES nearest others, approximately;
 2. rare terms: an inverted index over the terms at most GROUP_ANN_RARE_TERM_MAX_ITEMS items share (names,
    places, numbers) gives each item the GROUP_ANN_SPARSE_CANDIDATES others with the largest TF-IDF product
    over those terms: the pairs the words tie together that MiniLM ranks lower;
@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
-from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -36,6 +35,7 @@ from briefing.stories.settings import (
     GROUP_ANN_DENSE_CANDIDATES,
     GROUP_ANN_DIMENSIONS,
     GROUP_ANN_LINKS,
+    GROUP_ANN_PCA_SAMPLE,
     GROUP_ANN_RARE_TERM_MAX_ITEMS,
     GROUP_ANN_SCORE_ROWS,
     GROUP_ANN_SEARCH_BREADTH,
@@ -50,7 +50,7 @@ __all__ = ["approximate_graph", "tfidf"]
 
 
 class NeighbourIndexMissing(BriefingError):
-    """The approximate neighbour search of big weeks needs usearch, which is not installed."""
+    """The approximate neighbour search of big weeks needs faiss (faiss-cpu), which is not installed."""
 
 
 def tfidf(terms: Sequence[Counter[str]]) -> sparse.csr_matrix:
@@ -86,7 +86,7 @@ def approximate_graph(terms: sparse.csr_matrix, dense: np.ndarray | None, *, tra
 
     `terms`: unit TF-IDF rows (`tfidf`; an empty row is an item without a content word); `dense`: unit rows whose
     dot products are the MiniLM cosines the blend takes (centred or not), None for TF-IDF alone; `translated`:
-    whether each item's text is a translation. Raises NeighbourIndexMissing without usearch (only when `dense`
+    whether each item's text is a translation. Raises NeighbourIndexMissing without faiss (only when `dense`
     is given).
     """
     from threadpoolctl import threadpool_limits
@@ -111,28 +111,31 @@ def approximate_graph(terms: sparse.csr_matrix, dense: np.ndarray | None, *, tra
 
 
 def _dense_candidates(vectors: np.ndarray, count: int) -> np.ndarray:
-    """(n, count) positions of each row's nearest others by inner product (HNSW over the main directions of the
-    vectors, approximate); -1 pads."""
+    """(n, count + 1) positions of each row's nearest others by inner product (an HNSW index over the
+    GROUP_ANN_DIMENSIONS main directions of the vectors, approximate; the row itself may be among them); -1 pads."""
     try:
-        from usearch.index import Index
+        import faiss
     except ImportError:
-        raise NeighbourIndexMissing("grouping a week this big needs usearch; install it with: pip install usearch") \
+        raise NeighbourIndexMissing("grouping a week this big needs faiss; install it with: pip install faiss-cpu") \
             from None
     n, dim = vectors.shape
     count = min(count, n - 1)
-    # the GROUP_ANN_DIMENSIONS main directions (principal components) of the vectors keep most of each cosine
-    _, directions = np.linalg.eigh((vectors.T @ vectors).astype(np.float64))
+    # the main directions (principal components) of an evenly spaced sample keep most of each cosine
+    sample = vectors[:: max(1, n // GROUP_ANN_PCA_SAMPLE)].astype(np.float64)
+    _, directions = np.linalg.eigh(sample.T @ sample)
     reduced = vectors @ directions[:, ::-1][:, :min(dim, GROUP_ANN_DIMENSIONS)].astype(np.float32)
-    # int8 storage maps [-1, 1] to [-127, 127]: each row is scaled so its largest component is 1 (a cosine
-    # does not see the scale), or components of ~0.05 would keep a few levels only
-    reduced /= np.maximum(np.abs(reduced).max(axis=1, keepdims=True), np.float32(1e-12))
-    index = Index(ndim=reduced.shape[1], metric="cos", dtype="i8", connectivity=GROUP_ANN_LINKS,
-                  expansion_add=GROUP_ANN_BUILD_BREADTH, expansion_search=max(GROUP_ANN_SEARCH_BREADTH, count + 1))
-    index.add(np.arange(n), reduced, threads=1)  # one thread: the graph depends on the order of insertion
-    matches: Any = index.search(reduced, count + 1, threads=1)  # one row of matches per vector
-    keys = np.asarray(matches.keys, dtype=np.int64)
-    keys[np.arange(count + 1)[None, :] >= np.asarray(matches.counts)[:, None]] = -1
-    return keys
+    reduced /= np.maximum(np.linalg.norm(reduced, axis=1, keepdims=True), np.float32(1e-12))
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)  # one thread: the graph depends on the order of insertion
+    try:
+        index = faiss.IndexHNSWFlat(reduced.shape[1], GROUP_ANN_LINKS, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = GROUP_ANN_BUILD_BREADTH
+        index.add(np.ascontiguousarray(reduced))
+        index.hnsw.efSearch = max(GROUP_ANN_SEARCH_BREADTH, count + 1)
+        _, keys = index.search(reduced, count + 1)
+    finally:
+        faiss.omp_set_num_threads(threads)
+    return np.asarray(keys, dtype=np.int64)
 
 
 def _rare_term_candidates(terms: sparse.csr_matrix, count: int) -> np.ndarray:
@@ -209,7 +212,7 @@ def _scores(terms: sparse.csr_matrix, dense: np.ndarray | None, candidates: np.n
         scores *= 1 - weight
         for lo in range(0, n, GROUP_ANN_SCORE_ROWS):
             hi = min(n, lo + GROUP_ANN_SCORE_ROWS)
-            cosines = np.matmul(dense[safe[lo:hi]], dense[lo:hi, :, None])[:, :, 0]
+            cosines = np.einsum("ijk,ik->ij", dense[safe[lo:hi]], dense[lo:hi])
             scores[lo:hi] += weight * cosines
         if translated.any() and not translated.all():
             np.multiply(scores, np.float32(GROUP_TRANSLATED_FACTOR), out=scores,
@@ -221,32 +224,16 @@ def _scores(terms: sparse.csr_matrix, dense: np.ndarray | None, candidates: np.n
 
 
 def _term_products(terms: sparse.csr_matrix, candidates: np.ndarray) -> np.ndarray:
-    """(n, width) float32 TF-IDF products of each row with each of its candidates (0 where there is none).
-
-    A block of rows is spread into a dense buffer; each candidate's stored terms are then looked up in its row
-    of the buffer and summed: work in proportion to the candidates' stored terms, never to a block's pairs.
-    """
+    """(n, width) float32 TF-IDF products of each row with each of its candidates (0 where there is none): the
+    rows of a block of pairs gathered on both sides and multiplied term by term (scipy's sorted merge, in C++),
+    work in proportion to the pairs' stored terms, never to a block's n columns."""
     n, width = candidates.shape
-    lengths = np.diff(terms.indptr)
     products = np.zeros((n, width), dtype=np.float32)
-    buffer = np.zeros((GROUP_ANN_TERM_ROWS, terms.shape[1]), dtype=np.float32)
-    flat = buffer.reshape(-1)
     for lo in range(0, n, GROUP_ANN_TERM_ROWS):
         hi = min(n, lo + GROUP_ANN_TERM_ROWS)
-        spread = slice(terms.indptr[lo], terms.indptr[hi])
-        owners = np.repeat(np.arange(hi - lo), lengths[lo:hi])
-        buffer[owners, terms.indices[spread]] = terms.data[spread]
         block = candidates[lo:hi]
         valid = block >= 0
-        rows = np.broadcast_to(np.arange(hi - lo)[:, None], block.shape)[valid]
-        others = block[valid]
-        counts = lengths[others]
-        ends = np.cumsum(counts)
-        total = int(ends[-1]) if len(ends) else 0
-        stored = np.arange(total) + np.repeat(terms.indptr[others] - (ends - counts), counts)  # their stored terms
-        cells = np.repeat(rows * terms.shape[1], counts) + terms.indices[stored]
-        looked_up = flat[cells] * terms.data[stored]
-        sums = np.bincount(np.repeat(np.arange(len(others)), counts), weights=looked_up, minlength=len(others))
-        products[lo:hi][valid] = sums
-        buffer[owners, terms.indices[spread]] = 0
+        rows = np.broadcast_to(np.arange(lo, hi)[:, None], block.shape)[valid]
+        pairs = terms[rows].multiply(terms[block[valid]])
+        products[lo:hi][valid] = np.asarray(pairs.sum(axis=1)).ravel()
     return products

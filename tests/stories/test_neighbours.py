@@ -15,8 +15,8 @@ from briefing.stories import group as group_module
 from briefing.stories.group import GroupInput, content_terms, embedding_text
 from briefing.stories.neighbours import tfidf
 
-# Edges of the exact graph that the approximate one keeps on the 3,000-item week below: measured 0.960
-RECALL_FLOOR = 0.95
+# Edges of the exact graph that the approximate one keeps on the 3,000-item week below: measured 0.970
+RECALL_FLOOR = 0.96
 
 
 @cache
@@ -31,10 +31,11 @@ def _week(n: int, seed: int = 0) -> tuple[tuple[GroupInput, ...], np.ndarray]:
     story = rng.integers(stories, size=n)
     directions = rng.standard_normal((stories, 64)).astype(np.float32)
     zipf = 1 / np.arange(1, len(common) + 1)
+    drawn = rng.choice(len(common), (n, 12), p=zipf / zipf.sum())
     items, vectors = [], []
     for i in range(n):
-        own = [rare[story[i] * 8 + j] for j in rng.choice(8, 4, replace=False)]
-        text = " ".join(own + list(rng.choice(common, 12, p=zipf / zipf.sum())))
+        own = [rare[story[i] * 8 + j] for j in rng.permutation(8)[:4]]
+        text = " ".join(own + [common[j] for j in drawn[i]])
         if i % 97 == 5:
             text = ""  # no content word: mute
         lang = "fr" if rng.random() < 0.3 else "en"
