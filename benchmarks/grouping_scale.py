@@ -82,11 +82,11 @@ def real_vectors(items: list[GroupInput], given: Path | None) -> np.ndarray:
     """Their unit MiniLM vectors: `given`, or embedded once into the cache."""
     path = given or CACHE / "orangesum_minilm.npy"
     if not path.exists():
-        import briefing.embed
+        import briefing.embed.encoder
         from briefing.embed import embed, use_cache
 
         print(f"embedding {len(items)} articles once into {path} (~700 CPU s)", file=sys.stderr, flush=True)
-        briefing.embed.EMBED_THREADS = 1
+        briefing.embed.encoder.EMBED_THREADS = 1  # one core of a shared machine (CPU s are the same)
         with use_cache(False):
             np.save(path, embed([model_text(item) for item in items]).astype(np.float32))
     vectors = np.load(path).astype(np.float32)
