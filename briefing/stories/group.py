@@ -14,7 +14,7 @@ of cells) and each article keeps only its GROUP_NEIGHBOURS most similar others (
 sparse graph with at most n x k edges.
 Stories are then built by average-linkage agglomeration on that graph: the two groups with the highest
 mean pairwise similarity merge, pairs outside the graph counting as 0, while they reach their bar
-(`_Bars`): two groups GROUP_THRESHOLD; two single articles the stricter GROUP_PAIR_THRESHOLD (two articles
+(`linkage.Bars`): two groups GROUP_THRESHOLD; two single articles the stricter GROUP_PAIR_THRESHOLD (two articles
 on one subject, one of a hundred in a busy week, are not yet a story); one article and a story
 GROUP_JOIN_THRESHOLD and GROUP_JOIN_SHARE of the story's own cohesion (the mean similarity of its members),
 so an article joins a story it is close to as a whole, not through one close member; and a translated
@@ -42,7 +42,6 @@ Determinism: the same input gives the same stories (fixed order of work, ties br
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
@@ -55,13 +54,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from briefing.embed import embed, leading
 from briefing.log import get_logger
 from briefing.records import Mention
+from briefing.stories import neighbours
+from briefing.stories.linkage import Bars, average_linkage
 from briefing.stories.settings import (
     GROUP_BLOCK_CELLS,
     GROUP_CENTRE_MIN_ITEMS,
-    GROUP_CROSS_MIN_SIZE,
-    GROUP_CROSS_SHARE,
     GROUP_EMBED_LANG,
     GROUP_EMBED_WEIGHT,
+    GROUP_EXACT_MAX_ITEMS,
     GROUP_JOIN_SHARE,
     GROUP_JOIN_THRESHOLD,
     GROUP_LEAD_SENTENCES,
@@ -107,24 +107,6 @@ class GroupInput:
     entities: tuple[Mention, ...] = ()  # the names of its title and lead (original language)
 
 
-@dataclass(frozen=True, slots=True)
-class _Bars:
-    """What two groups need to merge: their mean similarity must reach the bar of their sizes (module
-    docstring). `cross` marks translated items, for GROUP_CROSS_SHARE."""
-
-    groups: float  # two groups of two articles or more
-    pair: float  # two single articles
-    join: float  # one article and a group...
-    share: float = 0.0  # ...and this share of the group's cohesion
-    cross: tuple[bool, ...] = ()
-
-    @classmethod
-    def plain(cls, threshold: float) -> _Bars:
-        """One bar for every merge (small weeks, as before the stray rules)."""
-        return cls(threshold, threshold, threshold)
-    entities: tuple[Mention, ...] = ()  # the names in its title and lead (original language): evidence in any space
-
-
 def lead_text(text: str, lang: str) -> str:
     """The lead grouping uses: the first GROUP_LEAD_SENTENCES usable sentences of the article (own language),
     skipping captions and boilerplate."""
@@ -154,10 +136,11 @@ def model_text(item: GroupInput) -> str:
     return text if language_key(item.space) == GROUP_EMBED_LANG else leading(text, GROUP_UNTRANSLATED_EMBED_TOKENS)
 
 
-def group_with_vectors(items: Sequence[GroupInput], vectors: np.ndarray | None, *,
-                       threshold: float = GROUP_THRESHOLD) -> list[list[int]]:
+def group_with_vectors(items: Sequence[GroupInput], vectors: np.ndarray | None, *, threshold: float = GROUP_THRESHOLD,
+                       exact_max_items: int = GROUP_EXACT_MAX_ITEMS) -> list[list[int]]:
     """`group` with the MiniLM vectors of `embedding_text` of the items given (rows in item order), or None
-    for TF-IDF alone; `threshold` is the least mean similarity of two groups that merge."""
+    for TF-IDF alone; `threshold` is the least mean similarity of two groups that merge; a space of
+    `exact_max_items` items or more has its neighbours searched approximately (`_graph`)."""
     spaces: dict[str, list[int]] = {}
     for position, item in enumerate(items):
         spaces.setdefault(item.space, []).append(position)
@@ -168,30 +151,30 @@ def group_with_vectors(items: Sequence[GroupInput], vectors: np.ndarray | None, 
             space_vectors = None  # plain MiniLM cosines mean something in English only; centring needs numbers
         else:
             space_vectors = vectors if len(spaces) == 1 else vectors[positions]
-        for story in _group_space([items[p] for p in positions], space_vectors, threshold):
+        for story in _group_space([items[p] for p in positions], space_vectors, threshold, exact_max_items):
             stories.append([positions[i] for i in story])
     return sorted(stories)
 
 
-def _group_space(items: Sequence[GroupInput], vectors: np.ndarray | None, threshold: float) -> list[list[int]]:
+def _group_space(items: Sequence[GroupInput], vectors: np.ndarray | None, threshold: float,
+                 exact_max_items: int) -> list[list[int]]:
     """Stories among items that share one space."""
     if len(items) < 2:
         return [[i] for i in range(len(items))]
     if vectors is None or len(items) < GROUP_CENTRE_MIN_ITEMS:
-        graph = _neighbour_graph(len(items), _similarities(items, vectors, centre=False), GROUP_NEIGHBOURS)
-        return _average_linkage(len(items), graph, _Bars.plain(GROUP_PLAIN_THRESHOLD))
-    one_event = _one_event(items, vectors)
+        graph = _graph(items, vectors, centre=False, exact_max_items=exact_max_items)
+        return average_linkage(len(items), graph, Bars.plain(GROUP_PLAIN_THRESHOLD))
+    one_event = _one_event(items, vectors, exact_max_items)
     if one_event is not None:
         return one_event
     english = language_key(items[0].space) == GROUP_EMBED_LANG
-    bars = _Bars(groups=threshold, pair=max(threshold, GROUP_PAIR_THRESHOLD),
+    bars = Bars(groups=threshold, pair=max(threshold, GROUP_PAIR_THRESHOLD),
                  join=max(threshold, GROUP_JOIN_THRESHOLD) if english else threshold, share=GROUP_JOIN_SHARE,
                  cross=tuple(language_key(item.lang) != language_key(item.space) for item in items))
-    graph = _neighbour_graph(len(items), _similarities(items, vectors, centre=True), GROUP_NEIGHBOURS)
-    return _average_linkage(len(items), graph, bars)
+    return average_linkage(len(items), _graph(items, vectors, centre=True, exact_max_items=exact_max_items), bars)
 
 
-def _one_event(items: Sequence[GroupInput], vectors: np.ndarray) -> list[list[int]] | None:
+def _one_event(items: Sequence[GroupInput], vectors: np.ndarray, exact_max_items: int) -> list[list[int]] | None:
     """The stories of a week that is mostly one event, grouped on plain cosines; None for any other week.
 
     Plain MiniLM cosines average GROUP_ONE_EVENT_COSINE or more (GROUP_ONE_EVENT_COSINE_OTHER outside
@@ -207,9 +190,9 @@ def _one_event(items: Sequence[GroupInput], vectors: np.ndarray) -> list[list[in
     english = language_key(items[0].space) == GROUP_EMBED_LANG
     if mean_cosine < (GROUP_ONE_EVENT_COSINE if english else GROUP_ONE_EVENT_COSINE_OTHER):
         return None
-    graph = _neighbour_graph(n, _similarities(items, vectors, centre=False), GROUP_NEIGHBOURS)
-    bars = _Bars(GROUP_PLAIN_THRESHOLD, GROUP_PLAIN_THRESHOLD, GROUP_PLAIN_THRESHOLD, share=GROUP_JOIN_SHARE)
-    stories = _average_linkage(n, graph, bars)
+    graph = _graph(items, vectors, centre=False, exact_max_items=exact_max_items)
+    bars = Bars(GROUP_PLAIN_THRESHOLD, GROUP_PLAIN_THRESHOLD, GROUP_PLAIN_THRESHOLD, share=GROUP_JOIN_SHARE)
+    stories = average_linkage(n, graph, bars)
     largest = max(stories, key=len)
     if len(largest) < GROUP_ONE_EVENT_SHARE * n or _name_share(items, largest) < GROUP_ONE_EVENT_NAME_SHARE:
         return None
@@ -224,6 +207,35 @@ def _name_share(items: Sequence[GroupInput], positions: Sequence[int]) -> float:
                     for key in {name_key(m.name) for m in items[p].entities if m.type != PLACE})
     most = max(named.values(), default=0)
     return most / len(positions) if most >= GROUP_ONE_EVENT_NAME_MIN else 0.0
+
+
+def _graph(items: Sequence[GroupInput], vectors: np.ndarray | None, *, centre: bool,
+           exact_max_items: int = GROUP_EXACT_MAX_ITEMS) -> sparse.csr_matrix:
+    """Each item's GROUP_NEIGHBOURS most similar others: exactly below GROUP_EXACT_MAX_ITEMS items (every pair,
+    a block of rows at a time), else from the candidates of an approximate search (neighbours.py), in time
+    that grows with n rather than n squared."""
+    if len(items) < exact_max_items:
+        return _neighbour_graph(len(items), _similarities(items, vectors, centre=centre), GROUP_NEIGHBOURS)
+    lang = items[0].space
+    terms = neighbours.tfidf([content_terms(embedding_text(item), lang) for item in items])
+    translated = np.array([language_key(item.lang) != language_key(item.space) for item in items])
+    rows = None if vectors is None else _cosine_rows(items, np.asarray(vectors, dtype=np.float32), centre=centre)
+    log.info("%d articles: their nearest neighbours are searched approximately", len(items))
+    return neighbours.approximate_graph(terms, rows, translated=translated, k=GROUP_NEIGHBOURS)
+
+
+def _cosine_rows(items: Sequence[GroupInput], unit: np.ndarray, *, centre: bool) -> np.ndarray:
+    """Unit rows whose dot products are the MiniLM cosines `_similarities` blends: each vector less the mean of
+    its kind (`_kind_means`), divided by the same norm, or the vectors as they are."""
+    if not centre:
+        return unit
+    kind, means = _kind_means(items, unit)
+    own = np.einsum("ij,ij->i", unit, means[kind])
+    gram = np.einsum("ij,ij->i", means, means)
+    norms = np.sqrt(np.maximum(np.einsum("ij,ij->i", unit, unit) - 2 * own + gram[kind], np.float32(1e-12)))
+    rows = unit - means[kind]
+    rows /= norms[:, None]
+    return rows
 
 
 def _similarities(items: Sequence[GroupInput], vectors: np.ndarray | None, *, centre: bool) -> Similarities:
@@ -314,59 +326,3 @@ def _neighbour_graph(n: int, similarities: Similarities, k: int) -> sparse.csr_m
         (np.concatenate(values), (np.concatenate(rows), np.concatenate(columns))), shape=(n, n), dtype=np.float32,
     )
     return graph.maximum(graph.T).tocsr()  # i among j's neighbours or j among i's: one undirected edge
-
-
-def _average_linkage(n: int, graph: sparse.csr_matrix, bars: _Bars) -> list[list[int]]:
-    """Average-linkage agglomeration on a sparse graph (pairs without an edge count as similarity 0), each
-    merge held to the bar of its sizes (`_Bars`)."""
-    size = dict.fromkeys(range(n), 1)
-    members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    inner = dict.fromkeys(range(n), 0.0)  # the sum of the edge similarities inside each group
-    crossed = {i: int(bool(bars.cross) and bars.cross[i]) for i in range(n)}  # its translated items
-
-    def bar(a: int, b: int) -> float:
-        if size[a] == 1 and size[b] == 1:
-            return bars.pair
-        if size[a] > 1 and size[b] > 1:
-            return bars.groups
-        group, single = (a, b) if size[a] > 1 else (b, a)
-        cohesion = inner[group] / (size[group] * (size[group] - 1) / 2)
-        share = bars.share
-        if size[group] >= GROUP_CROSS_MIN_SIZE and crossed[group] in ((0,) if crossed[single] else (size[group],)):
-            share = max(share, GROUP_CROSS_SHARE)  # the only translated article of a big story, or the reverse
-        return max(bars.join, share * cohesion)
-
-    # links[a][b]: the sum of edge similarities between groups a and b
-    links: dict[int, dict[int, float]] = {
-        i: dict(zip(graph.indices[graph.indptr[i] : graph.indptr[i + 1]].tolist(),
-                    graph.data[graph.indptr[i] : graph.indptr[i + 1]].tolist(), strict=True))
-        for i in range(n)
-    }
-    heap = [(-value, a, b) for a in range(n) for b, value in links[a].items() if a < b and value >= bars.pair]
-    heapq.heapify(heap)
-    next_id = n
-    while heap:
-        _, a, b = heapq.heappop(heap)
-        if a not in size or b not in size:
-            continue  # one side already merged: this entry is stale
-        merged = next_id
-        next_id += 1
-        inner[merged] = inner.pop(a) + inner.pop(b) + links[a][b]
-        crossed[merged] = crossed.pop(a) + crossed.pop(b)
-        size[merged] = size.pop(a) + size.pop(b)
-        members[merged] = members.pop(a) + members.pop(b)
-        joined: dict[int, float] = {}
-        for side in (links.pop(a), links.pop(b)):
-            for other, total in side.items():
-                if other not in (a, b):
-                    joined[other] = joined.get(other, 0.0) + total
-        links[merged] = joined
-        for other, total in joined.items():
-            neighbour = links[other]
-            neighbour.pop(a, None)
-            neighbour.pop(b, None)
-            neighbour[merged] = total
-            mean = total / (size[merged] * size[other])
-            if mean >= bar(merged, other):
-                heapq.heappush(heap, (-mean, other, merged))
-    return sorted(sorted(group) for group in members.values())

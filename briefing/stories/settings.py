@@ -75,6 +75,33 @@ GROUP_ONE_EVENT_COSINE_OTHER = 0.4
 GROUP_ONE_EVENT_SHARE = 0.5  # the plain grouping's largest story holds half the week or more
 GROUP_ONE_EVENT_NAME_SHARE = 0.25  # 0.25-0.3 alike on the dev weeks; 0.4 loses 7 of the 36
 GROUP_ONE_EVENT_NAME_MIN = 3
+# --- the neighbour search of big weeks (neighbours.py) ---
+# From this many items of one space the neighbour graph comes from candidates (neighbours.py) instead of all
+# pairs; smaller weeks keep the exact graph bit for bit. ~10,000 is where the two cost the same (5.0 vs 4.6
+# CPU s in the study of /work/scratch/ann, README "The table"); all-pairs grows with n², ~1,100 s at 100,000.
+GROUP_EXACT_MAX_ITEMS = 10_000
+# The candidates each item is compared with exactly: its nearest by the MiniLM cosine (an HNSW index over the
+# main directions of the vectors) and those sharing the most rare-term weight (names, places, numbers, which
+# MiniLM ranks lower). Of the exact blend's 20 best (20,448 real French articles), 94.5 % are among the 40 best
+# by MiniLM and the rare terms add most of the rest; every candidate costs exact scoring, linearly. Recall@20
+# of the exact blend (benchmarks/grouping_scale.py; 20,000 real / 100,000 with synthetic variants) and CPU s
+# of the graph at 100,000: dense 30 + sparse 20 (ef 40) 0.904 / 0.846, 37 s; 30 + 40: 0.909 at 20,000; 40 +
+# 20 (ef 48) 0.928 / 0.881, 42 s; 40 + 40 (efConstruction 64) 0.940 at 20,000, +1.7 s there.
+GROUP_ANN_DENSE_CANDIDATES = 40
+GROUP_ANN_SPARSE_CANDIDATES = 20
+# The HNSW index (faiss HNSWFlat, one thread; at 100,000 items, recall of the MiniLM 20 best among 30 found /
+# CPU s, under load): 192 principal components 0.899 / 22 s, all 384 dims 0.914 / 32 s, 128 dims 0.843 / 21 s;
+# M 12 with efConstruction 48 (M 10: 0.889 / 26 s; efConstruction 40 and ef 32: 0.868 / 21 s). usearch
+# (int8) at the same settings: 0.900 / 33 s.
+GROUP_ANN_DIMENSIONS = 192
+GROUP_ANN_PCA_SAMPLE = 20_000  # evenly spaced rows the principal components are fitted on
+GROUP_ANN_LINKS = 12  # HNSW links per node (M)
+GROUP_ANN_BUILD_BREADTH = 48  # HNSW efConstruction
+GROUP_ANN_SEARCH_BREADTH = 48  # HNSW efSearch (at least the candidates wanted + 1)
+GROUP_ANN_RARE_TERM_MAX_ITEMS = 50  # a term of more items is no evidence of one event; and costs df² products
+GROUP_ANN_SPARSE_ROWS = 2_000  # rows of the rare-term product held at once
+GROUP_ANN_SCORE_ROWS = 64  # rows whose candidates' MiniLM cosines are taken at once (~3 MB of gathered vectors)
+GROUP_ANN_TERM_ROWS = 1_024  # rows whose candidates' TF-IDF products are taken at once (~60 MB of gathered rows)
 
 # --- summaries (summary.py) --------------------------------------------------------------
 # One summary per multi-article story (briefing/stories/summary.py): concept coverage, tuned on DUC 2003

@@ -11,13 +11,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scipy import sparse
 
 from briefing.embed import embed
 from briefing.stories.group import (
     GroupInput,
-    _average_linkage,
-    _Bars,
     group,
     group_with_vectors,
     lead_text,
@@ -25,11 +22,7 @@ from briefing.stories.group import (
 )
 from briefing.stories.settings import (
     GROUP_CENTRE_MIN_ITEMS,
-    GROUP_JOIN_SHARE,
-    GROUP_JOIN_THRESHOLD,
     GROUP_LEAD_SENTENCES,
-    GROUP_PAIR_THRESHOLD,
-    GROUP_THRESHOLD,
 )
 from briefing.text.entities import entities
 from briefing.translate import open_translator
@@ -229,35 +222,6 @@ def test_dev_floor_french_english_mix_through_apertium(shared_dir: Path) -> None
 
 
 # --- stray articles and one-event weeks ---------------------------------------------------------------
-
-
-def _graph(n: int, edges: dict[tuple[int, int], float]) -> sparse.csr_matrix:
-    rows, columns, values = [], [], []
-    for (a, b), value in edges.items():
-        rows += [a, b]
-        columns += [b, a]
-        values += [value, value]
-    return sparse.csr_matrix((values, (rows, columns)), shape=(n, n), dtype=np.float32)
-
-
-def test_an_article_close_to_one_member_only_does_not_join_the_story() -> None:
-    """Four articles of one story (0.5 apart) and a fifth close to one of them (0.45) but to no other: its mean
-    link to the story, 0.15, passed the old bar (GROUP_THRESHOLD) through a chain of merges; it is under half
-    the story's cohesion."""
-    story = {(a, b): 0.5 for a in range(4) for b in range(a + 1, 4)}
-    graph = _graph(5, {**story, (0, 4): 0.45, (1, 4): 0.15})
-    bars = _Bars(GROUP_THRESHOLD, GROUP_PAIR_THRESHOLD, GROUP_JOIN_THRESHOLD, share=GROUP_JOIN_SHARE)
-    assert _average_linkage(5, graph, bars) == [[0, 1, 2, 3], [4]]
-    assert _average_linkage(5, graph, _Bars.plain(GROUP_THRESHOLD)) == [[0, 1, 2, 3, 4]]  # the old rule, by chain
-    close = _graph(5, {**story, **{(a, 4): 0.4 for a in range(4)}})  # close to the story as a whole: it joins
-    assert _average_linkage(5, close, bars) == [[0, 1, 2, 3, 4]]
-
-
-def test_two_single_articles_on_one_subject_need_more_than_two_stories_do() -> None:
-    graph = _graph(4, {(0, 1): 0.3, (2, 3): 0.5})
-    bars = _Bars(GROUP_THRESHOLD, GROUP_PAIR_THRESHOLD, GROUP_JOIN_THRESHOLD, share=GROUP_JOIN_SHARE)
-    assert 0.3 < GROUP_PAIR_THRESHOLD < 0.5
-    assert _average_linkage(4, graph, bars) == [[0], [1], [2, 3]]
 
 
 def _duc_week(shared_dir: Path) -> tuple[list[dict], list[GroupInput]]:
