@@ -5,11 +5,11 @@ that). Nothing is ever fetched from a model hub.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import hashlib
 import json
 import logging
+import multiprocessing.util
 import os
 import shutil
 import tempfile
@@ -95,13 +95,10 @@ def _run_folder() -> Path:
     """A temporary folder for this process only, removed when it ends."""
     if not _RUN_FOLDER:
         folder = Path(tempfile.mkdtemp(prefix="briefing-model-"))
-        owner = os.getpid()
-
-        def remove() -> None:
-            if os.getpid() == owner:  # not in a forked worker that happens to run exit handlers
-                shutil.rmtree(folder, ignore_errors=True)
-
-        atexit.register(remove)
+        # multiprocessing's finalizer, not atexit: a pool worker (which may be the one converting) leaves
+        # through os._exit, which skips atexit but runs these; it never runs in a forked child of this process.
+        multiprocessing.util.Finalize(None, shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
+                                      exitpriority=0)
         _RUN_FOLDER.append(folder)
     return _RUN_FOLDER[0]
 
