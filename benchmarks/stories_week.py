@@ -60,8 +60,8 @@ def week_records(singles: int) -> tuple[list[dict[str, object]], dict[str, str]]
              "url": f"https://duc.example/{doc['id']}"}, doc["story"])
     for line in (EVAL / "stories" / "multiling_docs.jsonl").open(encoding="utf-8"):
         doc = json.loads(line)
-        number = int(doc["id"][3])
-        if (doc["lang"] == "fr") == (number < 5):
+        number = int(doc["id"].split(".")[0][-1])  # "M0037.en": event 3, article 7
+        if (doc["lang"] == "fr") == (number < 5):  # French articles 0-4, English 5-9 of each event
             add({"title": doc["title"], "text": doc["text"], "lang": doc["lang"], "publisher": "Wikinews",
                  "url": f"https://multiling.example/{doc['id']}"}, doc["story"])
     with (EVAL / "orangesum_valid.jsonl").open(encoding="utf-8") as handle:
