@@ -16,11 +16,11 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from briefing.errors import ModelMissing, TranslationError
 from briefing.log import get_logger
@@ -44,6 +44,7 @@ from briefing.translate.unknown import (
 )
 
 log = get_logger(__name__)
+_Out = TypeVar("_Out")  # what `_by_block` gives per line: a translation, or the output of each step
 
 NAME = "apertium"
 
@@ -188,14 +189,7 @@ class ApertiumEngine:
 
     def translate(self, segments: Sequence[str]) -> list[str]:
         """One translation per segment, unknown-word marks removed; empty segments stay empty."""
-        out = [""] * len(segments)
-        todo = [(i, _clean(s)) for i, s in enumerate(segments)]
-        todo = [(i, s) for i, s in todo if s]
-        for start in range(0, len(todo), APERTIUM_BLOCK_LINES):
-            block = todo[start:start + APERTIUM_BLOCK_LINES]
-            for (index, _), translated in zip(block, self._translate_block([t for _, t in block]), strict=True):
-                out[index] = translated
-        return out
+        return _by_block(segments, self._translate_block, "")
 
     def close(self) -> None:
         """Nothing to release: each batch runs its own processes."""
@@ -232,14 +226,20 @@ def translate_staged(lines: Sequence[str], chain: Sequence[str], *, marks: bool)
 
     Used by the engine and by benchmarks/learn_postedit.py, which learns from exactly what the engine sees.
     """
-    out: list[tuple[str, ...]] = [("",) * (len(chain) if marks else 1)] * len(lines)
+    return _by_block(lines, lambda block: _aligned_chain(block, tuple(chain), marks=marks),
+                     ("",) * (len(chain) if marks else 1))
+
+
+def _by_block(lines: Sequence[str], run: Callable[[list[str]], list[_Out]], empty: _Out) -> list[_Out]:
+    """`run` over the cleaned non-empty lines, APERTIUM_BLOCK_LINES at a time, each result back in its line's
+    place; a line with nothing to translate gets `empty`."""
+    out = [empty] * len(lines)
     todo = [(i, _clean(line)) for i, line in enumerate(lines)]
     todo = [(i, text) for i, text in todo if text]
     for start in range(0, len(todo), APERTIUM_BLOCK_LINES):
         block = todo[start:start + APERTIUM_BLOCK_LINES]
-        for (index, _), stages in zip(block, _aligned_chain([t for _, t in block], tuple(chain), marks=marks),
-                                      strict=True):
-            out[index] = stages
+        for (index, _), result in zip(block, run([text for _, text in block]), strict=True):
+            out[index] = result
     return out
 
 

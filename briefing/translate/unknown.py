@@ -66,6 +66,11 @@ _ACCENTS = str.maketrans("àâäéèêëîïôöùûüçœæáíóúñ", "aaaeee
 # French plural and feminine endings to try, in order, when the dictionary lacks the word as written.
 _FRENCH_ENDINGS = ("s", "x", "es", "e", "aux:al", "euses:eux", "ives:if", "ive:if", "trices:teur", "trice:teur")
 _SPANISH_ENDINGS = ("s", "es", "as:o", "a:o", "os:o")
+# per source language: its FreeDict dictionary, the endings its lookup strips, its cognate rules
+_LOOKUPS: dict[str, tuple[Path, tuple[str, ...], tuple[tuple[str, str], ...]]] = {
+    "fr": (FRENCH_DICTIONARY, _FRENCH_ENDINGS, FRENCH_COGNATES),
+    "es": (SPANISH_DICTIONARY, _SPANISH_ENDINGS, SPANISH_COGNATES),
+}
 
 
 WordRoute = Callable[[Sequence[str], Sequence[str]], list[str] | None]
@@ -167,37 +172,26 @@ class Fallbacks:
     known: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (lang, word) → English or None
 
     def prepare(self, french: Iterable[str], spanish: Iterable[str], translate: WordRoute | None = None) -> None:
-        """Find English for the new words of a batch: one Catalan run for all the French ones."""
-        french_new = sorted({w for w in french if ("fr", w) not in self.known})
-        spanish_new = sorted({w for w in spanish if ("es", w) not in self.known})
-        french_catalan = _word_route(french_new, self.chain, translate) if self.catalan else {}
-        spanish_catalan = _word_route(spanish_new, self.spanish_chain, translate) if self.spanish_catalan else {}
-        for word in french_new:
-            self.known[("fr", word)] = self._french(word, french_catalan.get(word, ""))
-        for word in spanish_new:
-            self.known[("es", word)] = self._spanish(word, spanish_catalan.get(word, ""))
+        """Find English for the new words of a batch: one Catalan run for all the words of each language."""
+        routes = {"fr": (french, self.chain, self.catalan), "es": (spanish, self.spanish_chain, self.spanish_catalan)}
+        for lang, (words, chain, catalan) in routes.items():
+            new = sorted({w for w in words if (lang, w) not in self.known})
+            via_catalan = _word_route(new, chain, translate) if catalan else {}
+            for word in new:
+                self.known[(lang, word)] = self._fallback(lang, word, via_catalan.get(word, ""))
 
-    def _french(self, word: str, via_catalan: str) -> str | None:
+    def _fallback(self, lang: str, word: str, via_catalan: str) -> str | None:
+        """The Catalan route's answer, else the dictionary's first sense, else a cognate respelling."""
         lower = word.lower()
         english = _unmarked(via_catalan, lower)
         if english:
             return english
+        dictionary, endings, cognates = _LOOKUPS[lang]
         if self.dictionary:
-            found = dictionary_lookup(lower, load_dictionary(FRENCH_DICTIONARY), _FRENCH_ENDINGS)
+            found = dictionary_lookup(lower, load_dictionary(dictionary), endings)
             if found:
                 return found
-        return cognate(lower, FRENCH_COGNATES) if self.cognates else None
-
-    def _spanish(self, word: str, via_catalan: str) -> str | None:
-        lower = word.lower()
-        english = _unmarked(via_catalan, lower)
-        if english:
-            return english
-        if self.dictionary:
-            found = dictionary_lookup(lower, load_dictionary(SPANISH_DICTIONARY), _SPANISH_ENDINGS)
-            if found:
-                return found
-        return cognate(lower, SPANISH_COGNATES) if self.cognates else None
+        return cognate(lower, cognates) if self.cognates else None
 
     def english(self, lang: str, word: str) -> str | None:
         """The English found for ``word`` (prepared before), keeping a capital first letter."""
