@@ -86,7 +86,7 @@ def _evened(batch: np.ndarray) -> np.ndarray:
 
 
 def _discover(
-    batch: np.ndarray, counts: sparse.csr_matrix, phrase_counts: sparse.csr_matrix, k: int,
+    batch: np.ndarray, counts: sparse.csr_matrix, texts: Sequence[str], k: int,
 ) -> np.ndarray:
     """Soft memberships in k themes: refined clusterings, combined by a k-means over their memberships.
 
@@ -110,6 +110,7 @@ def _discover(
     if len(batch) < REFINE_MIN_ARTICLES:  # too few articles to learn the week's directions from
         return members
     evened = _evened(batch)
+    phrase_counts, _ = word_counts(texts, ngrams=AUTO_FINAL_NGRAMS)  # only here: the dearer count, large weeks only
     start = np.eye(k)[members.argmax(axis=1)]
     return refine(evened, phrase_counts, start, nearest_neighbours(evened), temperature=AUTO_FINAL_TEMPERATURE)
 
@@ -125,10 +126,9 @@ def assign_auto(texts: Sequence[str], k: int | None = None, vectors: np.ndarray 
         return Assignment((), (), {})
     batch = batch_vectors(vectors)
     counts, _ = word_counts(texts)
-    phrase_counts, _ = word_counts(texts, ngrams=AUTO_FINAL_NGRAMS)
     with one_blas_thread():
         k = min(k, n) if k is not None else (choose_k(batch) if n >= 3 else 1)
-        members = _discover(batch, counts, phrase_counts, k)
+        members = _discover(batch, counts, texts, k)
     chosen = members.argmax(axis=1)
     used = sorted(set(chosen.tolist()))
     one_hot = np.eye(members.shape[1])[chosen][:, used]
