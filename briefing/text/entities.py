@@ -175,13 +175,24 @@ def _distinct(mentions: Iterable[Mention]) -> tuple[Mention, ...]:
             seen[key] = mention
         elif known.type == OTHER and mention.type != OTHER:
             seen[key] = Mention(known.name, mention.type)
-    surnames = {name_key(m.name.split()[-1]): m for m in seen.values() if m.type == PERSON and len(m.name.split()) > 1}
+    surnames = full_name_keys(seen.values())
     kept: dict[str, Mention] = {}
     for key, mention in seen.items():
-        if len(mention.name.split()) == 1 and mention.type in (PERSON, OTHER) and key in surnames:
+        if is_bare_surname(mention) and key in surnames:
             continue  # "Hoai" after "Vo Xuan Hoai": the same person
         kept[key] = mention
     return tuple(kept.values())
+
+
+def full_name_keys(mentions: Iterable[Mention]) -> dict[str, str]:
+    """The `name_key` of each named person's last word, with that of the full name ("hoai" -> "vo xuan hoai")."""
+    return {name_key(m.name.split()[-1]): name_key(m.name) for m in mentions
+            if m.type == PERSON and len(m.name.split()) > 1}
+
+
+def is_bare_surname(mention: Mention) -> bool:
+    """A one-word person (or untyped name), which may be a surname `full_name_keys` completes."""
+    return len(mention.name.split()) == 1 and mention.type in (PERSON, OTHER)
 
 
 # --- the capitalised-name rule --------------------------------------------------------------------
