@@ -24,8 +24,7 @@ from briefing.text.candidates import candidates
 from briefing.text.headline.parsed import compress_parsed
 from briefing.text.headline.rule import compress_by_rule
 from briefing.text.headline.salience import WORD, headline_score, word_salience
-from briefing.text.headline.settings import LEAD_WINDOW, MAX_WORDS, PARSER_EXCLUDE, PARSERS
-from briefing.text.language import language_key
+from briefing.text.headline.settings import LEAD_WINDOW, MAX_WORDS, PARSER_EXCLUDE
 from briefing.text.nlp import pipeline
 
 if TYPE_CHECKING:
@@ -78,10 +77,8 @@ def lead_sentences(text: str, lang: str) -> list[str]:
     return sentences[:LEAD_WINDOW]
 
 
-# --- 2. salience ---------------------------------------------------------------------------------------------
 
-
-# --- 3a. compression with a parser ---------------------------------------------------------------------------
+# --- 2. compression with a parser ----------------------------------------------------------------------------
 
 
 def compress(
@@ -112,9 +109,9 @@ def _compress_one(sentence: str, doc: Doc | None, lang: str, salience: Mapping[s
 
 
 def _parser(lang: str) -> Language | None:
-    """The spaCy pipeline for `lang` (loaded once by `briefing.text.nlp`), when the language is in PARSERS;
-    None when it has none or it is not installed."""
-    return pipeline(lang) if language_key(lang) in PARSERS else None
+    """The spaCy pipeline for `lang` (`briefing.text.nlp`: one per process, the models of SPACY_MODELS, each
+    with a dependency parser); None when it has none or it is not installed."""
+    return pipeline(lang)
 
 
 def _parse_sentences(nlp: Language, sentences: Sequence[str]) -> list[Doc]:
@@ -139,9 +136,5 @@ def _is_question(sentence: str) -> bool:
     return sentence.strip().rstrip(_CLOSERS).endswith("?")
 
 
-# --- 3b. compression by rule ---------------------------------------------------------------------------------
-
-
-# --- 4. finishing --------------------------------------------------------------------------------------------
 
 

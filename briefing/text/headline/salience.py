@@ -7,6 +7,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 
 from briefing.text.headline.settings import (
     DATE_WORDS,
@@ -104,6 +105,7 @@ def word_salience(text: str, lead: Sequence[str], lang: str) -> dict[str, float]
     return salience
 
 
+@cache
 def function_words(lang: str) -> frozenset[str]:
     """Articles, prepositions, pronouns, auxiliaries...: briefing's stopwords and FUNCTION_WORDS."""
     return stopwords(lang) | FUNCTION_WORDS.get(language_key(lang), frozenset())

