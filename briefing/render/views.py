@@ -280,15 +280,15 @@ def _first_per_publisher(sources: Sequence[SourceView]) -> tuple[SourceView, ...
     return tuple(first.values())
 
 
-def brief_view(story: Story) -> BriefView:
-    """The one-line form of a story."""
+def brief_view(story: Story, anchor: str) -> BriefView:
+    """The one-line form of a story, at its `anchor` (as `story_view`)."""
     publishers = [name for name in map(_publisher, story.publishers) if name]
     source = publishers[0] if publishers else "unknown publisher"
     if len(publishers) > 1:
         source += f" +{len(publishers) - 1}"
     url = next((u for u in (safe_url(a.url) for a in story.articles) if u), None)
     return BriefView(rank=story.rank, title=display_title(story.title_en or story.title) or "(untitled)",
-                     source=source, date=day_text(story.last_date), url=url, anchor=f"story-{story.rank}")
+                     source=source, date=day_text(story.last_date), url=url, anchor=anchor)
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,7 +334,7 @@ def story_views(briefing: Briefing, shown: Shown, bilingual: bool) -> dict[str, 
         "index": name_index(reachable, anchors, in_full),
         "top": top,
         "sections": tuple(sections),
-        "more": tuple(brief_view(s) for s in listed),
+        "more": tuple(brief_view(s, anchors[s.id]) for s in listed),
         "unlisted": len(rest) - len(listed),
         # the stories not listed, counted by theme, most first (then in the sections' order)
         "unlisted_themes": tuple(sorted(unlisted.items(), key=lambda item: -item[1])),
