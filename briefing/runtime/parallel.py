@@ -129,8 +129,9 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _run_chunk(function: Callable[[Item], Result], chunk: Sequence[Item]) -> list[Result]:
-    return [function(item) for item in chunk]
+def _tracker(stage: str | None, total: int) -> progress.Tracker:
+    """The progress shown for `stage` over `total` items; none for a stage without a name."""
+    return progress.start(stage, total) if stage else progress.SILENT.start("", 0)
 
 
 def run_all(
@@ -145,7 +146,7 @@ def run_all(
     """
     items = list(items)
     if executor is None or len(items) < 2:
-        tracker = progress.start(stage, len(items)) if stage else progress.SILENT.start("", 0)
+        tracker = _tracker(stage, len(items))
         try:
             results = []
             for item in items:
@@ -166,7 +167,7 @@ class _Apply:
         self.function = function
 
     def __call__(self, chunk: Sequence[Any]) -> list[Any]:
-        return _run_chunk(self.function, chunk)
+        return [self.function(item) for item in chunk]
 
 
 def map_chunks(
@@ -183,7 +184,7 @@ def map_chunks(
     if not items:
         return []
     if executor is None:
-        tracker = progress.start(stage, len(items)) if stage else progress.SILENT.start("", 0)
+        tracker = _tracker(stage, len(items))
         try:
             results = list(function(items))
             tracker.advance(len(items))
@@ -202,7 +203,7 @@ def _in_chunks(executor: Executor, function: Callable[[list[Any]], Sequence[Any]
     workers = workers_of(executor)
     size = max(1, min(largest, -(-len(items) // (workers * per_worker))))
     starts = range(0, len(items), size)
-    tracker = progress.start(stage, len(items)) if stage else progress.SILENT.start("", 0)
+    tracker = _tracker(stage, len(items))
     done: list[Sequence[Any]] = []
     waiting: deque[tuple[Future[Sequence[Any]], int]] = deque()
     try:
