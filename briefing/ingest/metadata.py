@@ -13,7 +13,7 @@ from briefing.ingest import clean, dates
 from briefing.ingest.readers import RawArticle
 from briefing.ingest.settings import DATE_LEAD_PARAGRAPHS, MIN_TEXT_CHARS
 from briefing.records import Article
-from briefing.text.headline import MAX_WORDS, derive_headline
+from briefing.text.headline import derived_title
 from briefing.text.language import detect_language
 
 
@@ -49,12 +49,6 @@ def _find_date(cleaned: clean.Cleaned, raw: RawArticle, url: str | None, today: 
     if written:
         return written
     return dates.date_from_url(url, today) if url else None
-
-
-def derived_title(text: str, lang: str) -> str:
-    """A headline for an article that has none: its lead compressed (`briefing.text.headline`), or its first
-    words when no sentence gives one."""
-    return derive_headline(text, lang) or " ".join(text.split()[:MAX_WORDS])
 
 
 def _without_title(text: str, title: str | None) -> str:

@@ -24,7 +24,6 @@ from typing import Any
 
 from briefing import translate
 from briefing.errors import BadInput
-from briefing.ingest.metadata import derived_title
 from briefing.log import get_logger
 from briefing.options import DEFAULT_SENTENCES, TARGET_LANG
 from briefing.records import Article, Mention, Period, Story
@@ -43,6 +42,7 @@ from briefing.summarize import summarize_article
 from briefing.summarize.settings import FIGURE_SENTENCES_MAX
 from briefing.summarize.stage import same_words
 from briefing.text.entities import entities, name_key
+from briefing.text.headline import derived_title
 from briefing.text.language import UNKNOWN, detect_language, known_language, language_key
 from briefing.text.settings import ENTITY_CACHE_FILE, TITLE_MAX_CHARS
 from briefing.text.terms import content_terms

