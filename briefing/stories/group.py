@@ -19,7 +19,8 @@ on one subject, one of a hundred in a busy week, are not yet a story); one artic
 GROUP_JOIN_THRESHOLD and GROUP_JOIN_SHARE of the story's own cohesion (the mean similarity of its members),
 so an article joins a story it is close to as a whole, not through one close member; and a translated
 article joining a big story of originals only (or an original joining translations only) a larger share,
-GROUP_CROSS_SHARE. Singletons stay alone; the number of stories is whatever the bars leave.
+GROUP_CROSS_SHARE. The stories made are checked against the same rule (an article can come into a big story
+with the small group it joined). Singletons stay alone; the number of stories is whatever the bars leave.
 
 Same-domain weeks: an analyst's week is often about one country or sector, and the MiniLM vectors of its
 articles then share a large common part (the domain, not the event: cosines of 0.57-0.76 between different

@@ -17,6 +17,12 @@ when none is left, the rest (a group whose best link fails its bar but whose nex
 at a time as before. Merges that could never happen are dropped first: a group none of whose links reaches
 the lowest bar can never merge again. The stories are those of one-at-a-time merging, bar exact ties
 between different pairs, which floating-point sums in another order can break the other way.
+
+The join rule is checked once more on the stories made (`_keep_close`): an article can pass it when it joins a
+small group and then come into a big story with that group, at the bar of two groups. Each member of a story of
+three or more must be close to the rest as a whole: its mean link to them at least the share of their cohesion
+its join would need now (a translated article among few in a big story of originals needing the share of the
+only one); the member furthest below leaves (a story of its own), and the story is checked again.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from briefing.stories.settings import GROUP_CROSS_MIN_SIZE, GROUP_CROSS_SHARE
+from briefing.stories.settings import GROUP_CROSS_MIN_SIZE, GROUP_CROSS_MINORITY, GROUP_CROSS_SHARE
 
 __all__ = ["Bars", "average_linkage"]
 
@@ -94,7 +100,39 @@ def average_linkage(n: int, graph: sparse.spmatrix, bars: Bars) -> list[list[int
         if not len(merges):
             break
         first, second, total = _merge(merges, first, second, total, groups, n)
-    return _one_at_a_time(_standing(groups.into), first, second, total, groups, bars)
+    return _keep_close(_one_at_a_time(_standing(groups.into), first, second, total, groups, bars), graph, bars)
+
+
+def _keep_close(stories: list[list[int]], graph: sparse.spmatrix, bars: Bars) -> list[list[int]]:
+    """The stories with each member that is not close to the rest of its story as a whole taken out, one at a
+    time, furthest below first: a member's mean link to the others must reach `bars.share` of their cohesion, or
+    GROUP_CROSS_SHARE when its kind (translated, or original) is at most GROUP_CROSS_MINORITY of the story and
+    the other kind counts GROUP_CROSS_MIN_SIZE members or more (a few translated articles in a big story of
+    originals, each of which came in when another was already there). Bars without a share (`Bars.plain`)
+    keep every story as it is."""
+    cross = np.asarray(bars.cross, dtype=bool) if bars.cross else np.zeros(graph.shape[0], dtype=bool)
+    if not bars.share and not cross.any():
+        return stories
+    links = sparse.csr_matrix(graph)
+    kept: list[list[int]] = []
+    for story in stories:
+        members = np.asarray(story, dtype=np.int64)
+        while len(members) >= 3:
+            k = len(members)
+            sums = np.asarray(links[members][:, members].sum(axis=1), dtype=np.float64).ravel()
+            rest = (sums.sum() / 2 - sums) / ((k - 1) * (k - 2) / 2)  # the cohesion of the others
+            translated = int(cross[members].sum())
+            alike = np.where(cross[members], translated, k - translated)  # members of its kind, itself too
+            lone = (alike <= max(1, GROUP_CROSS_MINORITY * k)) & (k - alike >= GROUP_CROSS_MIN_SIZE)
+            share = np.where(lone, max(bars.share, GROUP_CROSS_SHARE), bars.share)
+            gap = sums / (k - 1) - share * rest
+            worst = int(np.argmin(gap))
+            if gap[worst] >= 0:
+                break
+            kept.append([int(members[worst])])
+            members = np.delete(members, worst)
+        kept.append(members.tolist())
+    return sorted(kept)
 
 
 def _live(first: np.ndarray, second: np.ndarray, total: np.ndarray, groups: _Groups,
