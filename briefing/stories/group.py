@@ -34,8 +34,9 @@ and the stricter GROUP_PLAIN_THRESHOLD.
 One-event weeks: when a week is mostly one event, its mean is that event and centring would scatter it.
 `_one_event` looks for it: plain MiniLM cosines high on average (GROUP_ONE_EVENT_COSINE), a plain grouping
 whose largest story holds GROUP_ONE_EVENT_SHARE of the week, and a person or organisation named by
-GROUP_ONE_EVENT_NAME_SHARE of that story's articles (an event's names recur; a same-domain week shares its
-country, not its people). Such a week is grouped on plain cosines.
+GROUP_ONE_EVENT_NAME_SHARE of that story's articles, with a second name named twice (an event's names recur;
+a same-domain week shares its country, not its people; a week about one person names only that person).
+Such a week is grouped on plain cosines.
 
 Determinism: the same input gives the same stories (fixed order of work, ties broken by position).
 """
@@ -71,6 +72,7 @@ from briefing.stories.settings import (
     GROUP_ONE_EVENT_COSINE_OTHER,
     GROUP_ONE_EVENT_NAME_MIN,
     GROUP_ONE_EVENT_NAME_SHARE,
+    GROUP_ONE_EVENT_OTHER_NAME_MIN,
     GROUP_ONE_EVENT_SHARE,
     GROUP_PAIR_THRESHOLD,
     GROUP_PLAIN_THRESHOLD,
@@ -181,8 +183,9 @@ def _one_event(items: Sequence[GroupInput], vectors: np.ndarray, exact_max_items
     Plain MiniLM cosines average GROUP_ONE_EVENT_COSINE or more (GROUP_ONE_EVENT_COSINE_OTHER outside
     English: MiniLM reads any two French texts as somewhat alike), the plain grouping's largest story holds
     GROUP_ONE_EVENT_SHARE of the week, and a person or organisation of that story is named by
-    GROUP_ONE_EVENT_NAME_SHARE of its articles (and at least GROUP_ONE_EVENT_NAME_MIN): the five seeds, five
-    events of one country's digital economy, average 0.66 in English but share no such name.
+    GROUP_ONE_EVENT_NAME_SHARE of its articles (and at least GROUP_ONE_EVENT_NAME_MIN), another name by two
+    (`_name_share`): the five seeds, five events of one country's digital economy, average 0.66 in English but
+    share no such name; ten French articles on Emmanuel Macron share his name and no other.
     """
     n = len(items)
     unit = np.asarray(vectors, dtype=np.float32)
@@ -203,11 +206,15 @@ def _one_event(items: Sequence[GroupInput], vectors: np.ndarray, exact_max_items
 
 def _name_share(items: Sequence[GroupInput], positions: Sequence[int]) -> float:
     """The share of these items naming the person or organisation (any name but a place) most of them name;
-    0 when fewer than GROUP_ONE_EVENT_NAME_MIN do."""
+    0 when fewer than GROUP_ONE_EVENT_NAME_MIN do, or when no other such name is shared by
+    GROUP_ONE_EVENT_OTHER_NAME_MIN of them (a week about one person, city or epidemic names its subject
+    everywhere and little else twice; an event has several actors)."""
     named = Counter(key for p in positions
                     for key in {name_key(m.name) for m in items[p].entities if m.type != PLACE})
-    most = max(named.values(), default=0)
-    return most / len(positions) if most >= GROUP_ONE_EVENT_NAME_MIN else 0.0
+    counts = [*sorted(named.values(), reverse=True), 0, 0]
+    if counts[0] < GROUP_ONE_EVENT_NAME_MIN or counts[1] < GROUP_ONE_EVENT_OTHER_NAME_MIN:
+        return 0.0
+    return counts[0] / len(positions)
 
 
 def _graph(items: Sequence[GroupInput], vectors: np.ndarray | None, *, centre: bool,
