@@ -109,23 +109,31 @@ def _keep_close(stories: list[list[int]], graph: sparse.spmatrix, bars: Bars) ->
     GROUP_CROSS_SHARE when its kind (translated, or original) is at most GROUP_CROSS_MINORITY of the story and
     the other kind counts GROUP_CROSS_MIN_SIZE members or more (a few translated articles in a big story of
     originals, each of which came in when another was already there). Bars without a share (`Bars.plain`)
-    keep every story as it is."""
-    cross = np.asarray(bars.cross, dtype=bool) if bars.cross else np.zeros(graph.shape[0], dtype=bool)
+    keep every story as it is. Every story is checked at once in arrays; only those with a member below its
+    bar are then taken apart one member at a time."""
+    n = graph.shape[0]
+    cross = np.asarray(bars.cross, dtype=bool) if bars.cross else np.zeros(n, dtype=bool)
     if not bars.share and not cross.any():
         return stories
     links = sparse.csr_matrix(graph)
+    label = np.empty(n, dtype=np.int64)
+    for number, story in enumerate(stories):
+        label[story] = number
+    edges = links.tocoo()
+    inside = label[edges.row] == label[edges.col]
+    sums = np.bincount(edges.row[inside], weights=edges.data[inside], minlength=n)
+    size = np.bincount(label)[label]
+    inner = np.bincount(label, weights=sums)[label] / 2
+    translated = np.bincount(label, weights=cross)[label]
+    below = (size >= 3) & (_gaps(sums, inner, size, translated, cross, bars) < 0)
+    failing = set(label[below].tolist())
     kept: list[list[int]] = []
-    for story in stories:
+    for number, story in enumerate(stories):
         members = np.asarray(story, dtype=np.int64)
-        while len(members) >= 3:
+        while number in failing and len(members) >= 3:
             k = len(members)
-            sums = np.asarray(links[members][:, members].sum(axis=1), dtype=np.float64).ravel()
-            rest = (sums.sum() / 2 - sums) / ((k - 1) * (k - 2) / 2)  # the cohesion of the others
-            translated = int(cross[members].sum())
-            alike = np.where(cross[members], translated, k - translated)  # members of its kind, itself too
-            lone = (alike <= max(1, GROUP_CROSS_MINORITY * k)) & (k - alike >= GROUP_CROSS_MIN_SIZE)
-            share = np.where(lone, max(bars.share, GROUP_CROSS_SHARE), bars.share)
-            gap = sums / (k - 1) - share * rest
+            member_sums = np.asarray(links[members][:, members].sum(axis=1), dtype=np.float64).ravel()
+            gap = _gaps(member_sums, member_sums.sum() / 2, k, int(cross[members].sum()), cross[members], bars)
             worst = int(np.argmin(gap))
             if gap[worst] >= 0:
                 break
@@ -133,6 +141,19 @@ def _keep_close(stories: list[list[int]], graph: sparse.spmatrix, bars: Bars) ->
             members = np.delete(members, worst)
         kept.append(members.tolist())
     return sorted(kept)
+
+
+def _gaps(sums: np.ndarray, inner: np.ndarray | float, size: np.ndarray | int, translated: np.ndarray | int,
+          crossed: np.ndarray, bars: Bars) -> np.ndarray:
+    """Each member's mean link to the rest of its story less the share of the rest's cohesion it needs (below
+    0: it would not join them now). Per member: `sums` its links to the rest, `crossed` whether it is
+    translated; of its story: `inner` the sum of its links, `size` and `translated` its counts."""
+    pairs = (np.asarray(size) - 1) * (np.asarray(size) - 2) / 2
+    rest = (inner - sums) / np.where(pairs > 0, pairs, 1)  # the cohesion of the others
+    alike = np.where(crossed, translated, size - np.asarray(translated))  # members of its kind, itself too
+    lone = (alike <= np.maximum(1, GROUP_CROSS_MINORITY * np.asarray(size))) & (size - alike >= GROUP_CROSS_MIN_SIZE)
+    share = np.where(lone, max(bars.share, GROUP_CROSS_SHARE), bars.share)
+    return sums / np.maximum(np.asarray(size) - 1, 1) - share * rest
 
 
 def _live(first: np.ndarray, second: np.ndarray, total: np.ndarray, groups: _Groups,
