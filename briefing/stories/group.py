@@ -51,7 +51,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from briefing.embed import embed, leading
 from briefing.log import get_logger
@@ -164,20 +163,23 @@ def _group_space(items: Sequence[GroupInput], vectors: np.ndarray | None, thresh
     """Stories among items that share one space."""
     if len(items) < 2:
         return [[i] for i in range(len(items))]
+    terms = _term_matrix(items)
     if vectors is None or len(items) < GROUP_CENTRE_MIN_ITEMS:
-        graph = _graph(items, vectors, centre=False, exact_max_items=exact_max_items)
+        graph = _graph(items, vectors, centre=False, exact_max_items=exact_max_items, terms=terms)
         return average_linkage(len(items), graph, Bars.plain(GROUP_PLAIN_THRESHOLD))
-    one_event = _one_event(items, vectors, exact_max_items)
+    one_event = _one_event(items, vectors, exact_max_items, terms)
     if one_event is not None:
         return one_event
     english = language_key(items[0].space) == GROUP_EMBED_LANG
     bars = Bars(groups=threshold, pair=max(threshold, GROUP_PAIR_THRESHOLD),
                  join=max(threshold, GROUP_JOIN_THRESHOLD) if english else threshold, share=GROUP_JOIN_SHARE,
                  cross=tuple(language_key(item.lang) != language_key(item.space) for item in items))
-    return average_linkage(len(items), _graph(items, vectors, centre=True, exact_max_items=exact_max_items), bars)
+    graph = _graph(items, vectors, centre=True, exact_max_items=exact_max_items, terms=terms)
+    return average_linkage(len(items), graph, bars)
 
 
-def _one_event(items: Sequence[GroupInput], vectors: np.ndarray, exact_max_items: int) -> list[list[int]] | None:
+def _one_event(items: Sequence[GroupInput], vectors: np.ndarray, exact_max_items: int,
+               terms: sparse.csr_matrix | None = None) -> list[list[int]] | None:
     """The stories of a week that is mostly one event, grouped on plain cosines; None for any other week.
 
     Plain MiniLM cosines average GROUP_ONE_EVENT_COSINE or more (GROUP_ONE_EVENT_COSINE_OTHER outside
@@ -194,7 +196,7 @@ def _one_event(items: Sequence[GroupInput], vectors: np.ndarray, exact_max_items
     english = language_key(items[0].space) == GROUP_EMBED_LANG
     if mean_cosine < (GROUP_ONE_EVENT_COSINE if english else GROUP_ONE_EVENT_COSINE_OTHER):
         return None
-    graph = _graph(items, vectors, centre=False, exact_max_items=exact_max_items)
+    graph = _graph(items, vectors, centre=False, exact_max_items=exact_max_items, terms=terms)
     bars = Bars(GROUP_PLAIN_THRESHOLD, GROUP_PLAIN_THRESHOLD, GROUP_PLAIN_THRESHOLD, share=GROUP_JOIN_SHARE)
     stories = average_linkage(n, graph, bars)
     largest = max(stories, key=len)
@@ -217,15 +219,21 @@ def _name_share(items: Sequence[GroupInput], positions: Sequence[int]) -> float:
     return counts[0] / len(positions)
 
 
+def _term_matrix(items: Sequence[GroupInput]) -> sparse.csr_matrix:
+    """The TF-IDF rows (`neighbours.tfidf`) of each item's content terms (`content_terms` of its
+    `embedding_text`): made once per space, for the one-event test and the graph alike."""
+    return neighbours.tfidf([content_terms(embedding_text(item), item.space) for item in items])
+
+
 def _graph(items: Sequence[GroupInput], vectors: np.ndarray | None, *, centre: bool,
-           exact_max_items: int = GROUP_EXACT_MAX_ITEMS) -> sparse.csr_matrix:
+           exact_max_items: int = GROUP_EXACT_MAX_ITEMS, terms: sparse.csr_matrix | None = None,
+           ) -> sparse.csr_matrix:
     """Each item's GROUP_NEIGHBOURS most similar others: exactly below GROUP_EXACT_MAX_ITEMS items (every pair,
     a block of rows at a time), else from the candidates of an approximate search (neighbours.py), in time
-    that grows with n rather than n squared."""
+    that grows with n rather than n squared. `terms`: the items' `_term_matrix`, when already made."""
+    terms = _term_matrix(items) if terms is None else terms
     if len(items) < exact_max_items:
-        return _neighbour_graph(len(items), _similarities(items, vectors, centre=centre), GROUP_NEIGHBOURS)
-    lang = items[0].space
-    terms = neighbours.tfidf([content_terms(embedding_text(item), lang) for item in items])
+        return _neighbour_graph(len(items), _similarities(items, vectors, centre=centre, terms=terms), GROUP_NEIGHBOURS)
     translated = np.array([language_key(item.lang) != language_key(item.space) for item in items])
     rows = None if vectors is None else _cosine_rows(items, np.asarray(vectors, dtype=np.float32), centre=centre)
     log.info("%d articles: their nearest neighbours are searched approximately", len(items))
@@ -238,25 +246,18 @@ def _cosine_rows(items: Sequence[GroupInput], unit: np.ndarray, *, centre: bool)
     if not centre:
         return unit
     kind, means = _kind_means(items, unit)
-    own = np.einsum("ij,ij->i", unit, means[kind])
-    gram = np.einsum("ij,ij->i", means, means)
-    norms = np.sqrt(np.maximum(np.einsum("ij,ij->i", unit, unit) - 2 * own + gram[kind], np.float32(1e-12)))
+    _, _, norms = _centring(unit, kind, means)
     rows = unit - means[kind]
     rows /= norms[:, None]
     return rows
 
 
-def _similarities(items: Sequence[GroupInput], vectors: np.ndarray | None, *, centre: bool) -> Similarities:
+def _similarities(items: Sequence[GroupInput], vectors: np.ndarray | None, *, centre: bool,
+                  terms: sparse.csr_matrix | None = None) -> Similarities:
     """Blocks of the blended similarity, never the whole n x n matrix; `centre`: the MiniLM cosine is that of
     the vectors less the mean of their kind (`_kind_means`; computed from dot products, so no centred
-    copy of the vectors is held)."""
-    lang = items[0].space
-    words = [list(content_terms(embedding_text(item), lang).elements()) for item in items]
-    if any(words):
-        vectorizer = TfidfVectorizer(analyzer=lambda terms: terms, sublinear_tf=True, dtype=np.float32)
-        terms = sparse.csr_matrix(vectorizer.fit_transform(words))
-    else:  # nothing but stop words, or empty texts: no word in common
-        terms = sparse.csr_matrix((len(items), 0), dtype=np.float32)
+    copy of the vectors is held); `terms`: the items' `_term_matrix`, when already made."""
+    terms = _term_matrix(items) if terms is None else terms
     transposed = terms.T.tocsr()
     if vectors is None:
         return lambda lo, hi: (terms[lo:hi] @ transposed).toarray()
@@ -264,17 +265,13 @@ def _similarities(items: Sequence[GroupInput], vectors: np.ndarray | None, *, ce
     translated = np.array([language_key(item.lang) != language_key(item.space) for item in items])
     boost = np.float32(GROUP_TRANSLATED_FACTOR)
     mixed = bool(translated.any() and not translated.all())
-    mute = np.array([not w for w in words])  # nothing but stop words: no evidence (two empty texts embed alike)
+    mute = np.diff(terms.indptr) == 0  # nothing but stop words: no evidence (two empty texts embed alike)
     unit = np.asarray(vectors, dtype=np.float32)
     if centre:
         kind, means = _kind_means(items, unit)
     else:
         kind, means = np.zeros(len(items), dtype=int), np.zeros((1, unit.shape[1]), dtype=np.float32)
-    # (u - m).(v - n) = u.v - u.n - m.v + m.n, and |u - m| from the same terms: no centred copy of the vectors
-    along = unit @ means.T  # n x kinds
-    gram = means @ means.T
-    own = along[np.arange(len(items)), kind]
-    norms = np.sqrt(np.maximum(np.einsum("ij,ij->i", unit, unit) - 2 * own + gram[kind, kind], np.float32(1e-12)))
+    along, gram, norms = _centring(unit, kind, means)
 
     def blend(lo: int, hi: int) -> np.ndarray:
         block = unit[lo:hi] @ unit.T
@@ -294,6 +291,17 @@ def _similarities(items: Sequence[GroupInput], vectors: np.ndarray | None, *, ce
         return block
 
     return blend
+
+
+def _centring(unit: np.ndarray, kind: np.ndarray, means: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What centring each vector on its kind's mean needs, from dot products (no centred copy of the vectors):
+    (u - m).(v - n) = u.v - u.n - m.v + m.n. Returns each vector's dot product with every mean (n x kinds), the
+    means' dot products (kinds x kinds), and |u - m| of each vector."""
+    along = unit @ means.T
+    gram = means @ means.T
+    own = along[np.arange(len(unit)), kind]
+    norms = np.sqrt(np.maximum(np.einsum("ij,ij->i", unit, unit) - 2 * own + gram[kind, kind], np.float32(1e-12)))
+    return along, gram, norms
 
 
 def _kind_means(items: Sequence[GroupInput], unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
