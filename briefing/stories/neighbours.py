@@ -94,13 +94,14 @@ def approximate_graph(terms: sparse.csr_matrix, dense: np.ndarray | None, *, tra
     n = terms.shape[0]
     k = min(k, n - 1)
     mute = np.diff(terms.indptr) == 0
+    df = np.bincount(terms.indices, minlength=terms.shape[1])  # each term's items
     with threadpool_limits(limits=1):  # the same sums in the same order, whatever the machine's cores
         wanted = GROUP_ANN_SPARSE_CANDIDATES + (0 if dense is not None else GROUP_ANN_DENSE_CANDIDATES)
-        found = [_rare_term_candidates(terms, wanted)]
+        found = [_rare_term_candidates(terms, df, wanted)]
         if dense is not None:
             found.append(_dense_candidates(dense, GROUP_ANN_DENSE_CANDIDATES))
         candidates = _merged(found, n)
-        scores = _scores(_shared_terms(terms), dense, candidates, translated, mute)
+        scores = _scores(_shared_terms(terms, df), dense, candidates, translated, mute)
     order = np.argsort(-scores, axis=1, kind="stable")[:, :k]  # candidates ascend: ties go to the lower position
     best = np.take_along_axis(scores, order, axis=1)
     nearest = np.take_along_axis(candidates, order, axis=1)
@@ -138,10 +139,11 @@ def _dense_candidates(vectors: np.ndarray, count: int) -> np.ndarray:
     return np.asarray(keys, dtype=np.int64)
 
 
-def _rare_term_candidates(terms: sparse.csr_matrix, count: int) -> np.ndarray:
-    """(n, count) positions of each row's others with the largest TF-IDF product over rare terms; -1 pads."""
+def _rare_term_candidates(terms: sparse.csr_matrix, df: np.ndarray, count: int) -> np.ndarray:
+    """(n, count) positions of each row's others with the largest TF-IDF product over rare terms (`df`: each
+    term's number of items); -1 pads."""
     n = terms.shape[0]
-    shared = np.bincount(terms.indices, minlength=terms.shape[1])[terms.indices]
+    shared = df[terms.indices]
     keep = (shared <= GROUP_ANN_RARE_TERM_MAX_ITEMS) & (shared > 1)
     rows = np.repeat(np.arange(n), np.diff(terms.indptr))[keep]
     rare = sparse.csr_matrix((terms.data[keep], (rows, terms.indices[keep])), shape=terms.shape, dtype=np.float32)
@@ -189,10 +191,9 @@ def _merged(found: list[np.ndarray], n: int) -> np.ndarray:
     return joined
 
 
-def _shared_terms(terms: sparse.csr_matrix) -> sparse.csr_matrix:
-    """`terms` without the terms of a single item (the last columns, by falling document frequency): they add
-    nothing to any product of two items, and are most of a big week's vocabulary."""
-    df = np.bincount(terms.indices, minlength=terms.shape[1])
+def _shared_terms(terms: sparse.csr_matrix, df: np.ndarray) -> sparse.csr_matrix:
+    """`terms` without the terms of a single item (`df` of 1: the last columns, by falling document frequency):
+    they add nothing to any product of two items, and are most of a big week's vocabulary."""
     shared = int(np.count_nonzero(df > 1))
     keep = terms.indices < shared
     rows = np.repeat(np.arange(terms.shape[0]), np.diff(terms.indptr))[keep]
