@@ -153,25 +153,10 @@ def date_from_url(url: str, today: dt.date) -> dt.date | None:
     return None
 
 
-def possible_date(value: str) -> bool:
-    """False when `value` writes a calendar date that does not exist (2025-02-31, month 13, "31 Feb 2025").
-
-    Text holding no recognisable date is not judged: True.
-    """
-    import email.utils
-
-    iso = _ISO.search(value[:40])
-    if iso:
-        return _make(int(iso.group("year")), int(iso.group("month")), int(iso.group("day"))) is not None
-    if _ISO_LIKE.search(value[:40]):
-        return False  # 2025-13-01: shaped like an ISO date, with a month or day out of range
-    rfc = email.utils.parsedate(value)
-    return rfc is None or _make(rfc[0], rfc[1], rfc[2]) is not None
-
-
-def printed_date(value: str) -> dt.date | None:
-    """The calendar day an ISO 8601 (`2025-10-01T23:30:00-08:00`) or RFC 822 (`Wed, 01 Oct 2025 23:30 -0800`)
-    date writes, in the writer's own time zone; None for another form or a day that does not exist.
+def written_date(value: str) -> tuple[bool, dt.date | None]:
+    """Whether `value` writes an ISO 8601 (`2025-10-01T23:30:00-08:00`) or RFC 822 (`Wed, 01 Oct 2025 23:30 -0800`)
+    date, and the calendar day it writes, in the writer's own time zone: None for a day that does not exist
+    (2025-02-31, month 13, "31 Feb 2025"). Text holding no such date: (False, None).
 
     Never converted to UTC: an evening story of an outlet west of Greenwich stays on the day it printed.
     """
@@ -179,11 +164,11 @@ def printed_date(value: str) -> dt.date | None:
 
     match = _ISO.search(value[:40])
     if match:
-        return _make(int(match.group("year")), int(match.group("month")), int(match.group("day")))
+        return True, _make(int(match.group("year")), int(match.group("month")), int(match.group("day")))
     if _ISO_LIKE.search(value[:40]):
-        return None
+        return True, None  # 2025-13-01: shaped like an ISO date, with a month or day out of range
     rfc = email.utils.parsedate(value[:80])
-    return _make(rfc[0], rfc[1], rfc[2]) if rfc else None
+    return (True, _make(rfc[0], rfc[1], rfc[2])) if rfc else (False, None)
 
 
 def parse_date(value: object, today: dt.date) -> dt.date | None:
@@ -195,7 +180,7 @@ def parse_date(value: object, today: dt.date) -> dt.date | None:
         return value if value <= today else None
     if not isinstance(value, str):
         return None
-    date = printed_date(value)
+    date = written_date(value)[1]
     if date is not None or _ISO_LIKE.search(value[:40]):  # 2025-02-31 is refused, not read as text
         return date if date and date <= today else None
     return next(dates_in_text(value[:80], today), None)

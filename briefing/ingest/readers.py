@@ -259,9 +259,9 @@ def _feed_date(entry: Any, today: dt.date) -> dt.date | None:
         parsed = entry.get(f"{key}_parsed")
         if not (written or parsed):
             continue
-        if not dates.possible_date(written):
-            return None
-        printed = dates.printed_date(written) if written else None
+        recognised, printed = dates.written_date(written)
+        if recognised and printed is None:
+            return None  # a day that does not exist
         if printed is None and parsed:
             printed = dt.date(*parsed[:3])
         if printed is None:
