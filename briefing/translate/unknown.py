@@ -142,12 +142,18 @@ def dictionary_lookup(word: str, entries: dict[str, str], endings: Sequence[str]
     return None
 
 
-def cognate(word: str, rules: Sequence[tuple[str, str]]) -> str | None:
+def cognate(word: str, rules: tuple[tuple[str, str], ...]) -> str | None:
     """``word`` with its ending respelt the English way (accents dropped), or None when no rule fits."""
-    for ending, english in sorted(rules, key=lambda rule: -len(rule[0])):
+    for ending, english in _longest_first(rules):
         if word.endswith(ending) and len(word) - len(ending) >= _MIN_WORD:
             return (word[: -len(ending)] + english).translate(_ACCENTS)
     return None
+
+
+@cache
+def _longest_first(rules: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """Cognate rules, the longest ending first (sorted once per table, not per word)."""
+    return tuple(sorted(rules, key=lambda rule: -len(rule[0])))
 
 
 def is_name(word: str, at_start: bool) -> bool:
@@ -251,9 +257,11 @@ def unknown_words(spanish: str, english: str) -> list[tuple[str, str, bool]]:
     return found
 
 
-def replace_unknown(spanish: str, english: str, source: str, fallbacks: Fallbacks) -> str:
-    """The English step's output with unknown words replaced by their fallback and all marks stripped."""
-    words = iter(unknown_words(spanish, english))
+def replace_unknown(spanish: str, english: str, source: str, fallbacks: Fallbacks,
+                    unknown: list[tuple[str, str, bool]] | None = None) -> str:
+    """The English step's output with unknown words replaced by their fallback and all marks stripped;
+    `unknown`: the line's `unknown_words`, when already found."""
+    words = iter(unknown_words(spanish, english) if unknown is None else unknown)
 
     def swap(match: re.Match[str]) -> str:
         lang, word, name = next(words)
@@ -281,17 +289,16 @@ def fill_unknown(staged: Sequence[tuple[str, ...]], sources: Sequence[str], fall
                  translate: WordRoute | None = None) -> list[str]:
     """English for each line from the marked (Spanish, English) steps of the chain, unknown words filled;
     `translate` runs the Catalan chains on single words (None: dictionary and cognates only)."""
+    unknown = [unknown_words(stages[-2], stages[-1]) if len(stages) >= 2 else [] for stages in staged]
     wanted: dict[str, set[str]] = {"fr": set(), "es": set()}
-    for stages in staged:
-        if len(stages) >= 2:
-            for lang, word, name in unknown_words(stages[-2], stages[-1]):
-                if not name:
-                    wanted[lang].add(word)
+    for lang, word, name in (found for line in unknown for found in line):
+        if not name:
+            wanted[lang].add(word)
     fallbacks.prepare(wanted["fr"], wanted["es"], translate)
     out = []
-    for stages, source in zip(staged, sources, strict=True):
+    for stages, source, words in zip(staged, sources, unknown, strict=True):
         if len(stages) < 2:
             out.append(strip_marks(stages[-1], source))
         else:
-            out.append(replace_unknown(stages[-2], stages[-1], source, fallbacks))
+            out.append(replace_unknown(stages[-2], stages[-1], source, fallbacks, words))
     return out
