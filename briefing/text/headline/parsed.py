@@ -168,6 +168,8 @@ def _add_modifiers(kept: frozenset[Token], banned: set[int], salience: Mapping[s
     the main clause, then position); it is added if the headline stays within MAX_WORDS and its expected F1
     does not fall by more than F1_SLACK, and always while the clause is shorter than MIN_CLAUSE_WORDS."""
     rejected: set[Token] = set()
+    count = _word_count(kept)
+    before = expected_f1(_words_of(kept), count, salience)
     while True:
         options = [
             (_rank(child, unit, kept, salience), child, unit)
@@ -179,10 +181,9 @@ def _add_modifiers(kept: frozenset[Token], banned: set[int], salience: Mapping[s
         _, child, unit = min(options, key=lambda option: option[0])
         grown = kept | unit
         size = _word_count(grown)
-        before = expected_f1(_words_of(kept), _word_count(kept), salience)
-        worth = expected_f1(_words_of(grown), size, salience) >= before - F1_SLACK
-        if _word_count(kept) < MIN_CLAUSE_WORDS or (size <= MAX_WORDS and worth):
-            kept = grown
+        after = expected_f1(_words_of(grown), size, salience)
+        if count < MIN_CLAUSE_WORDS or (size <= MAX_WORDS and after >= before - F1_SLACK):
+            kept, count, before = grown, size, after
         else:
             rejected.add(child)
 

@@ -13,7 +13,9 @@ def _word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-PARSER_EXCLUDE = ("ner", "lemmatizer")  # compression reads only POS tags and dependencies: ~2x faster
+# compression reads only POS tags and dependencies: ~2x faster without NER and lemmas; the sentence recogniser
+# only repeats the parser's sentence starts (400 OrangeSum leads: the same parses, 1.2 -> 0.9 CPU s)
+PARSER_EXCLUDE = ("ner", "lemmatizer", "senter")
 MAX_WORDS = 14  # read at a glance; real French titles average 11.7 words. Filling up to it scores best
 MIN_CLAUSE_WORDS = 4  # a main clause shorter than this ("Il a dit") takes its next modifier whatever it is
 LEAD_WINDOW = 5  # sentences a headline may come from; OrangeSum articles often open on a teaser
