@@ -55,9 +55,10 @@ class NeighbourIndexMissing(BriefingError):
 
 def tfidf(terms: Sequence[Counter[str]]) -> sparse.csr_matrix:
     """(n, vocabulary) float32 TF-IDF of each item's term counts: sublinear tf (1 + log count), smoothed idf
-    (log((1 + n) / (1 + df)) + 1), unit rows (an item without terms keeps an empty row): the weighting group.py
-    asks scikit-learn's TfidfVectorizer for, built straight from the counts. Columns go by falling document
-    frequency (the terms most looked up come first, close together in memory)."""
+    (log((1 + n) / (1 + df)) + 1), unit rows (an item without terms keeps an empty row): scikit-learn's
+    TfidfVectorizer weighting with sublinear tf, built straight from the counts; group.py's one TF-IDF, exact
+    graph and approximate alike. Columns go by falling document frequency (the terms most looked up come
+    first, close together in memory)."""
     n = len(terms)
     lengths = np.fromiter(map(len, terms), dtype=np.int64, count=n)
     vocabulary = {term: column for column, term in enumerate(dict.fromkeys(chain.from_iterable(terms)))}

@@ -65,7 +65,7 @@ def test_candidates_that_cover_every_pair_give_the_exact_graph(with_vectors: boo
     assert np.allclose(exact.toarray(), approximate.toarray(), atol=1e-5)
 
 
-def test_tfidf_is_the_weighting_of_the_exact_graph() -> None:
+def test_tfidf_is_scikit_learns_sublinear_weighting() -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     items, _ = _week(200, seed=2)
