@@ -179,7 +179,7 @@ def _group_space(items: Sequence[GroupInput], vectors: np.ndarray | None, thresh
 
 
 def _one_event(items: Sequence[GroupInput], vectors: np.ndarray, exact_max_items: int,
-               terms: sparse.csr_matrix | None = None) -> list[list[int]] | None:
+               terms: sparse.csr_matrix) -> list[list[int]] | None:
     """The stories of a week that is mostly one event, grouped on plain cosines; None for any other week.
 
     Plain MiniLM cosines average GROUP_ONE_EVENT_COSINE or more (GROUP_ONE_EVENT_COSINE_OTHER outside
