@@ -59,6 +59,20 @@ class Bars:
         """No pair's bar is lower than this."""
         return min(self.groups, self.pair, self.join)
 
+    def join_share(self, crossing: np.ndarray | bool) -> np.ndarray:
+        """The share of a story's cohesion an article needs to join it or stay in it: `share`, or
+        GROUP_CROSS_SHARE where `crossing` (a translated article among originals, or the reverse, as the
+        callers define it)."""
+        return np.where(crossing, max(self.share, GROUP_CROSS_SHARE), self.share)
+
+    def join_bar(self, size: np.ndarray | float, cohesion: np.ndarray | float,
+                 crossing: np.ndarray | bool) -> np.ndarray:
+        """The bar of an article joining a group of `size` articles and that `cohesion` (mean inner
+        similarity); `crossing`: the article is translated and the group holds none, or the reverse (counts
+        from GROUP_CROSS_MIN_SIZE articles)."""
+        crossing = (np.asarray(size) >= GROUP_CROSS_MIN_SIZE) & crossing
+        return np.maximum(self.join, self.join_share(crossing) * cohesion)
+
 
 @dataclass
 class _Groups:
@@ -79,9 +93,7 @@ class _Groups:
         cohesion = self.inner[group] / np.where(pairs > 0, pairs, 1)
         crossing = np.where(self.crossed[single] > 0, self.crossed[group] == 0,
                             self.crossed[group] == self.size[group])
-        share = np.where((self.size[group] >= GROUP_CROSS_MIN_SIZE) & crossing, max(bars.share, GROUP_CROSS_SHARE),
-                         bars.share)
-        join = np.maximum(bars.join, share * cohesion)
+        join = bars.join_bar(self.size[group], cohesion, crossing)
         return np.where((size_a == 1) & (size_b == 1), bars.pair, np.where((size_a > 1) & (size_b > 1), bars.groups,
                                                                             join))
 
@@ -152,8 +164,7 @@ def _gaps(sums: np.ndarray, inner: np.ndarray | float, size: np.ndarray | int, t
     rest = (inner - sums) / np.where(pairs > 0, pairs, 1)  # the cohesion of the others
     alike = np.where(crossed, translated, size - np.asarray(translated))  # members of its kind, itself too
     lone = (alike <= np.maximum(1, GROUP_CROSS_MINORITY * np.asarray(size))) & (size - alike >= GROUP_CROSS_MIN_SIZE)
-    share = np.where(lone, max(bars.share, GROUP_CROSS_SHARE), bars.share)
-    return sums / np.maximum(np.asarray(size) - 1, 1) - share * rest
+    return sums / np.maximum(np.asarray(size) - 1, 1) - bars.join_share(lone) * rest
 
 
 def _live(first: np.ndarray, second: np.ndarray, total: np.ndarray, groups: _Groups,
@@ -244,10 +255,8 @@ def _one_at_a_time(group_of: np.ndarray, first: np.ndarray, second: np.ndarray, 
             return bars.groups
         group, single = (a, b) if size[a] > 1 else (b, a)
         cohesion = inner[group] / (size[group] * (size[group] - 1) / 2)
-        share = bars.share
-        if size[group] >= GROUP_CROSS_MIN_SIZE and crossed[group] == (0 if crossed[single] else size[group]):
-            share = max(share, GROUP_CROSS_SHARE)  # the only translated article of a big story, or the reverse
-        return max(bars.join, share * cohesion)
+        crossing = crossed[group] == (0 if crossed[single] else size[group])  # the only translated one, or reverse
+        return float(bars.join_bar(size[group], cohesion, crossing))
 
     # links[a][b]: the sum of edge similarities between groups a and b
     links: dict[int, dict[int, float]] = {g: {} for g in ids}
