@@ -146,7 +146,7 @@ def grouping_inputs(articles: Sequence[Article], options: StoryOptions,
     titles = ["" if a.title_derived else a.title for a in articles]
     leads = [grouping.lead_text(a.text, a.lang or "und") for a in articles]
     cache = beside(options.cache_path, ENTITY_CACHE_FILE) if options.use_cache else None
-    mentions = article_entities(articles, titles, leads, cache=cache)
+    mentions = article_entities(articles, titles, leads, cache=cache, executor=executor)
     # an article of unknown language cannot be translated: it does not make a week one of several languages
     languages = {language_key(a.lang) for a in articles if known_language(a.lang)}
     bridge = len(languages) > 1 or len(articles) < GROUP_ONE_LANGUAGE_MIN_ITEMS
@@ -183,11 +183,12 @@ def grouping_inputs(articles: Sequence[Article], options: StoryOptions,
 
 
 def article_entities(articles: Sequence[Article], titles: Sequence[str], leads: Sequence[str], *,
-                     cache: Path | None = None) -> list[tuple[Mention, ...]]:
+                     cache: Path | None = None, executor: Executor | None = None) -> list[tuple[Mention, ...]]:
     """The names of each article's title and lead, in its own language (`briefing.text.entities`; `cache`
-    keeps them by text), less its own publisher's name (an agency names itself in every dateline)."""
+    keeps them by text; spaCy runs on the executor's workers when one is given), less its own publisher's
+    name (an agency names itself in every dateline)."""
     texts = [f"{title}.\n{lead}" if title else lead for title, lead in zip(titles, leads, strict=True)]
-    found = entities(texts, [a.lang or "und" for a in articles], cache=cache)
+    found = entities(texts, [a.lang or "und" for a in articles], cache=cache, executor=executor)
     return [tuple(m for m in names if not _publisher_name(m, a.publisher)) for a, names in zip(articles, found,
                                                                                              strict=True)]
 

@@ -18,15 +18,18 @@ with only the components NER needs.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor
 from functools import cache
 from pathlib import Path
 
 from briefing.records import Mention
+from briefing.runtime import parallel
 from briefing.runtime.sqlite_cache import SqliteCache
 from briefing.text.language import language_key
 from briefing.text.nlp import has_pipeline, pipeline
@@ -36,6 +39,7 @@ from briefing.text.settings import (
     ENTITY_MAX_WORDS,
     ENTITY_MIN_CHARS,
     ENTITY_TEXT_CHARS,
+    ENTITY_WORKER_TEXTS,
     SPACY_BATCH,
     SPACY_MODELS,
     WIRE_DATELINE_PATTERN,
@@ -63,12 +67,13 @@ def name_key(name: str) -> str:
     return "".join(c for c in plain if c.isalnum()).casefold()
 
 
-def entities(texts: Sequence[str], langs: Sequence[str], *, cache: Path | None = None) -> list[tuple[Mention, ...]]:
+def entities(texts: Sequence[str], langs: Sequence[str], *, cache: Path | None = None,
+             executor: Executor | None = None) -> list[tuple[Mention, ...]]:
     """The distinct names of each text, in order of first appearance (at most one per `name_key`).
 
     Give a title and lead. French goes through spaCy when its model is installed, reading ENTITY_TEXT_CHARS
-    characters of it; every other text through the capitalised-name rule, which reads it all (it costs
-    well under a millisecond). `cache`: an
+    characters of it (on the executor's workers when one is given, a batch of texts each); every other text
+    through the capitalised-name rule, which reads it all (it costs well under a millisecond). `cache`: an
     SQLite file keeping spaCy's names by text, so a rerun over the same articles runs no model.
     """
     found: list[tuple[Mention, ...]] = [() for _ in texts]
@@ -84,15 +89,15 @@ def entities(texts: Sequence[str], langs: Sequence[str], *, cache: Path | None =
             heads = {p: _head(texts[p], ENTITY_TEXT_CHARS) for p in positions}
             known = store.get_many(lang, list(heads.values())) if store else {}
             todo = [p for p in positions if heads[p] not in known]
-            nlp = pipeline(lang) if todo else None  # a rerun whose names are all cached loads no model
-            if todo and nlp is None:  # the model is not installed: the rule, uncached
+            # a rerun whose names are all cached loads no model
+            names = parallel.map_chunks(executor, functools.partial(_by_model, lang), [heads[p] for p in todo],
+                                        stage=None, largest=ENTITY_WORKER_TEXTS)
+            if any(found_names is None for found_names in names):  # the model is not installed: the rule, uncached
                 known.update((heads[p], _by_rule(texts[p], lang)) for p in todo)
                 todo = []
-            elif nlp is not None:
-                for position, doc in zip(todo, nlp.pipe([heads[p] for p in todo], batch_size=SPACY_BATCH),
-                                         strict=True):
-                    spans = ((ent.text, _SPACY_TYPES.get(ent.label_, "")) for ent in doc.ents)
-                    known[heads[position]] = _distinct(_cleaned(spans, lang))
+            else:
+                known.update((heads[p], found_names) for p, found_names in zip(todo, names, strict=True)
+                             if found_names is not None)
             for position in positions:
                 found[position] = known[heads[position]]
             if store and todo:
@@ -101,6 +106,16 @@ def entities(texts: Sequence[str], langs: Sequence[str], *, cache: Path | None =
         if store:
             store.close()
     return found
+
+
+def _by_model(lang: str, heads: list[str]) -> list[tuple[Mention, ...] | None]:
+    """spaCy's names of each text (in batches of SPACY_BATCH; a worker can run this); all None when the
+    language's model is not installed."""
+    nlp = pipeline(lang)
+    if nlp is None:
+        return [None] * len(heads)
+    return [_distinct(_cleaned(((ent.text, _SPACY_TYPES.get(ent.label_, "")) for ent in doc.ents), lang))
+            for doc in nlp.pipe(heads, batch_size=SPACY_BATCH)]
 
 
 def _by_rule(text: str, lang: str) -> tuple[Mention, ...]:

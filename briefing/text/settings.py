@@ -53,6 +53,7 @@ SPACY_BATCH = 64  # texts per nlp.pipe batch: 32-128 run alike; one text at a ti
 # titles and leads, 600 characters cost 15.6 CPU-ms an article for 4.7 names, 400 cost 9.2 ms for 3.5 names (a
 # 1,500-article French week: 14 s instead of 23 s, against 54 s for the whole build before), 300 cost 7.9 ms.
 ENTITY_TEXT_CHARS = 400
+ENTITY_WORKER_TEXTS = 512  # texts a worker's spaCy reads in one task (eight SPACY_BATCHes): a task costs ~5 s
 ENTITY_CACHE_FILE = "entities.sqlite"  # beside the translation cache: a rerun runs no spaCy model
 ENTITY_CACHE_VERSION = 2  # bump when what is extracted changes; old rows then never match
 ENTITY_MIN_CHARS = 2  # "UE" is a name, "X" is not
