@@ -76,3 +76,17 @@ def test_a_footer_shared_by_every_file_neither_merges_stories_nor_hides_copies(t
     result = ingest([str(tmp_path)], today=TODAY)
     assert len(result.merged) == 30
     assert sorted(Path(m.dropped).name for m in result.merged) == [f"copy-{n:03d}.txt" for n in range(30)]
+
+
+def test_a_richer_copy_passes_its_text_on_so_a_later_copy_of_it_still_merges(tmp_path: Path,
+                                                                           shared_dir: Path) -> None:
+    with (shared_dir / "eval" / "orangesum_valid.jsonl").open(encoding="utf-8") as handle:
+        first, second = (json.loads(line)["article"] for _, line in zip(range(2), handle, strict=False))
+    (tmp_path / "a_short.txt").write_text(first, encoding="utf-8")
+    (tmp_path / "b_longer.txt").write_text(f"{first}\n\n{second}", encoding="utf-8")  # a's text and more: wins
+    # a copy of b's second half only: it shares nothing with a, everything with what b brought
+    (tmp_path / "c_part.txt").write_text(second.replace(" le ", " ce ", 1), encoding="utf-8")
+    result = ingest([str(tmp_path)], today=TODAY)
+    [article] = result.articles
+    assert article.path.endswith("b_longer.txt")
+    assert sorted(Path(m.dropped).name for m in result.merged) == ["a_short.txt", "c_part.txt"]
