@@ -70,8 +70,8 @@ class Bars:
         """The bar of an article joining a group of `size` articles and that `cohesion` (mean inner
         similarity); `crossing`: the article is translated and the group holds none, or the reverse (counts
         from GROUP_CROSS_MIN_SIZE articles)."""
-        crossing = (np.asarray(size) >= GROUP_CROSS_MIN_SIZE) & crossing
-        return np.maximum(self.join, self.join_share(crossing) * cohesion)
+        applies = (np.asarray(size) >= GROUP_CROSS_MIN_SIZE) & crossing
+        return np.maximum(self.join, self.join_share(applies) * cohesion)
 
 
 @dataclass

@@ -18,14 +18,13 @@ with only the components NER needs.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from briefing.records import Mention
@@ -90,7 +89,7 @@ def entities(texts: Sequence[str], langs: Sequence[str], *, cache: Path | None =
             known = store.get_many(lang, list(heads.values())) if store else {}
             todo = [p for p in positions if heads[p] not in known]
             # a rerun whose names are all cached loads no model
-            names = parallel.map_chunks(executor, functools.partial(_by_model, lang), [heads[p] for p in todo],
+            names = parallel.map_chunks(executor, partial(_by_model, lang), [heads[p] for p in todo],
                                         stage=None, largest=ENTITY_WORKER_TEXTS)
             if any(found_names is None for found_names in names):  # the model is not installed: the rule, uncached
                 known.update((heads[p], _by_rule(texts[p], lang)) for p in todo)
