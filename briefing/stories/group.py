@@ -167,27 +167,28 @@ def _group_space(items: Sequence[GroupInput], vectors: np.ndarray | None, thresh
     if vectors is None or len(items) < GROUP_CENTRE_MIN_ITEMS:
         graph = _graph(items, vectors, centre=False, exact_max_items=exact_max_items, terms=terms)
         return average_linkage(len(items), graph, Bars.plain(GROUP_PLAIN_THRESHOLD))
-    one_event = _one_event(items, vectors, exact_max_items, terms)
-    if one_event is not None:
-        return one_event
     english = language_key(items[0].space) == GROUP_EMBED_LANG
     bars = Bars(groups=threshold, pair=max(threshold, GROUP_PAIR_THRESHOLD),
                  join=max(threshold, GROUP_JOIN_THRESHOLD) if english else threshold, share=GROUP_JOIN_SHARE,
                  cross=tuple(language_key(item.lang) != language_key(item.space) for item in items))
     graph = _graph(items, vectors, centre=True, exact_max_items=exact_max_items, terms=terms)
-    return average_linkage(len(items), graph, bars)
+    centred = average_linkage(len(items), graph, bars)
+    one_event = _one_event(items, vectors, exact_max_items, terms, centred)
+    return centred if one_event is None else one_event
 
 
 def _one_event(items: Sequence[GroupInput], vectors: np.ndarray, exact_max_items: int,
-               terms: sparse.csr_matrix) -> list[list[int]] | None:
+               terms: sparse.csr_matrix, centred: Sequence[Sequence[int]]) -> list[list[int]] | None:
     """The stories of a week that is mostly one event, grouped on plain cosines; None for any other week.
 
     Plain MiniLM cosines average GROUP_ONE_EVENT_COSINE or more (GROUP_ONE_EVENT_COSINE_OTHER outside
     English: MiniLM reads any two French texts as somewhat alike), the plain grouping's largest story holds
     GROUP_ONE_EVENT_SHARE of the week, and a person or organisation of that story is named by
-    GROUP_ONE_EVENT_NAME_SHARE of its articles (and at least GROUP_ONE_EVENT_NAME_MIN), another name by two
-    (`_name_share`): the five seeds, five events of one country's digital economy, average 0.66 in English but
-    share no such name; ten French articles on Emmanuel Macron share his name and no other.
+    GROUP_ONE_EVENT_NAME_SHARE of its articles (and at least GROUP_ONE_EVENT_NAME_MIN), another name by two,
+    and the articles naming it are not one story of the `centred` grouping (`_name_share`): the five seeds,
+    five events of one country's digital economy, average 0.66 in English but share no such name; ten French
+    articles on Emmanuel Macron share his name and no other; three articles on one Samsung plant among ten on
+    Vietnam's economy name Samsung, but stay one story when centred.
     """
     n = len(items)
     unit = np.asarray(vectors, dtype=np.float32)
@@ -200,21 +201,28 @@ def _one_event(items: Sequence[GroupInput], vectors: np.ndarray, exact_max_items
     bars = Bars(GROUP_PLAIN_THRESHOLD, GROUP_PLAIN_THRESHOLD, GROUP_PLAIN_THRESHOLD, share=GROUP_JOIN_SHARE)
     stories = average_linkage(n, graph, bars)
     largest = max(stories, key=len)
-    if len(largest) < GROUP_ONE_EVENT_SHARE * n or _name_share(items, largest) < GROUP_ONE_EVENT_NAME_SHARE:
+    if len(largest) < GROUP_ONE_EVENT_SHARE * n or _name_share(items, largest, centred) < GROUP_ONE_EVENT_NAME_SHARE:
         return None
     log.info("%d of %d articles look like one event: grouped without centring", len(largest), n)
     return stories
 
 
-def _name_share(items: Sequence[GroupInput], positions: Sequence[int]) -> float:
+def _name_share(items: Sequence[GroupInput], positions: Sequence[int], centred: Sequence[Sequence[int]]) -> float:
     """The share of these items naming the person or organisation (any name but a place) most of them name;
-    0 when fewer than GROUP_ONE_EVENT_NAME_MIN do, or when no other such name is shared by
+    0 when fewer than GROUP_ONE_EVENT_NAME_MIN do, when no other such name is shared by
     GROUP_ONE_EVENT_OTHER_NAME_MIN of them (a week about one person, city or epidemic names its subject
-    everywhere and little else twice; an event has several actors)."""
-    named = Counter(key for p in positions
-                    for key in {name_key(m.name) for m in items[p].entities if m.type != PLACE})
-    counts = [*sorted(named.values(), reverse=True), 0, 0]
+    everywhere and little else twice; an event has several actors), or when the items naming it are one story
+    of the `centred` grouping (centring on a one-event week scatters its articles; a name that still holds
+    its articles together is a story's within a week of several)."""
+    named: dict[str, list[int]] = {}
+    for position in positions:
+        for key in {name_key(m.name) for m in items[position].entities if m.type != PLACE}:
+            named.setdefault(key, []).append(position)
+    counts = [*sorted((len(holders) for holders in named.values()), reverse=True), 0, 0]
     if counts[0] < GROUP_ONE_EVENT_NAME_MIN or counts[1] < GROUP_ONE_EVENT_OTHER_NAME_MIN:
+        return 0.0
+    story_of = {position: number for number, story in enumerate(centred) for position in story}
+    if all(len({story_of[p] for p in holders}) == 1 for holders in named.values() if len(holders) == counts[0]):
         return 0.0
     return counts[0] / len(positions)
 

@@ -160,6 +160,27 @@ def test_stories_command_keeps_the_five_seed_events_apart(runner: CliRunner, see
     assert all(any(e["type"] in ("person", "organisation") for e in s["entities"]) for s in stories)
 
 
+@needs_apertium
+def test_the_seeds_with_the_test_week_are_not_taken_for_one_event(runner: CliRunner, seeds_dir: Path,
+                                                                  tmp_path: Path) -> None:
+    """Ten articles of one domain in two languages (the five French seeds, the test week's three Samsung
+    articles and two others): they read alike and three of them name Samsung, which once made the week "one
+    event", one story of nine. Samsung's articles stay one story when the week is centred: its name is that
+    story's, not the week's."""
+    ingested = runner.invoke(main, ["ingest", str(seeds_dir), "--jsonl"])
+    assert ingested.exit_code == 0, ingested.output
+    source = tmp_path / "week.jsonl"
+    source.write_text(ingested.stdout + "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in week_articles()),
+                      encoding="utf-8")
+    result = runner.invoke(main, ["stories", "--input", str(source), "--engine", "apertium",
+                                  "--cache", str(tmp_path / "cache.sqlite")])
+    assert result.exit_code == 0, result.output
+    stories = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sum(len(s["articles"]) for s in stories) == 10
+    assert sorted(stories[0]["articles"]) == ["t1", "t2", "t3"]
+    assert max(len(s["articles"]) for s in stories) == 3
+
+
 def test_stories_command_takes_the_grouping_from_a_field(runner: CliRunner) -> None:
     records = [{**r, "event": "chips" if r["id"] in ("t1", "t2") else r["id"]} for r in week_articles()]
     text = "\n".join(json.dumps(r, ensure_ascii=False) for r in records)
