@@ -35,7 +35,8 @@ One-event weeks: when a week is mostly one event, its mean is that event and cen
 `_one_event` looks for it: plain MiniLM cosines high on average (GROUP_ONE_EVENT_COSINE), a plain grouping
 whose largest story holds GROUP_ONE_EVENT_SHARE of the week, and a person or organisation named by
 GROUP_ONE_EVENT_NAME_SHARE of that story's articles, with a second name named twice (an event's names recur;
-a same-domain week shares its country, not its people; a week about one person names only that person).
+a same-domain week shares its country, not its people; a week about one person names only that person), and
+whose articles the centred grouping does not keep in one story (there the name is one story's among several).
 Such a week is grouped on plain cosines.
 
 Determinism: the same input gives the same stories (fixed order of work, ties broken by position).
