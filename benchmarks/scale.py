@@ -21,7 +21,8 @@ grouped untranslated).
 Reported per build: wall seconds; CPU seconds (user+sys of the child and every process it waited for: apertium,
 pool workers, the worker processes of a local Dask cluster; the process tree is also sampled from /proc twice a
 second, and a worker it saw that was never waited for is added) and CPU ms per article; the driver's own peak
-memory (its ru_maxrss, which a worker's never counts in); wall seconds per stage from the timestamps of its log
+memory (its ru_maxrss, which a worker's never counts in) and the stage in which its resident memory, sampled
+with the CPU, was highest; wall seconds per stage from the timestamps of its log
 lines (a stage runs from its first line to the next stage's: "ingest" ends at the "ingest:" line, "render" is
 what follows the theme grouping); the PDF's pages (pypdf) and the email's bytes. Medians of --runs. Ratios are
 this checkout over the baseline, each rerun over its own cold build, and CPU per article over the same code and
@@ -84,6 +85,7 @@ class Run:
     stages: dict[str, float] = field(default_factory=dict)
     pages: int = 0
     email_bytes: int = 0
+    peak_stage: str = "-"  # the stage in which the driver's sampled resident memory was highest
 
 
 def write_week(data: Path, count: int, path: Path, english: int = 0) -> None:
@@ -107,6 +109,19 @@ def write_week(data: Path, count: int, path: Path, english: int = 0) -> None:
 
 
 def stage_times(lines: list[tuple[float, str]], start: float, end: float) -> dict[str, float]:
+    marks = stage_starts(lines, start)
+    bounds = [*marks, ("end", end)]
+    return {stage: bounds[i + 1][1] - stamp for i, (stage, stamp) in enumerate(marks)}
+
+
+def stage_at(lines: list[tuple[float, str]], start: float, moment: float | None) -> str:
+    """The stage running at `moment` ("-" when there is none)."""
+    running = [stage for stage, stamp in stage_starts(lines, start) if moment is not None and stamp <= moment]
+    return running[-1] if running else "-"
+
+
+def stage_starts(lines: list[tuple[float, str]], start: float) -> list[tuple[str, float]]:
+    """(stage, when it started), in time order, from the build's log lines."""
     marks: list[tuple[str, float]] = [("ingest", start)]
     seen = {"ingest"}
     for stamp, line in lines:
@@ -118,17 +133,18 @@ def stage_times(lines: list[tuple[float, str]], start: float, end: float) -> dic
                 marks.append((stage, stamp))
                 seen.add(stage)
     marks.sort(key=lambda mark: mark[1])
-    bounds = [*marks, ("end", end)]
-    return {stage: bounds[i + 1][1] - stamp for i, (stage, stamp) in enumerate(marks)}
+    return marks
 
 
 class TreeSampler:
     """The CPU seconds of every process below `root`, read from /proc every SAMPLE_S seconds: the last reading of
-    each (user+sys of its own and of the children it waited for). Catches workers the driver never waits for."""
+    each (user+sys of its own and of the children it waited for). Catches workers the driver never waits for.
+    Also the driver's own resident memory at each reading, and when it was highest."""
 
     def __init__(self, root: int) -> None:
         self.root = root
         self.seen: dict[tuple[int, int], tuple[int, float]] = {}  # (pid, start tick) -> (parent, CPU s)
+        self.peak: tuple[int, float | None] = (0, None)  # the driver's highest resident pages, and when
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -145,6 +161,8 @@ class TreeSampler:
                     continue
                 ticks = sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
                 table[int(entry)] = (int(fields[1]), int(fields[19]), ticks / CLOCK_TICKS)
+                if int(entry) == self.root and int(fields[21]) > self.peak[0]:  # rss, in pages
+                    self.peak = (int(fields[21]), time.perf_counter())
             below = {self.root}
             grew = True
             while grew:
@@ -203,7 +221,8 @@ def run_build(code: Path, source: Path, out: Path, cache: Path, *, cached: bool,
     emails = sorted(out.glob("briefing-*.html"))
     return Run(end - start, usage.ru_utime + usage.ru_stime + unwaited,
                (peaks[0] if peaks else usage.ru_maxrss) / 1024, stage_times(lines, start, end),
-               len(pypdf.PdfReader(pdfs[0]).pages), emails[0].stat().st_size if emails else 0)
+               len(pypdf.PdfReader(pdfs[0]).pages), emails[0].stat().st_size if emails else 0,
+               stage_at(lines, start, sampler.peak[1]))
 
 
 def median_run(runs: list[Run]) -> Run:
@@ -211,7 +230,7 @@ def median_run(runs: list[Run]) -> Run:
     return Run(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs),
                statistics.median(r.rss_mb for r in runs),
                {s: statistics.median(r.stages.get(s, 0.0) for r in runs) for s in stages},
-               runs[0].pages, runs[0].email_bytes)
+               runs[0].pages, runs[0].email_bytes, runs[0].peak_stage)
 
 
 def baseline_checkout(commit: str, folder: Path) -> Path:
@@ -254,7 +273,7 @@ def main() -> None:
     mix = f" ({args.english} of them English AG News items)" if args.english else ""
     print(f"briefing build --engine {args.engine}, {WEEK} of {args.data.name}{mix}, {cores} cores, medians of "
           f"{args.runs}; base = {args.baseline}, new = this checkout; stage columns are wall seconds")
-    header = ["articles", "code", "options", "build", "wall s", "CPU s", "CPU ms/article", "driver peak MB",
+    header = ["articles", "code", "options", "build", "wall s", "CPU s", "CPU ms/article", "driver peak MB", "in",
               *[f"{s} s" for s in STAGES], "PDF pages", "email bytes", "CPU new/base", "rerun/cold CPU",
               "CPU/article ÷ first size"]
     print("| " + " | ".join(header) + " |")
@@ -298,7 +317,7 @@ def row(results: dict[tuple[str, str, int, str], Run], name: str, mode: str, siz
     smallest = results.get((name, mode, first, kind))
     growth = f"{(run.cpu / size) / (smallest.cpu / first):.2f}" if smallest and size != first else ""
     cells = [f"{size:,}", name, mode or "(default)", kind, f"{run.wall:.1f}", f"{run.cpu:.1f}",
-             f"{1000 * run.cpu / size:.1f}", f"{run.rss_mb:.0f}",
+             f"{1000 * run.cpu / size:.1f}", f"{run.rss_mb:.0f}", run.peak_stage,
              *[f"{run.stages[s]:.1f}" if s in run.stages else "-" for s in STAGES],
              str(run.pages), f"{run.email_bytes:,}", versus, own, growth]
     return "| " + " | ".join(cells) + " |"
