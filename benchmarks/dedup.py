@@ -22,7 +22,6 @@ import gzip
 import hashlib
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.append(str(ROOT))  # after PYTHONPATH: another checkout of briefing can be measured
+
+from measure import cpu_seconds, memory_mb  # noqa: E402
 
 from briefing.ingest import ingest  # noqa: E402
 from briefing.ingest.dedup import merge_duplicates  # noqa: E402
@@ -82,11 +83,6 @@ def write_corpus(folder: Path, size: int, pool: list[str]) -> int:
     return copies
 
 
-def cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 def week(size: int) -> None:
     """The near-duplicate scan alone on `size` real articles and 30% near copies (module docstring)."""
     articles = []
@@ -100,22 +96,14 @@ def week(size: int) -> None:
                          text=f"{near_copy(articles[(number * 7) % len(articles)].text)}", lang="fr")
                  for number in range(copies)]
     Path("/proc/self/clear_refs").write_text("5")  # the peak from here on: what the scan adds
-    before, start = peak_mb(), cpu_seconds()
+    before, start = memory_mb("VmHWM"), cpu_seconds()
     kept, merged = merge_duplicates(articles)
-    seconds, peak = cpu_seconds() - start, peak_mb()
+    seconds, peak = cpu_seconds() - start, memory_mb("VmHWM")
     wrong = sum(not Path(m.dropped).name.startswith("zcopy-") for m in merged)
     digest = hashlib.sha256(json.dumps([[a.id for a in kept], [[m.kept_id, m.dropped, m.reason] for m in merged]])
                             .encode()).hexdigest()[:12]
     print(f"{len(articles):>8,} {seconds:>7.1f} {peak - before:>10,.0f} {before:>8,.0f} {copies:>7,} "
           f"{len(merged) - wrong:>7,} {wrong:>6} {digest:>13}")
-
-
-def peak_mb() -> float:
-    """This process's peak resident memory since the last reset (VmHWM), in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def main() -> None:

@@ -21,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from measure import cpu_seconds  # noqa: E402
+
 SOURCE = ROOT.parent / "shared" / "eval" / "scale" / "orangesum_train.jsonl.gz"
 
 
@@ -52,10 +54,6 @@ def child(n: int, jobs: int) -> None:
     print(json.dumps({"driver": driver, "all": driver + workers, "wall": time.perf_counter() - start[0],
                       "names": [[m.name for m in names] for names in found]}))
 
-
-def cpu_seconds(who: int) -> float:
-    usage = resource.getrusage(who)
-    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:

@@ -47,6 +47,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from measure import memory_mb  # noqa: E402
+
 from briefing.stories import group as grouping  # noqa: E402
 from briefing.stories import neighbours  # noqa: E402
 from briefing.stories.group import GroupInput, group_with_vectors, lead_text, model_text  # noqa: E402
@@ -142,12 +144,6 @@ def _timed(module: Any, name: str, spent: dict[str, float]) -> None:
     setattr(module, name, timed)
 
 
-def _rss_mb(field: str) -> float:
-    """VmRSS (resident now) or VmHWM (the peak since the last reset) of this process, in MB."""
-    line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith(field + ":"))
-    return int(line.split()[1]) / 1024
-
-
 def _top(graph: Any, row: int, k: int) -> set[int]:
     start, end = graph.indptr[row], graph.indptr[row + 1]
     order = np.argsort(-graph.data[start:end], kind="stable")[:k]
@@ -177,7 +173,7 @@ def recall(items: list[GroupInput], vectors: np.ndarray, graph: Any) -> float:
 def run(n: int, vectors_path: Path | None, exact: bool) -> dict[str, Any]:
     """The figures of one size (module docstring)."""
     items, vectors = week(n, vectors_path)
-    loaded = _rss_mb("VmRSS")
+    loaded = memory_mb("VmRSS")
     Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) starts again from here
     spent: dict[str, float] = {}
     graphs: list[Any] = []
@@ -197,7 +193,7 @@ def run(n: int, vectors_path: Path | None, exact: bool) -> dict[str, Any]:
     start = time.process_time()
     stories = group_with_vectors(items, vectors)
     total = time.process_time() - start
-    peak = _rss_mb("VmHWM")
+    peak = memory_mb("VmHWM")
     search = spent.get("approximate_graph", spent.get("_neighbour_graph", 0.0))
     result = {"n": n, "total": total, "tfidf": spent["_term_matrix"] + spent["_graph"] - search, "graph": search,
               "linkage": spent["average_linkage"], "stories": len(stories), "graphs": len(graphs),

@@ -1,0 +1,20 @@
+"""What the benchmarks measure a process with: CPU seconds and resident memory (Linux)."""
+
+from __future__ import annotations
+
+import resource
+from pathlib import Path
+
+
+def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
+    """User + system CPU seconds of this process (RUSAGE_SELF), or of its children it has waited for
+    (RUSAGE_CHILDREN)."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def memory_mb(field: str) -> float:
+    """VmRSS (resident now) or VmHWM (the peak since the last reset through /proc/self/clear_refs) of this
+    process, in MB."""
+    line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith(field + ":"))
+    return int(line.split()[1]) / 1024
