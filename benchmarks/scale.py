@@ -108,15 +108,15 @@ def write_week(data: Path, count: int, path: Path, english: int = 0) -> None:
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def stage_times(lines: list[tuple[float, str]], start: float, end: float) -> dict[str, float]:
-    marks = stage_starts(lines, start)
+def stage_times(marks: list[tuple[str, float]], end: float) -> dict[str, float]:
+    """Each stage's wall seconds, from `stage_starts`' marks and the build's end."""
     bounds = [*marks, ("end", end)]
     return {stage: bounds[i + 1][1] - stamp for i, (stage, stamp) in enumerate(marks)}
 
 
-def stage_at(lines: list[tuple[float, str]], start: float, moment: float | None) -> str:
-    """The stage running at `moment` ("-" when there is none)."""
-    running = [stage for stage, stamp in stage_starts(lines, start) if moment is not None and stamp <= moment]
+def stage_at(marks: list[tuple[str, float]], moment: float | None) -> str:
+    """The stage running at `moment` ("-" when there is none), from `stage_starts`' marks."""
+    running = [stage for stage, stamp in marks if moment is not None and stamp <= moment]
     return running[-1] if running else "-"
 
 
@@ -219,10 +219,11 @@ def run_build(code: Path, source: Path, out: Path, cache: Path, *, cached: bool,
         tail = "\n".join(line for _, line in lines[-5:])
         raise SystemExit(f"build wrote no PDF ({code}):\n{tail}")
     emails = sorted(out.glob("briefing-*.html"))
+    marks = stage_starts(lines, start)
     return Run(end - start, usage.ru_utime + usage.ru_stime + unwaited,
-               (peaks[0] if peaks else usage.ru_maxrss) / 1024, stage_times(lines, start, end),
+               (peaks[0] if peaks else usage.ru_maxrss) / 1024, stage_times(marks, end),
                len(pypdf.PdfReader(pdfs[0]).pages), emails[0].stat().st_size if emails else 0,
-               stage_at(lines, start, sampler.peak[1]))
+               stage_at(marks, sampler.peak[1]))
 
 
 def median_run(runs: list[Run]) -> Run:
