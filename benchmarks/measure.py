@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import resource
+import statistics
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -18,3 +21,13 @@ def memory_mb(field: str) -> float:
     process, in MB."""
     line = next(x for x in Path("/proc/self/status").read_text().splitlines() if x.startswith(field + ":"))
     return int(line.split()[1]) / 1024
+
+
+def median_cpu(work: Callable[[], object], runs: int) -> float:
+    """The median CPU seconds (this process) of `runs` calls of `work`."""
+    times = []
+    for _ in range(runs):
+        started = time.process_time()
+        work()
+        times.append(time.process_time() - started)
+    return statistics.median(times)

@@ -48,7 +48,6 @@ import json
 import random
 import statistics
 import sys
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -73,6 +72,7 @@ from briefing.text.candidates import candidates  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 sys.path.insert(0, str(EVAL / "stories"))
+from measure import median_cpu  # noqa: E402
 from score import bcubed  # noqa: E402
 
 from tests.stories.test_stage import week_articles  # noqa: E402
@@ -341,18 +341,9 @@ def timing(repeat: int) -> None:
             sys.exit(f"only {len(items)} timing texts, need {n}")
         tfidf = TfidfVectorizer(stop_words="english").fit_transform([embedding_text(i) for i in items])
         stand_in = normalize(TruncatedSVD(384, random_state=SEED).fit_transform(tfidf)).astype(np.float32)
-        ours = _cpu(lambda items=items, v=stand_in: group_with_vectors(items, v), repeat)
-        baseline = _cpu(lambda items=items: average_linkage(tfidf_distances(items), 0.9), repeat)
+        ours = median_cpu(lambda items=items, v=stand_in: group_with_vectors(items, v), repeat)
+        baseline = median_cpu(lambda items=items: average_linkage(tfidf_distances(items), 0.9), repeat)
         print(f"{n:<34}{ours:>12.2f}{baseline:>18.2f}   {n}")
-
-
-def _cpu(work: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.process_time()
-        work()
-        times.append(time.process_time() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -276,33 +275,24 @@ def test_build_and_email_take_max_size(runner: CliRunner, tmp_path: Path, comman
                                               "0.001 MB)))")
 
 
-def _timed_build(folder: Path, *options: str, timeout: float = 600) -> float:
-    """`python -m briefing build folder` as a user runs it (a process of its own); the seconds it took."""
-    started = time.perf_counter()
+def _build(folder: Path, *options: str) -> None:
+    """`python -m briefing build folder` as a user runs it (a process of its own)."""
     done = subprocess.run([sys.executable, "-m", "briefing", "-q", "build", str(folder), "--out",
                            str(folder / "out"), "--today", "2025-10-06", *options],
-                          capture_output=True, text=True, timeout=timeout, check=False)
+                          capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr
-    return time.perf_counter() - started
 
 
 @pytest.mark.slow
-def test_a_week_of_hostile_fields_builds_about_as_fast_and_mails_under_the_clipping_size(tmp_path: Path) -> None:
+def test_a_week_of_hostile_fields_builds_and_mails_under_the_clipping_size(tmp_path: Path) -> None:
     """A 20,000-character publisher (with and without spaces), a 150 KB link and a 200 KB one-sentence article:
-    the build takes at most 5x a normal one, the email stays under Gmail's 102,400 bytes, the JSON keeps all."""
+    the email stays under Gmail's 102,400 bytes, the JSON keeps all. (The build's time against a normal week's:
+    benchmarks/hostile.py.)"""
     engine = ["--engine", "apertium"] if shutil.which("apertium") else ["--no-translate"]
-    options = [*engine, "--cache", str(tmp_path / "cache.sqlite")]
-    for name in ("warm-up", "normal", "hostile"):
-        (tmp_path / name).mkdir()
-        records = week_records(hostile=name == "hostile")
-        (tmp_path / name / "week.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
-    _timed_build(tmp_path / "warm-up", *options)  # the models are loaded and converted once, as on any machine
-    normal_s = _timed_build(tmp_path / "normal", *options)
-    try:
-        hostile_s = _timed_build(tmp_path / "hostile", *options, timeout=5 * normal_s)
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"the hostile build took over 5x the normal one's {normal_s:.1f} s")
-    assert hostile_s < 5 * normal_s
+    (tmp_path / "hostile").mkdir()
+    (tmp_path / "hostile" / "week.json").write_text(json.dumps(week_records(hostile=True), ensure_ascii=False),
+                                                    encoding="utf-8")
+    _build(tmp_path / "hostile", *engine, "--cache", str(tmp_path / "cache.sqlite"))
     (email,) = (tmp_path / "hostile" / "out").glob("briefing-*.html")
     assert email.stat().st_size < 102_400
     record = json.loads(email.with_suffix(".json").read_text(encoding="utf-8"))

@@ -182,9 +182,8 @@ def test_a_feed_title_escaped_twice_shows_its_entities_decoded() -> None:
     assert article.title == "Lyon & Grenoble votent"
 
 
-def test_a_tag_with_100000_attributes_is_read_in_linear_time() -> None:
-    import time
-
+def test_a_tag_with_100000_attributes_is_read_like_the_page_without_them() -> None:
+    """(That it is read in linear time: benchmarks/hostile_parts.py.)"""
     story = "".join(f"<p>{paragraph}</p>" for paragraph in STORY.split("\n\n")) * 3
 
     def page(attributes: int) -> bytes:
@@ -193,14 +192,8 @@ def test_a_tag_with_100000_attributes_is_read_in_linear_time() -> None:
 
     plain, crowded = page(0), page(100_000)
     assert len(crowded) > 1_000_000
-    read_bytes(plain, "warm-up.html", today=TODAY)  # imports and models loaded once
-    started = time.perf_counter()
     [expected] = read_bytes(plain, "a.html", today=TODAY)
-    baseline = time.perf_counter() - started
-    started = time.perf_counter()
     [article] = read_bytes(crowded, "a.html", today=TODAY)
-    took = time.perf_counter() - started
-    assert took < 5 * baseline + 0.5, (took, baseline)
     assert article.text == expected.text and article.title == "Piscine"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 
 import pytest
 
@@ -71,8 +70,8 @@ def test_record_keys_are_text_or_whole_numbers_compared_as_text() -> None:
 
 
 @pytest.mark.parametrize("line", ['\\"' * 200_000, '{"a": "' + 'x\\"' * 200_000, "]" * 1_000_000])
-def test_a_line_built_to_make_the_checks_slow_is_refused_in_linear_time(line: str) -> None:
-    started = time.perf_counter()
+def test_a_line_built_to_make_the_checks_slow_is_refused(line: str) -> None:
+    """(That the checks stay linear on such lines, where a backtracking scan took 86 s for a fifth of the first
+    one, is measured by benchmarks/hostile_parts.py: speed goals are not asserted in unit tests.)"""
     with pytest.raises(BadInput, match=r"^in\.jsonl, line 1: not valid JSON"):
         _read(line + "\n")
-    assert time.perf_counter() - started < 10  # a backtracking scan took 86 s for a fifth of the first line
