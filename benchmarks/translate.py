@@ -32,6 +32,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from measure import cpu_seconds
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEED_BAR = 0.4
 CHRF_BAR, BLEU_BAR = 1.5, 1.0  # points above the raw pipe
@@ -40,8 +42,7 @@ ARGOS_LINES = 300  # the one-call-per-sentence loop is the slow side; 300 senten
 
 def _cpu_seconds() -> float:
     """CPU time of this process and of its finished children (the apertium processes)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN)
 
 
 def _timed(func: Callable[[], list[str]], cpu: list[float] | None = None) -> tuple[list[str], float]:
