@@ -11,6 +11,8 @@ one warm-up that loads what the stage loads.
   scan once took 86 s on a fifth of the first line); the floor is 3x.
 - html: a page whose one tag carries 50,000 and 100,000 attributes (1 MB), against the same page without
   them; the floor is 3x per doubling.
+- names: an English title padded with 50,000 and 100,000 spaces, read by the capitalised-name rule (a
+  backtracking pattern once took 17 s on it); the floor is 3x per doubling.
 - summary: the five seed articles as one story, and the same with a sixth article of 40,000 sentences; the
   floor is 5x the plain story's time.
 The whole build of a 100,000-letter title and other hostile fields: benchmarks/hostile.py.
@@ -33,6 +35,7 @@ from briefing.errors import BadInput  # noqa: E402
 from briefing.ingest import ingest, read_bytes  # noqa: E402
 from briefing.runtime.jsonl import read_jsonl  # noqa: E402
 from briefing.stories.summary import StoryDoc, summarize_story  # noqa: E402
+from briefing.text.entities import entities  # noqa: E402
 
 MAX_PER_DOUBLING = 3.0  # linear work doubles; quadratic work quadruples
 MAX_SUMMARY_SLOWDOWN = 5.0
@@ -94,6 +97,10 @@ def main() -> None:
     print(f"| html | one tag with 50,000 and 100,000 attributes | {half:.3f} | {full:.3f} | {full / half:.2f} | "
           f"{MAX_PER_DOUBLING:g} |")
     print(f"| html | the page without them (plain) | {plain:.3f} | {full:.3f} | {full / plain:.1f} | - |")
+    padded = [cpu_median(lambda n=n: entities(["Storm" + " " * n + "hits Boston."], ["en"]), args.runs)
+              for n in (50_000, 100_000)]
+    print(f"| names | a title padded with 50,000 and 100,000 spaces | {padded[0]:.3f} | {padded[1]:.3f} | "
+          f"{padded[1] / padded[0]:.2f} | {MAX_PER_DOUBLING:g} |")
     docs = [StoryDoc(a.id, a.title, a.text, a.lang, a.date) for a in seeds]
     filler = " ".join(f"Des bénévoles ont nettoyé la rue numéro {i} de la ville." for i in range(40_000))
     huge = [*docs, StoryDoc("huge", None, filler, "fr", docs[0].date)]

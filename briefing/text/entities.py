@@ -58,6 +58,7 @@ _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z][A-Z0-9&]{1,5}$")
 _DATELINE = re.compile(WIRE_DATELINE_PATTERN)
 _SHOUTED = 6  # an all-capital word this long is a dateline or a shouted headline, not an acronym
 _ELISION = re.compile(r"^[LlDd]['’](?=\w)")
+_WHITESPACE = re.compile(r"\s+")
 
 
 def name_key(name: str) -> str:
@@ -145,11 +146,19 @@ class EntityCache(SqliteCache[str]):
 
 
 def _head(text: str, limit: int) -> str:
-    """The text up to `limit` characters, cut at a space, with line breaks as sentence ends."""
+    """The text up to `limit` characters, cut at a space, with line breaks as sentence ends (a run of white
+    space holding one becomes ". ", or " " after a sentence's end)."""
     if len(text) > limit:
         cut = text.rfind(" ", 0, limit)
         text = text[: cut if cut > 0 else limit]
-    return re.sub(r"(?<![.!?:])\s*\n\s*", ". ", text.strip()).replace("\n", " ")
+    text = text.strip()
+
+    def run(match: re.Match[str]) -> str:  # one whitespace run: a single pass, never a backtracking scan
+        if "\n" not in match.group():
+            return match.group()
+        return " " if text[match.start() - 1] in ".!?:" else ". "
+
+    return _WHITESPACE.sub(run, text)
 
 
 def _cleaned(spans: Iterable[tuple[str, str]], lang: str) -> Iterable[Mention]:

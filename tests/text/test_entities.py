@@ -53,6 +53,17 @@ def test_a_sentence_that_starts_with_a_common_word_gives_no_name() -> None:
     assert found == {}
 
 
+def test_a_line_break_ends_a_sentence_and_long_runs_of_white_space_are_read_through() -> None:
+    """A title on its own line is a sentence of its own, so its last word does not run into the lead's first;
+    a title padded with 100,000 spaces (or no-break spaces) still gives its names. (Its time, once quadratic
+    in the run's length: benchmarks/hostile_parts.py.)"""
+    assert _head("Storm hits Boston\nMayor Wu said", 100) == "Storm hits Boston. Mayor Wu said"
+    assert _head("It ended.\n\n  Then", 100) == "It ended. Then"
+    for space in (" ", "\u00a0", "\t"):
+        found = names(entities(["Storm" + space * 100_000 + "hits Boston on Monday."], ["en"])[0])
+        assert found == {"Boston": "place"}
+
+
 def test_names_match_across_spellings_and_languages() -> None:
     assert name_key("Viêt Nam") == name_key("Vietnam") == "vietnam"
     assert name_key("U.S.") == name_key("US")
