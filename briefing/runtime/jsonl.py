@@ -3,7 +3,9 @@
 
 Each line is hostile until checked: its size (read at most JSONL_MAX_LINE_CHARS of it), its nesting depth
 (counted before parsing, so 100,000 brackets cost no recursion), that it parses as strict JSON (no NaN, no
-number of thousands of digits) and that it is an object. A record's id, when it has one, is text or a whole
+number of thousands of digits) and that it is an object. A lone surrogate (half of a character's escape,
+"\\ud83d" alone) is taken out of every string, as ingestion takes it out of an article's text: it cannot be
+written as UTF-8, so a cache key or a spaCy model would fail on it. A record's id, when it has one, is text or a whole
 number, compared as text (1 and "1" are the same id), and no two records share one. A bad line raises
 `BadInput` naming the input and the line: the command stops with that one line.
 """
@@ -32,6 +34,8 @@ MESSAGE_VALUE_CHARS = 60  # an error quotes this much of a value: enough to find
 # 86 s with a plain pattern).
 _STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"?', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_SURROGATE_ESCAPE = re.compile(r"\\[uU][dD][89a-fA-F]")  # "\ud83d": a surrogate, paired or not
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +103,19 @@ def parse_line(text: str, where: str) -> dict[str, Any]:
         raise BadInput(f"{where}: JSON nested too deeply; a record is a flat object") from None
     if not isinstance(obj, dict):
         raise BadInput(f"{where}: expected a JSON object, got {type(obj).__name__}")
-    return obj
+    return _without_lone_surrogates(obj) if _SURROGATE_ESCAPE.search(text) else obj
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """`value` (a parsed record, or a part of one) with every lone surrogate taken out of its strings and
+    keys (a pair escaped as two halves was already joined into one character by the parser)."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("", value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(key): _without_lone_surrogates(item) for key, item in value.items()}
+    return value
 
 
 def _lines(stream: IO[str], source: str, max_chars: int) -> Iterator[tuple[int, str]]:

@@ -115,6 +115,23 @@ def test_story_ids_do_not_depend_on_article_order() -> None:
 # --- the stage command ------------------------------------------------------------------------
 
 
+def test_a_title_ending_in_half_an_escaped_character_is_read_without_it(runner: CliRunner, tmp_path: Path) -> None:
+    """A broken export cut an emoji's escape in two ("\\ud83d" alone): a lone surrogate cannot be written as
+    UTF-8, and the names cache and spaCy failed on it with a traceback. It is taken out as the line is read."""
+    records = week_articles()[:2]
+    lines = [json.dumps(r, ensure_ascii=True) for r in records]
+    lines[0] = lines[0].replace('Thai Nguyen"', 'Thai Nguyen \\ud83d"', 1)
+    assert "\\ud83d" in lines[0]
+    source = tmp_path / "week.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for cache in (["--cache", str(tmp_path / "cache.sqlite")], ["--no-cache"]):
+        result = runner.invoke(main, ["stories", "--input", str(source), "--no-translate", *cache])
+        assert result.exit_code == 0, result.output
+        stories = [json.loads(line) for line in result.stdout.splitlines()]
+        assert sorted(a for s in stories for a in s["articles"]) == ["t1", "t2"]
+        assert any(e["name"] == "Samsung" for s in stories for e in s["entities"])
+
+
 @needs_apertium
 def test_stories_command_groups_across_languages_and_ranks_by_sources(runner: CliRunner, tmp_path: Path) -> None:
     source = tmp_path / "week.jsonl"
