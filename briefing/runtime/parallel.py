@@ -26,8 +26,10 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, ParamSpec, TypeVar
 
+from briefing.errors import WorkerLost
 from briefing.runtime import progress
 
 PARALLEL_CHUNKS_PER_WORKER = 4  # small enough chunks that a slow one does not hold the others up, few enough to ship
@@ -86,7 +88,8 @@ def pool(jobs: int, cluster: str | None = None) -> Iterator[Pool | None]:
     """Where per-article work runs: on `cluster` ("tcp://host:8786", or "local:N" for N worker processes on
     this machine) when given, else on a process pool of `jobs` workers (None for one job: in this process).
 
-    Raises ClusterError (one line, naming the address) when the cluster cannot be reached or used.
+    Raises ClusterError (one line, naming the address) when the cluster cannot be reached or used, and
+    WorkerLost when a local worker process dies (the pool cannot go on without it).
     """
     if cluster is not None:
         from briefing.runtime import cluster as dask_cluster
@@ -101,8 +104,12 @@ def pool(jobs: int, cluster: str | None = None) -> Iterator[Pool | None]:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     start = functools.partial(_start_worker, os.getpid())
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=start) as executor:
-        yield Pool(executor, lambda: jobs, f"{jobs} local processes")
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=start) as executor:
+            yield Pool(executor, lambda: jobs, f"{jobs} local processes")
+    except BrokenProcessPool:
+        raise WorkerLost(f"a worker process (of --jobs {jobs}) ended in the middle of its work: it was killed, or "
+                         "the machine ran out of memory; run again, with fewer --jobs if it happens again") from None
 
 
 def _start_worker(parent: int) -> None:

@@ -24,6 +24,13 @@ def square_and_pid(number: int) -> tuple[int, int]:
     return number * number, os.getpid()
 
 
+def square_or_die(number: int) -> int:
+    """The square of `number`; the worker process given 7 is killed as the OOM killer would (SIGKILL)."""
+    if number == 7:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return number * number
+
+
 def orangesum_jsonl(shared_dir: Path, path: Path, count: int) -> Path:
     """`count` French articles as one JSONL source, dated inside ISO week 2019-W23."""
     with (shared_dir / "eval" / "orangesum_valid.jsonl").open(encoding="utf-8") as handle:

@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 
 from briefing.cli import main
+from briefing.errors import WorkerLost
 from briefing.runtime import parallel
 from tests.conftest import ROOT
-from tests.runtime.conftest import orangesum_jsonl, square_and_pid
+from tests.runtime.conftest import orangesum_jsonl, square_and_pid, square_or_die
 
 
 def test_run_all_keeps_the_items_order_across_worker_processes() -> None:
@@ -27,6 +28,13 @@ def test_run_all_keeps_the_items_order_across_worker_processes() -> None:
         results = parallel.run_all(executor, square_and_pid, range(200), stage="test")
     assert [square for square, _ in results] == [n * n for n in range(200)]
     assert os.getpid() not in {pid for _, pid in results}  # the work ran in the pool
+
+
+def test_a_worker_killed_mid_work_stops_the_run_with_one_line_saying_so() -> None:
+    with pytest.raises(WorkerLost) as caught, parallel.pool(2) as executor:
+        parallel.run_all(executor, square_or_die, range(20), stage="test")
+    assert str(caught.value) == ("a worker process (of --jobs 2) ended in the middle of its work: it was killed, or "
+                                 "the machine ran out of memory; run again, with fewer --jobs if it happens again")
 
 
 def test_one_job_runs_here_without_a_pool() -> None:
