@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor
 from functools import cache, partial
+from importlib import metadata
 from pathlib import Path
 
 from briefing.records import Mention
@@ -123,15 +124,18 @@ def _by_rule(text: str, lang: str) -> tuple[Mention, ...]:
 
 
 class EntityCache(SqliteCache[str]):
-    """spaCy's names by (model, language, exact text), as JSON; see sqlite_cache.py for damage and concurrency."""
+    """spaCy's names by (model and its release, language, exact text), as JSON; see sqlite_cache.py for damage
+    and concurrency. `release`: the installed versions of the model's package and of spaCy (`_release`), so names
+    found by another release are never served; given, for a test."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, release: str | None = None) -> None:
         super().__init__(path, table="entities", what="entity cache")
+        self.release = release
 
-    @staticmethod
-    def _key(lang: str, text: str) -> str:
+    def _key(self, lang: str, text: str) -> str:
         model = SPACY_MODELS.get(lang, "")
-        return hashlib.sha256(f"{ENTITY_CACHE_VERSION}\0{model}\0{lang}\0{text}".encode()).hexdigest()
+        release = _release(model) if self.release is None else self.release
+        return hashlib.sha256(f"{ENTITY_CACHE_VERSION}\0{model}\0{release}\0{lang}\0{text}".encode()).hexdigest()
 
     def get_many(self, lang: str, texts: Sequence[str]) -> dict[str, tuple[Mention, ...]]:
         """The cached names of those `texts` that have them."""
@@ -143,6 +147,15 @@ class EntityCache(SqliteCache[str]):
         """Store (text, names) pairs in one transaction."""
         self.put_keys((self._key(lang, t), json.dumps([[m.name, m.type] for m in found], ensure_ascii=False))
                       for t, found in pairs)
+
+
+@cache
+def _release(model: str) -> str:
+    """The installed versions of `model`'s package and of spaCy ("" when either is missing)."""
+    try:
+        return f"{metadata.version(model)} {metadata.version('spacy')}" if model else ""
+    except metadata.PackageNotFoundError:
+        return ""
 
 
 def _head(text: str, limit: int) -> str:

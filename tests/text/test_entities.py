@@ -115,3 +115,12 @@ def test_french_names_are_cached_by_text_so_a_rerun_runs_no_model(tmp_path: Path
     )
     done = subprocess.run([sys.executable, "-c", rerun, str(cache)], capture_output=True, text=True, check=True)
     assert done.stdout.split() == [str(len(first[0])), "False", "False"]
+
+
+def test_names_a_different_release_of_the_model_found_are_not_served(tmp_path: Path) -> None:
+    """Upgrading the French model (or spaCy) may change its names: the cache keys them by the release too."""
+    cache = tmp_path / "entities.sqlite"
+    first = entities([SEED_FR], ["fr"], cache=cache)
+    lead = _head(SEED_FR, ENTITY_TEXT_CHARS)
+    assert list(EntityCache(cache).get_many("fr", [lead]).values()) == [first[0]]  # the installed release
+    assert EntityCache(cache, release="0.0.1 0.0.1").get_many("fr", [lead]) == {}
