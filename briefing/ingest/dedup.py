@@ -10,15 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from briefing.ingest import clean
-from briefing.ingest.settings import (
-    COMMON_SHINGLE_ARTICLES,
-    DUPLICATE_SKETCH_CANDIDATES,
-    DUPLICATE_SKETCH_PHRASES,
-    NEAR_DUPLICATE_ARTICLE,
-    NEAR_DUPLICATE_WIDELY_SHARED,
-    SHINGLE_WORDS,
-    WIDELY_SHARED_SHARE,
-)
+from briefing.ingest.settings import COMMON_SHINGLE_ARTICLES, NEAR_DUPLICATE_ARTICLE, SHINGLE_WORDS
 from briefing.records import Article, Merged
 
 
@@ -64,8 +56,7 @@ def merge_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[M
 
     Phrases that very many articles share (a site's footer) are left out of the comparison: they say
     nothing about the story, and looking them up would make the scan quadratic in the number of articles.
-    An article most of whose phrases are that common (`_Widely`: a wire story carried by many outlets, or a
-    short text under boilerplate) is also compared on all its phrases, at a stricter bar.
+    An article made only of such phrases is compared on all of its own.
 
     Articles are taken in order; each is compared with the articles kept so far, on the phrases each kept
     article holds (its own, and those of later copies that replaced it). The phrases of every article sit in
@@ -74,7 +65,7 @@ def merge_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[M
     everything = [_shingles(article.text) for article in articles]
     common = _common_shingles(everything)
     own = [(np.setdiff1d(phrases, common, assume_unique=True) if len(common) else phrases) for phrases in everything]
-    widely = _Widely(everything, own)
+    own = [mine if len(mine) else phrases for mine, phrases in zip(own, everything, strict=True)]
     del everything
     postings = _Postings(own)
     holder = np.full(len(articles), -1, dtype=np.int64)  # the kept article whose phrases include this one's
@@ -83,18 +74,14 @@ def merge_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[M
     merged: list[Merged] = []
     for position, (article, mine) in enumerate(zip(articles, own, strict=True)):
         holders, shared = postings.overlaps(mine, holder)
-        scores = shared / np.maximum(np.minimum(len(mine), sizes[holders]), 1)
+        scores = shared / np.minimum(len(mine), sizes[holders])
         best = int(np.argmax(scores)) if len(scores) else -1  # ties: the first kept
-        if best >= 0 and scores[best] >= NEAR_DUPLICATE_ARTICLE:  # the same id scores 1.0
-            match, similarity = int(holders[best]), float(scores[best])
-        else:
-            match, similarity = widely.closest(position, holder)
-        if match < 0:
+        if best < 0 or scores[best] < NEAR_DUPLICATE_ARTICLE:  # the same id scores 1.0
             holder[position] = len(kept)
             sizes[len(kept)] = len(mine)
-            widely.keep(position, len(kept))
             kept.append(article)
             continue
+        match, similarity = int(holders[best]), float(scores[best])
         other = kept[match]
         exact = other.id == article.id
         winner, loser = (article, other) if _weight(article) > _weight(other) else (other, article)
@@ -103,49 +90,8 @@ def merge_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[M
         merged.append(Merged(kept_id=winner.id, dropped=loser.path, reason=reason))
         if winner is article:  # the new text also matches future copies
             holder[position] = match
-            at = int(np.searchsorted(holders, match))
-            sizes[match] += len(mine) - (int(shared[at]) if at < len(holders) and holders[at] == match else 0)
-            widely.keep(position, match)
+            sizes[match] += len(mine) - int(shared[best])
     return kept, merged
-
-
-class _Widely:
-    """The articles most of whose phrases are common (WIDELY_SHARED_SHARE or more), compared on all their
-    phrases: each with the DUPLICATE_SKETCH_CANDIDATES kept articles that share most of its
-    DUPLICATE_SKETCH_PHRASES smallest phrase hashes (a random sample, drawn alike from every copy of one text),
-    merging at NEAR_DUPLICATE_WIDELY_SHARED. Only these articles' phrases are kept twice."""
-
-    def __init__(self, everything: Sequence[np.ndarray], own: Sequence[np.ndarray]) -> None:
-        self.phrases = {position: phrases for position, (phrases, mine) in enumerate(zip(everything, own, strict=True))
-                        if len(mine) < WIDELY_SHARED_SHARE * len(phrases)}
-        empty = np.zeros(0, dtype=np.int64)
-        self.sketches = _Postings([self.phrases[p][:DUPLICATE_SKETCH_PHRASES] if p in self.phrases else empty
-                                   for p in range(len(everything))])
-        self.kept: dict[int, np.ndarray] = {}  # kept article -> all the phrases of the widely shared texts it holds
-
-    def closest(self, position: int, holder: np.ndarray) -> tuple[int, float]:
-        """The kept article this one is a copy of and their similarity, or (-1, 0.0)."""
-        phrases = self.phrases.get(position)
-        if phrases is None:
-            return -1, 0.0
-        candidates, counts = self.sketches.overlaps(phrases[:DUPLICATE_SKETCH_PHRASES], holder)
-        best, best_score = -1, 0.0
-        for match in candidates[np.argsort(-counts, kind="stable")[:DUPLICATE_SKETCH_CANDIDATES]]:
-            theirs = self.kept.get(int(match))
-            if theirs is None:
-                continue
-            shared = len(np.intersect1d(phrases, theirs, assume_unique=True))
-            score = shared / min(len(phrases), len(theirs))
-            if score > best_score:
-                best, best_score = int(match), score
-        return (best, best_score) if best_score >= NEAR_DUPLICATE_WIDELY_SHARED else (-1, 0.0)
-
-    def keep(self, position: int, match: int) -> None:
-        """Article `position` is kept as (or has replaced the text of) kept article `match`."""
-        phrases = self.phrases.get(position)
-        if phrases is not None:
-            before = self.kept.get(match)
-            self.kept[match] = phrases if before is None else np.union1d(before, phrases)
 
 
 class _Postings:

@@ -17,19 +17,8 @@ CAPTION_REPEAT_COVERAGE = 0.8  # a short line whose words are 80 % inside one pa
 NEAR_DUPLICATE_PARAGRAPH = 0.8  # word-set Jaccard above which two paragraphs are one (an edited lead, a caption twice)
 NEAR_DUPLICATE_ARTICLE = 0.8  # share of the shorter copy's 5-word phrases in the other: reposts, feed summaries
 # a 5-word phrase in more articles than this is a site's footer or boilerplate, not one story reposted: it is left
-# out of the duplicate comparison, so each phrase is looked up in at most this many articles (linear, not quadratic).
-# It was 50: 40 short stories under one 300-word footer then merged into one (the footer was not yet "common");
-# at 10 they stay apart, and the dedup benchmark's copies merge alike (--week 20000: 6,000 of 6,000, 5,998 at 50)
-COMMON_SHINGLE_ARTICLES = 10
-# ...but an article most of whose phrases (this share or more) are that common is a wire story many outlets carry
-# (or a short text under a site's boilerplate): it is also compared on all its phrases, with the few kept articles
-# that share most of its DUPLICATE_SKETCH_PHRASES smallest phrase hashes (a sample every copy of it draws alike),
-# and merges at the stricter NEAR_DUPLICATE_WIDELY_SHARED: 60 copies of one story, each with a sentence of its own,
-# share 0.96 and were never merged (every shared phrase was left out); stories under one long footer share 0.8
-WIDELY_SHARED_SHARE = 0.5
-NEAR_DUPLICATE_WIDELY_SHARED = 0.9
-DUPLICATE_SKETCH_PHRASES = 8
-DUPLICATE_SKETCH_CANDIDATES = 3
+# out of the duplicate comparison, so each phrase is looked up in at most this many articles (linear, not quadratic)
+COMMON_SHINGLE_ARTICLES = 50
 # UTF-8 text with at most one bad byte per 1,000 (a stray \xff from a broken copy) is read with those bytes
 # replaced; a legacy code page fails UTF-8 on every accented letter, far more often than that
 UTF8_MAX_BAD_SHARE = 0.001

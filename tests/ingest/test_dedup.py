@@ -7,8 +7,6 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
-
 from briefing.ingest import ingest
 from tests.ingest.conftest import DATA, STORY, TODAY
 
@@ -92,34 +90,3 @@ def test_a_richer_copy_passes_its_text_on_so_a_later_copy_of_it_still_merges(tmp
     [article] = result.articles
     assert article.path.endswith("b_longer.txt")
     assert sorted(Path(m.dropped).name for m in result.merged) == ["a_short.txt", "c_part.txt"]
-
-
-def test_a_story_carried_by_sixty_outlets_each_adding_a_sentence_is_one_article(tmp_path: Path,
-                                                                              seeds_dir: Path) -> None:
-    """Every phrase the copies share is in more than COMMON_SHINGLE_ARTICLES articles, like a site's footer:
-    left out of the comparison, it left each copy only its own sentence, and none merged."""
-    story = next(seeds_dir.glob("002_*.txt")).read_text(encoding="utf-8")
-    paragraphs = story.split("\n\n")
-    for number in range(60):
-        added = f"Le journal numéro {number} a publié cette dépêche dans son édition régionale du matin."
-        (tmp_path / f"{number:02d}.txt").write_text("\n\n".join([*paragraphs[:5], added, *paragraphs[5:]]),
-                                                    encoding="utf-8")
-    result = ingest([str(tmp_path)], today=TODAY)
-    assert len(result.articles) == 1
-    assert len(result.merged) == 59 and all(m.reason.startswith("near duplicate") for m in result.merged)
-
-
-@pytest.mark.parametrize(("files", "lead_words"), [(60, 90), (40, 60)])
-def test_short_stories_under_one_long_footer_stay_apart(tmp_path: Path, shared_dir: Path, files: int,
-                                                        lead_words: int) -> None:
-    """Most of each file is a footer (another article's 300 words, as a site's "read also"). It is common (in
-    more than COMMON_SHINGLE_ARTICLES files: 40 such stories once merged into one when that was 50), and each
-    file, mostly common, is also compared on all its phrases: the footer alone does not make them copies."""
-    with (shared_dir / "eval" / "orangesum_valid.jsonl").open(encoding="utf-8") as handle:
-        stories = [json.loads(line) for _, line in zip(range(files + 1), handle, strict=False)]
-    footer = " ".join(stories.pop()["article"].split()[:300])
-    for number, story in enumerate(stories):
-        lead = " ".join(story["article"].split()[:lead_words])
-        (tmp_path / f"{number:02d}.txt").write_text(f"{story['title']}\n\n{lead}\n\n{footer}\n", encoding="utf-8")
-    result = ingest([str(tmp_path)], today=TODAY)
-    assert len(result.articles) == files and not result.merged
