@@ -103,18 +103,26 @@ def parse_line(text: str, where: str) -> dict[str, Any]:
         raise BadInput(f"{where}: JSON nested too deeply; a record is a flat object") from None
     if not isinstance(obj, dict):
         raise BadInput(f"{where}: expected a JSON object, got {type(obj).__name__}")
-    return _without_lone_surrogates(obj) if _SURROGATE_ESCAPE.search(text) else obj
+    return _without_lone_surrogates(obj, where) if _SURROGATE_ESCAPE.search(text) else obj
 
 
-def _without_lone_surrogates(value: Any) -> Any:
+def _without_lone_surrogates(value: Any, where: str) -> Any:
     """`value` (a parsed record, or a part of one) with every lone surrogate taken out of its strings and
-    keys (a pair escaped as two halves was already joined into one character by the parser)."""
+    keys (a pair escaped as two halves was already joined into one character by the parser); BadInput naming
+    `where` when two keys of one object become the same."""
     if isinstance(value, str):
         return _LONE_SURROGATE.sub("", value)
     if isinstance(value, list):
-        return [_without_lone_surrogates(item) for item in value]
+        return [_without_lone_surrogates(item, where) for item in value]
     if isinstance(value, dict):
-        return {_without_lone_surrogates(key): _without_lone_surrogates(item) for key, item in value.items()}
+        cleaned: dict[str, Any] = {}
+        for key, item in value.items():
+            plain = _LONE_SURROGATE.sub("", key)
+            if plain in cleaned:
+                raise BadInput(f"{where}: the keys {quoted(plain)} and {quoted(key)} are the same once the broken "
+                               "character is taken out; rename or remove one")
+            cleaned[plain] = _without_lone_surrogates(item, where)
+        return cleaned
     return value
 
 

@@ -75,3 +75,12 @@ def test_a_line_built_to_make_the_checks_slow_is_refused(line: str) -> None:
     one, is measured by benchmarks/hostile_parts.py: speed goals are not asserted in unit tests.)"""
     with pytest.raises(BadInput, match=r"^in\.jsonl, line 1: not valid JSON"):
         _read(line + "\n")
+
+
+def test_lone_surrogates_are_taken_out_and_a_key_they_would_merge_into_another_is_refused() -> None:
+    [line] = _read('{"id": "a\\ud83d", "title": "Fin \\ud83d", "tags": ["\\udc00b"], "ok": "\\ud83d\\ude00"}\n')
+    assert line.record == {"id": "a", "title": "Fin ", "tags": ["b"], "ok": "\U0001f600"} and line.key == "a"
+    with pytest.raises(BadInput) as caught:  # the junk key would have silently replaced the real text
+        _read('{"id": "k1", "text": "Le vrai texte.", "te\\ud800xt": "\\ud800"}\n')
+    assert str(caught.value) == ("in.jsonl, line 1: the keys 'text' and 'te\\ud800xt' are the same once the broken "
+                                 "character is taken out; rename or remove one")
