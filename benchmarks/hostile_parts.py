@@ -13,6 +13,9 @@ one warm-up that loads what the stage loads.
   them; the floor is 3x per doubling.
 - names: an English title padded with 50,000 and 100,000 spaces, read by the capitalised-name rule (a
   backtracking pattern once took 17 s on it); the floor is 3x per doubling.
+- dedup: 1,000 and 2,000 copies of one seed article, each with a sentence of its own (a wire story many
+  outlets carry: every phrase they share is common, so each copy is compared on all its phrases, looked up
+  among their first holders): all must merge into one; the floor is 3x per doubling.
 - summary: the five seed articles as one story, and the same with a sixth article of 40,000 sentences; the
   floor is 5x the plain story's time.
 The whole build of a 100,000-letter title and other hostile fields: benchmarks/hostile.py.
@@ -21,6 +24,7 @@ The whole build of a 100,000-letter title and other hostile fields: benchmarks/h
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import sys
 from collections.abc import Callable
@@ -33,6 +37,7 @@ from measure import median_cpu  # noqa: E402
 
 from briefing.errors import BadInput  # noqa: E402
 from briefing.ingest import ingest, read_bytes  # noqa: E402
+from briefing.ingest.dedup import merge_duplicates  # noqa: E402
 from briefing.runtime.jsonl import read_jsonl  # noqa: E402
 from briefing.stories.summary import StoryDoc, summarize_story  # noqa: E402
 from briefing.text.entities import entities  # noqa: E402
@@ -101,6 +106,12 @@ def main() -> None:
               for n in (50_000, 100_000)]
     print(f"| names | a title padded with 50,000 and 100,000 spaces | {padded[0]:.3f} | {padded[1]:.3f} | "
           f"{padded[1] / padded[0]:.2f} | {MAX_PER_DOUBLING:g} |")
+    wire = [dataclasses.replace(seeds[0], id=f"copy{i}", text=f"{seeds[0].text}\n\nÉdition régionale numéro {i}.")
+            for i in range(2_000)]
+    kept = [len(merge_duplicates(wire[:n])[0]) for n in (1_000, 2_000)]
+    copies = [cpu_median(lambda n=n: merge_duplicates(wire[:n]), args.runs) for n in (1_000, 2_000)]
+    print(f"| dedup | 1,000 and 2,000 copies of one story (kept: {kept[0]} and {kept[1]}) | {copies[0]:.3f} | "
+          f"{copies[1]:.3f} | {copies[1] / copies[0]:.2f} | {MAX_PER_DOUBLING:g} |")
     docs = [StoryDoc(a.id, a.title, a.text, a.lang, a.date) for a in seeds]
     filler = " ".join(f"Des bénévoles ont nettoyé la rue numéro {i} de la ville." for i in range(40_000))
     huge = [*docs, StoryDoc("huge", None, filler, "fr", docs[0].date)]

@@ -10,7 +10,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from briefing.ingest import clean
-from briefing.ingest.settings import COMMON_SHINGLE_ARTICLES, NEAR_DUPLICATE_ARTICLE, SHINGLE_WORDS
+from briefing.ingest.settings import (
+    COMMON_SHINGLE_ARTICLES,
+    DUPLICATE_OWN_MIN_PHRASES,
+    NEAR_DUPLICATE_ARTICLE,
+    SHINGLE_WORDS,
+)
 from briefing.records import Article, Merged
 
 
@@ -56,7 +61,10 @@ def merge_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[M
 
     Phrases that very many articles share (a site's footer) are left out of the comparison: they say
     nothing about the story, and looking them up would make the scan quadratic in the number of articles.
-    An article made only of such phrases is compared on all of its own.
+    An article with few phrases of its own beyond them (DUPLICATE_OWN_MIN_PHRASES) that its own find no copy
+    of is compared again on all its phrases: a story many outlets carry, whose every shared phrase is common,
+    or a copy of one. Each phrase is then looked up among its first COMMON_SHINGLE_ARTICLES holders only (in
+    article order, where the first copy kept is), so the scan stays linear.
 
     Articles are taken in order; each is compared with the articles kept so far, on the phrases each kept
     article holds (its own, and those of later copies that replaced it). The phrases of every article sit in
@@ -65,23 +73,27 @@ def merge_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[M
     everything = [_shingles(article.text) for article in articles]
     common = _common_shingles(everything)
     own = [(np.setdiff1d(phrases, common, assume_unique=True) if len(common) else phrases) for phrases in everything]
-    own = [mine if len(mine) else phrases for mine, phrases in zip(own, everything, strict=True)]
+    lengths = np.array([[len(mine), len(phrases)] for mine, phrases in zip(own, everything, strict=True)],
+                       dtype=np.float64).reshape(-1, 2)
+    whole = {position: phrases for position, phrases in enumerate(everything)  # also compared on all its phrases
+             if lengths[position, 0] < DUPLICATE_OWN_MIN_PHRASES}
+    postings = _Postings(everything)
     del everything
-    postings = _Postings(own)
     holder = np.full(len(articles), -1, dtype=np.int64)  # the kept article whose phrases include this one's
-    sizes = np.zeros(len(articles), dtype=np.float64)  # the number of distinct phrases each kept article holds
+    sizes = np.zeros((len(articles), 2), dtype=np.float64)  # each kept article's distinct phrases: own, all
     kept: list[Article] = []
     merged: list[Merged] = []
-    for position, (article, mine) in enumerate(zip(articles, own, strict=True)):
-        holders, shared = postings.overlaps(mine, holder)
-        scores = shared / np.minimum(len(mine), sizes[holders])
-        best = int(np.argmax(scores)) if len(scores) else -1  # ties: the first kept
-        if best < 0 or scores[best] < NEAR_DUPLICATE_ARTICLE:  # the same id scores 1.0
+    for position, article in enumerate(articles):
+        found = _closest(postings, own[position], holder, sizes[:, 0])  # the same id scores 1.0
+        space = 0  # which phrases matched: its own (0), or all (1)
+        if found is None and position in whole:
+            found, space = _closest(postings, whole[position], holder, sizes[:, 1]), 1
+        if found is None:
             holder[position] = len(kept)
-            sizes[len(kept)] = len(mine)
+            sizes[len(kept)] = lengths[position]
             kept.append(article)
             continue
-        match, similarity = int(holders[best]), float(scores[best])
+        match, similarity, shared = found
         other = kept[match]
         exact = other.id == article.id
         winner, loser = (article, other) if _weight(article) > _weight(other) else (other, article)
@@ -90,8 +102,29 @@ def merge_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[M
         merged.append(Merged(kept_id=winner.id, dropped=loser.path, reason=reason))
         if winner is article:  # the new text also matches future copies
             holder[position] = match
-            sizes[match] += len(mine) - int(shared[best])
+            # exact in the phrases compared; the others close enough for a copy (its few own phrases more, or
+            # the union's lower bound)
+            sizes[match, space] += lengths[position, space] - shared
+            if space:
+                sizes[match, 0] += lengths[position, 0]
+            else:
+                sizes[match, 1] = max(sizes[match, 1], lengths[position, 1])
     return kept, merged
+
+
+def _closest(postings: _Postings, mine: np.ndarray, holder: np.ndarray,
+             sizes: np.ndarray) -> tuple[int, float, int] | None:
+    """The kept article sharing the largest share of the smaller of `mine` and its own phrases (`sizes`), with
+    that share and the phrases shared, when the share reaches NEAR_DUPLICATE_ARTICLE; else None. Ties: the
+    first kept."""
+    holders, shared = postings.overlaps(mine, holder, first=COMMON_SHINGLE_ARTICLES)
+    if not len(holders):
+        return None
+    scores = shared / np.maximum(np.minimum(len(mine), sizes[holders]), 1)
+    best = int(np.argmax(scores))
+    if scores[best] < NEAR_DUPLICATE_ARTICLE:
+        return None
+    return int(holders[best]), float(scores[best]), int(shared[best])
 
 
 class _Postings:
@@ -104,12 +137,13 @@ class _Postings:
         self.phrase = flat[order]
         self.article = np.repeat(np.arange(len(phrases), dtype=np.int64), lengths)[order]
 
-    def overlaps(self, mine: np.ndarray, holder: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def overlaps(self, mine: np.ndarray, holder: np.ndarray, first: int) -> tuple[np.ndarray, np.ndarray]:
         """The kept articles (`holder` of the articles holding a phrase; -1: none) that share phrases with
-        `mine` (ascending), and how many distinct phrases each shares."""
+        `mine` (ascending), and how many distinct phrases each shares; of each phrase, only the `first`
+        articles holding it (in article order) are looked at."""
         starts = np.searchsorted(self.phrase, mine, side="left")
         ends = np.searchsorted(self.phrase, mine, side="right")
-        counts = ends - starts
+        counts = np.minimum(ends - starts, first)
         total = int(counts.sum())
         if not total:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)

@@ -19,6 +19,10 @@ NEAR_DUPLICATE_ARTICLE = 0.8  # share of the shorter copy's 5-word phrases in th
 # a 5-word phrase in more articles than this is a site's footer or boilerplate, not one story reposted: it is left
 # out of the duplicate comparison, so each phrase is looked up in at most this many articles (linear, not quadratic)
 COMMON_SHINGLE_ARTICLES = 50
+# an article with fewer phrases of its own (not common) than this, about 30 words, is compared on all its phrases:
+# a story many outlets carry leaves each copy only its credit line or added sentence of its own (60 copies of one
+# seed story, each with a sentence added, never merged); a story under a site's long footer has more of its own
+DUPLICATE_OWN_MIN_PHRASES = 25
 # UTF-8 text with at most one bad byte per 1,000 (a stray \xff from a broken copy) is read with those bytes
 # replaced; a legacy code page fails UTF-8 on every accented letter, far more often than that
 UTF8_MAX_BAD_SHARE = 0.001

@@ -90,3 +90,51 @@ def test_a_richer_copy_passes_its_text_on_so_a_later_copy_of_it_still_merges(tmp
     [article] = result.articles
     assert article.path.endswith("b_longer.txt")
     assert sorted(Path(m.dropped).name for m in result.merged) == ["a_short.txt", "c_part.txt"]
+
+
+def test_a_story_carried_by_sixty_outlets_each_adding_a_sentence_is_one_article(tmp_path: Path,
+                                                                              seeds_dir: Path) -> None:
+    """Every phrase the copies share is in more than COMMON_SHINGLE_ARTICLES files, like a site's footer: left
+    out of the comparison, it left each copy only its own sentence, and none merged."""
+    story = next(seeds_dir.glob("002_*.txt")).read_text(encoding="utf-8")
+    paragraphs = story.split("\n\n")
+    for number in range(60):
+        added = f"Le journal numéro {number} a publié cette dépêche dans son édition régionale du matin."
+        (tmp_path / f"{number:02d}.txt").write_text("\n\n".join([*paragraphs[:5], added, *paragraphs[5:]]),
+                                                    encoding="utf-8")
+    result = ingest([str(tmp_path)], today=TODAY)
+    assert len(result.articles) == 1
+    assert len(result.merged) == 59 and all(m.reason.startswith("near duplicate") for m in result.merged)
+
+
+def test_sixty_stories_under_one_long_footer_stay_sixty_and_their_copies_still_merge(tmp_path: Path,
+                                                                                  shared_dir: Path) -> None:
+    """Each file is an 80-word story under a 1,000-word footer (a site's "read also" of other articles): most
+    of it is common, but each story has enough of its own to be compared on that alone."""
+    with (shared_dir / "eval" / "orangesum_valid.jsonl").open(encoding="utf-8") as handle:
+        stories = [json.loads(line) for _, line in zip(range(64), handle, strict=False)]
+    footer = "\n\n".join(" ".join(s["article"].split()[:250]) for s in stories[60:])
+    for number, story in enumerate(stories[:60]):
+        lead = " ".join(story["article"].split()[:80])
+        (tmp_path / f"{number:02d}.txt").write_text(f"{story['title']}\n\n{lead}\n\n{footer}\n", encoding="utf-8")
+    lead = " ".join(stories[0]["article"].split()[:80])
+    (tmp_path / "copy.txt").write_text(f"{stories[0]['title']}\n\n{lead.replace(' le ', ' ce ', 1)}\n\n{footer}\n",
+                                       encoding="utf-8")
+    result = ingest([str(tmp_path)], today=TODAY)
+    assert len(result.articles) == 60
+    assert [Path(m.dropped).name for m in result.merged] == ["copy.txt"]
+
+
+def test_a_story_many_outlets_carry_merges_into_the_one_that_ran_it_with_more(tmp_path: Path,
+                                                                            shared_dir: Path) -> None:
+    """One outlet ran the story and 880 words of its own; 55 others ran it with one sentence added each."""
+    with (shared_dir / "eval" / "orangesum_valid.jsonl").open(encoding="utf-8") as handle:
+        first, second = (json.loads(line)["article"] for _, line in zip(range(2), handle, strict=False))
+    story = " ".join(first.split()[:190])
+    (tmp_path / "a_long.txt").write_text(f"{story}\n\n{' '.join(second.split()[:880])}", encoding="utf-8")
+    for number in range(55):
+        (tmp_path / f"b{number:02d}.txt").write_text(f"{story}\n\nRepris par le journal numéro {number}.",
+                                                     encoding="utf-8")
+    result = ingest([str(tmp_path)], today=TODAY)
+    [article] = result.articles
+    assert article.path.endswith("a_long.txt") and len(result.merged) == 55
