@@ -4,10 +4,10 @@
 Each line is hostile until checked: its size (read at most JSONL_MAX_LINE_CHARS of it), its nesting depth
 (counted before parsing, so 100,000 brackets cost no recursion), that it parses as strict JSON (no NaN, no
 number of thousands of digits) and that it is an object. A lone surrogate (half of a character's escape,
-"\\ud83d" alone) is taken out of every string, as ingestion takes it out of an article's text: it cannot be
-written as UTF-8, so a cache key or a spaCy model would fail on it. A record's id, when it has one, is text or a whole
-number, compared as text (1 and "1" are the same id), and no two records share one. A bad line raises
-`BadInput` naming the input and the line: the command stops with that one line.
+"\\ud83d" alone) is taken out of every string and key, as ingestion takes it out of an article's text: it
+cannot be written as UTF-8, so a cache key or a spaCy model would fail on it. A record's id, when it has one, is
+text or a whole number, compared as text (1 and "1" are the same id), and no two records share one. A bad line
+raises `BadInput` naming the input and the line: the command stops with that one line.
 """
 
 from __future__ import annotations
