@@ -299,3 +299,15 @@ def test_a_week_of_hostile_fields_builds_and_mails_under_the_clipping_size(tmp_p
     assert [a["publisher"] for a in record["articles"] if len(a["publisher"]) == HOSTILE_PUBLISHER_CHARS]
     assert [a["url"] for a in record["articles"] if len(a["url"]) == HOSTILE_URL_CHARS]
     assert len(PdfReader(email.with_suffix(".pdf")).pages) < 15
+
+
+@pytest.mark.parametrize("command", [["summarize"], ["stories", "--no-translate"], ["themes", "--auto"]])
+@pytest.mark.parametrize("given", ['""', '"  "', '"\\udc00"'])
+def test_a_blank_id_or_one_of_broken_characters_only_is_one_line_and_exit_1(runner: CliRunner, command: list[str],
+                                                                          given: str) -> None:
+    """Half an escaped emoji is taken out of every string; an id made of nothing else would become "" and
+    then read as the id of every other such record."""
+    result = runner.invoke(main, command, input=f'{{"id": {given}, "title": "Un titre", "text": "Une phrase."}}\n')
+    assert result.exit_code == 1, result.exception
+    assert result.stderr == ("Error: <stdin>, line 1: field 'id' is empty; give the record an id of its own, or "
+                             "leave the field out\n")

@@ -6,8 +6,8 @@ Each line is hostile until checked: its size (read at most JSONL_MAX_LINE_CHARS 
 number of thousands of digits) and that it is an object. A lone surrogate (half of a character's escape,
 "\\ud83d" alone) is taken out of every string and key, as ingestion takes it out of an article's text: it
 cannot be written as UTF-8, so a cache key or a spaCy model would fail on it. A record's id, when it has one, is
-text or a whole number, compared as text (1 and "1" are the same id), and no two records share one. A bad line
-raises `BadInput` naming the input and the line: the command stops with that one line.
+text or a whole number, compared as text (1 and "1" are the same id), not blank, and no two records share
+one. A bad line raises `BadInput` naming the input and the line: the command stops with that one line.
 """
 
 from __future__ import annotations
@@ -146,7 +146,7 @@ def _lines(stream: IO[str], source: str, max_chars: int) -> Iterator[tuple[int, 
 
 def checked_keys(lines: Iterable[Line], *, key: str = "id", required: bool = False) -> Iterator[Line]:
     """`lines` with each record's `key` field as text (`Line.key`): BadInput when it is not text or a whole
-    number, missing while `required`, or the same as an earlier record's, naming both lines."""
+    number, blank, missing while `required`, or the same as an earlier record's, naming both lines."""
     seen: dict[str, str] = {}
     for line in lines:
         value = line.record.get(key)
@@ -158,6 +158,9 @@ def checked_keys(lines: Iterable[Line], *, key: str = "id", required: bool = Fal
         text = record_key(value)
         if text is None:
             raise BadInput(f"{line.where}: field {key!r} must be text or a whole number, not {json_kind(value)}")
+        if not text.strip():  # "" names nothing (also an id that was only broken characters, taken out above)
+            raise BadInput(f"{line.where}: field {key!r} is empty; give the record an id of its own, or leave the "
+                           "field out")
         if text in seen:
             raise BadInput(f"{line.where}: {key} {quoted(text)} is also the {key} of {seen[text].rsplit(', ', 1)[-1]}; "
                            f"every record needs its own {key}")
