@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from typing import Any
 from briefing.deliver.settings import SMTP_PASSWORD_ENV, SMTP_USER_ENV
 from briefing.errors import BadConfig
 from briefing.log import get_logger
+from briefing.runtime.settings_file import SettingsFileProblem, read_toml
 
 log = get_logger(__name__)
 
@@ -82,14 +82,11 @@ def load(path: Path | None) -> dict[str, Any]:
             return {}
         path = DEFAULT_CONFIG
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return read_toml(path)
     except FileNotFoundError:
         raise BadConfig(f"{path}: config file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise BadConfig(f"{path}: not valid TOML ({exc}); fix it or run 'briefing init' for an example") from None
-    except OSError as exc:
-        raise BadConfig(f"{path}: cannot read config file ({exc.strerror})") from None
+    except SettingsFileProblem as exc:
+        raise BadConfig(f"{path}: {exc}; fix it or run 'briefing init' for an example") from None
 
 
 def load_default_map(path: Path | None, commands: Collection[str]) -> dict[str, dict[str, Any]]:

@@ -7,6 +7,11 @@ from __future__ import annotations
 
 THEME_SEED = 0  # k-means seeds: auto themes are the same on every run
 OTHER_THEME = "Other"  # the section for articles no theme fits, and for merged tiny themes; always last
+# A themes file's limits: a name is a section heading, a keyword a word or two; each keyword is searched in every
+# story, so a file of thousands would make assignment slow
+THEME_NAME_MAX_CHARS = 60
+THEME_MAX_KEYWORDS = 50
+THEME_KEYWORD_MAX_CHARS = 60
 OTHER_MIN_SIMILARITY = 0.0  # default: a cosine at or below 0 means unrelated (1% of AG News); a file may set its own
 KEYWORD_BONUS = 0.05  # added to the cosine per keyword hint found in the text: a hint, not a vote
 KEYWORD_BONUS_CAP = 3  # hits beyond three add nothing: long articles repeat their words

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import numpy as np
 from briefing.embed import embed
 from briefing.errors import BadThemesFile
 from briefing.records import Theme
+from briefing.runtime.settings_file import SettingsFileProblem, read_toml
 from briefing.runtime.shipped import TEMPLATES_DIR
 from briefing.themes.labels import theme_keywords
 from briefing.themes.refine import (
@@ -39,6 +39,9 @@ from briefing.themes.settings import (
     OTHER_THEME,
     REFINE_MIN_ARTICLES,
     REFINE_TEMPERATURE,
+    THEME_KEYWORD_MAX_CHARS,
+    THEME_MAX_KEYWORDS,
+    THEME_NAME_MAX_CHARS,
 )
 
 DEFAULT_THEMES_FILE: Path = TEMPLATES_DIR / "themes.toml"
@@ -71,13 +74,11 @@ def load_taxonomy(path: Path) -> Taxonomy:
         return BadThemesFile(f"themes file {path}: {reason}")
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = read_toml(path)
     except FileNotFoundError:
         raise bad(f"no such file (give an existing file, or copy {DEFAULT_THEMES_FILE})") from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        raise bad(f"cannot be read ({exc.__class__.__name__}); it must be a UTF-8 TOML file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise bad(f"not valid TOML ({exc}); {_FORMAT_HINT}") from None
+    except SettingsFileProblem as exc:
+        raise bad(f"{exc}; {_FORMAT_HINT}") from None
     unknown = sorted(set(data) - {"theme", "min_similarity"})
     if unknown:
         raise bad(f"unknown top-level key {unknown[0]!r} (allowed: theme, min_similarity)")
@@ -107,6 +108,10 @@ def _parse_theme(entry: Any, number: int, bad: Callable[[str], BadThemesFile]) -
     name = entry.get("name")
     if not isinstance(name, str) or not name.strip():
         raise bad(f"{where} has no name; add name = \"…\"")
+    if len(name.strip()) > THEME_NAME_MAX_CHARS:
+        raise bad(f"{where}: the name is longer than {THEME_NAME_MAX_CHARS} characters; a name is a section heading")
+    if name.strip().casefold() == OTHER_THEME.casefold():
+        raise bad(f"{where}: {OTHER_THEME!r} is the section of stories no theme fits; name the theme otherwise")
     where = f"theme {number} ({name.strip()!r})"
     description = entry.get("description", "")
     if not isinstance(description, str):
@@ -114,6 +119,9 @@ def _parse_theme(entry: Any, number: int, bad: Callable[[str], BadThemesFile]) -
     keywords = entry.get("keywords", [])
     if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
         raise bad(f"{where}: keywords must be a list of non-empty strings")
+    if len(keywords) > THEME_MAX_KEYWORDS or any(len(k.strip()) > THEME_KEYWORD_MAX_CHARS for k in keywords):
+        raise bad(f"{where}: at most {THEME_MAX_KEYWORDS} keywords of at most {THEME_KEYWORD_MAX_CHARS} characters "
+                  "each; a keyword is a hint, the description says what the theme is")
     return Theme(name=name.strip(), description=description.strip(), keywords=tuple(k.strip() for k in keywords))
 
 

@@ -12,11 +12,11 @@ Terms match whole words. A term written in lower case also matches with a capita
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.errors import BadGlossary
+from briefing.runtime.settings_file import SettingsFileProblem, read_toml
 from briefing.runtime.shipped import TEMPLATES_DIR
 
 DEFAULT_GLOSSARY_FILE = TEMPLATES_DIR / "glossary.toml"
@@ -77,13 +77,11 @@ def load_glossary(path: Path | None, source: str, target: str) -> Glossary:
 
 def _read_terms(path: Path, source: str, target: str) -> dict[str, str]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = read_toml(path)
     except FileNotFoundError:
         raise BadGlossary(f"glossary {path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadGlossary(f"glossary {path}: cannot be read ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise BadGlossary(f'glossary {path}: not valid TOML ({exc}); write one term = "translation" per line') from None
+    except SettingsFileProblem as exc:
+        raise BadGlossary(f'glossary {path}: {exc}; write one term = "translation" per line') from None
     terms: dict[str, str] = {}
     pair = f"{source}-{target}"
     for key, value in data.items():

@@ -65,6 +65,11 @@ BAD_FILES = [
     ("[[theme]]\nname = 'A'\nkeyword = ['typo']\n", "theme 1: unknown key 'keyword'"),
     ("[[theme]]\nname = 'A'\nkeywords = 'not a list'\n", "theme 1 ('A'): keywords must be a list of non-empty strings"),
     ("min_similarity = 3\n[[theme]]\nname = 'A'\n", "min_similarity must be a number from -1 to 1"),
+    ("x = " + "[" * 100_000 + "]" * 100_000 + "\n", "not valid TOML (brackets nested too deeply)"),
+    (f"[[theme]]\nname = '{'N' * 61}'\n", "theme 1: the name is longer than 60 characters"),
+    ("[[theme]]\nname = 'other'\n", "theme 1: 'Other' is the section of stories no theme fits"),
+    ("[[theme]]\nname = 'A'\nkeywords = [" + "'k', " * 51 + "]\n", "theme 1 ('A'): at most 50 keywords"),
+    ("[[theme]]\nname = 'A'\ndescription = '" + "word " * 250_000 + "'\n", "larger than 1,024 KB"),
 ]
 
 

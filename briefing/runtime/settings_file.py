@@ -1,0 +1,45 @@
+"""Reading the TOML files a user writes (the config, a themes file, a glossary), each hostile until read.
+
+A settings file is a few kilobytes of hand-written keys: one larger than SETTINGS_FILE_MAX_BYTES is refused
+before it is read (`--config /dev/zero` otherwise fills memory), it must be UTF-8, and brackets nested past
+what Python's TOML parser can follow (it recurses) are refused instead of ending in a RecursionError.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+# The largest config, themes file or glossary read: 1 MB holds thousands of themes or glossary terms (the
+# shipped ones are 2-4 KB); a theme's description is embedded, so a bigger file is also a slow one.
+SETTINGS_FILE_MAX_BYTES = 1 << 20
+
+
+class SettingsFileProblem(ValueError):
+    """Why a settings file cannot be used, in words that end a sentence ("not valid TOML (...)")."""
+
+
+def read_toml(path: Path, max_bytes: int = SETTINGS_FILE_MAX_BYTES) -> dict[str, Any]:
+    """The TOML document at `path`. Raises FileNotFoundError when there is none, and SettingsFileProblem
+    when it is not a readable file, larger than `max_bytes`, not UTF-8, not valid TOML or nested too deep."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise SettingsFileProblem(f"cannot be read ({exc.strerror or exc.__class__.__name__})") from None
+    if len(data) > max_bytes:
+        raise SettingsFileProblem(f"larger than {max_bytes // 1024:,} KB; a settings file is a few kilobytes "
+                                  "of keys") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SettingsFileProblem("not UTF-8 text; save it as UTF-8") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsFileProblem(f"not valid TOML ({exc})") from None
+    except RecursionError:
+        raise SettingsFileProblem("not valid TOML (brackets nested too deeply)") from None
