@@ -186,12 +186,33 @@ _TRANSLATION_OPTIONS = [
 ]
 
 
+class _Finite(click.FloatRange):
+    """A float range that also refuses nan and inf (click's range lets nan through every bound)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
+
+
+class _Day(click.DateTime):
+    """A date (or date and time) from year 2 to 9998: a week around it and its time zone stay in the calendar."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        moment = super().convert(value, param, ctx)
+        if not dt.MINYEAR < moment.year < dt.MAXYEAR:
+            self.fail(f"{value!r} is out of range: give a date from year {dt.MINYEAR + 1} to {dt.MAXYEAR - 1}.",
+                      param, ctx)
+        return moment
+
+
 _FETCH_DEADLINE_OPTION = click.option(
-    "--fetch-deadline", "fetch_deadline_s", type=click.FloatRange(min=0.1), default=DEFAULT_FETCH_DEADLINE_S,
+    "--fetch-deadline", "fetch_deadline_s", type=_Finite(min=0.1, max=86_400), default=DEFAULT_FETCH_DEADLINE_S,
     show_default=True, metavar="SECONDS", help="Give up on a URL source whose whole download takes longer than this.")
 
 _MAX_SIZE_OPTION = click.option(
-    "--max-size", "max_mb", type=click.FloatRange(min=0.001), default=DEFAULT_MAX_FILE_BYTES / 2**20,
+    "--max-size", "max_mb", type=_Finite(min=0.001, max=1_000_000), default=DEFAULT_MAX_FILE_BYTES / 2**20,
     show_default=True, metavar="MB", help="Skip source files and downloads larger than this many MB.")
 
 
@@ -262,9 +283,9 @@ def build_options(func: Any) -> Any:
         click.option("--paper", type=click.Choice(PAPER_SIZES), default=DEFAULT_PAPER, show_default=True,
                      help="PDF page size."),
         click.option("--bilingual", is_flag=True, help="Show the original-language summary under each article."),
-        click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+        click.option("--today", type=_Day(["%Y-%m-%d"]), default=None,
                      help="Run as if today were this date (for --week last/this and date checks)."),
-        click.option("--creation-date", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
+        click.option("--creation-date", type=_Day(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
                      default=None, help="Fixed generation date, for reproducible output."),
         _MAX_SIZE_OPTION,
         _FETCH_DEADLINE_OPTION,
@@ -369,7 +390,7 @@ def build(**kwargs: Any) -> None:
 @main.command()
 @click.argument("sources", nargs=-1)
 @click.option("--jsonl", is_flag=True, help="One JSON object per article on stdout (the stage contract).")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--today", type=_Day(["%Y-%m-%d"]), default=None,
               help="Run date: no article may be dated after it (default: today).")
 @_MAX_SIZE_OPTION
 @_FETCH_DEADLINE_OPTION

@@ -238,8 +238,13 @@ class Period:
                 monday = dt.date.fromisocalendar(year, week, 1)
             except ValueError:
                 raise BadWeek(f"--week {value!r}: {year} has no ISO week {week}") from None
+        try:
+            sunday = monday + dt.timedelta(days=6)
+        except OverflowError:  # the last week of year 9999 ends in year 10000
+            last = f"--week {value!r}: that week ends after the last date there is; give an earlier one"
+            raise BadWeek(last) from None
         iso = monday.isocalendar()
-        return cls(monday, monday + dt.timedelta(days=6), f"{iso.year}-W{iso.week:02d}")
+        return cls(monday, sunday, f"{iso.year}-W{iso.week:02d}")
 
     @classmethod
     def covering(cls, dates: Iterable[dt.date | None]) -> Period:

@@ -183,6 +183,12 @@ def test_build_week_without_articles_is_not_an_error(runner: CliRunner, seeds_di
     [
         (["build", "does-not-exist/", "--no-translate"], "no usable article found"),
         (["build", "--week", "2025-40"], "use YYYY-Www"),
+        (["build", "--week", "9999-W52"], "that week ends after the last date there is"),
+        (["build", "--today", "0001-01-01", "--week", "last"], "give a date from year 2 to 9998"),
+        (["build", "--creation-date", "0001-01-01"], "give a date from year 2 to 9998"),
+        (["ingest", "--max-size", "nan"], "'nan' is not a finite number"),
+        (["build", "--max-size", "1e308"], "not in the range"),
+        (["ingest", "--fetch-deadline", "nan"], "'nan' is not a finite number"),
         (["build", "--themes", "missing-themes.toml"], "missing-themes.toml: no such file"),
         (["themes", "--auto", "--themes", "x.toml"], "give either --themes FILE or --auto, not both"),
         (["translate", "--source", "xx", "--target", "en"], "xx"),
