@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from briefing.ingest.settings import DATE_WEEKDAY_YEARS
 
@@ -50,6 +50,7 @@ _MONTH_DAY = re.compile(
 _ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)")  # also 2025-04-03T07:00
 _ISO_LIKE = re.compile(r"\b(?:19|20)\d\d-\d\d-\d\d(?!\d)")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_RFC_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]+\.?\s+(\d+)\b")  # the year of "Wed, 15 Jan 2025 10:00"
 _SENTENCE_END = re.compile(r"[.!?](?=\s)")
 
 
@@ -168,7 +169,20 @@ def written_date(value: str) -> tuple[bool, dt.date | None]:
     if _ISO_LIKE.search(value[:40]):
         return True, None  # 2025-13-01: shaped like an ISO date, with a month or day out of range
     rfc = email.utils.parsedate(value[:80])
-    return (True, _make(rfc[0], rfc[1], rfc[2])) if rfc else (False, None)
+    if not rfc:
+        return False, None
+    written = _RFC_YEAR.search(value[:80])
+    if written and len(written.group(1)) > 2 and int(written.group(1)) != rfc[0]:
+        return True, None  # "15 Jan 0000": email.utils reads year 0 as 2000; only a two-digit year is a century's
+    return True, _make(rfc[0], rfc[1], rfc[2])
+
+
+def parsed_day(parsed: Sequence[int], written: str) -> dt.date | None:
+    """The day of a date feedparser read (`published_parsed`, for forms it alone knows) when the year it
+    read is written in the text and the day exists: feedparser reads "-0001-01-01" as 2000-01-01 and moves
+    "9999-12-31T23:59-23:59" into year 10000; a date is never invented."""
+    year, month, day = (int(part) for part in parsed[:3])
+    return _make(year, month, day) if str(year) in written else None
 
 
 def parse_date(value: object, today: dt.date) -> dt.date | None:

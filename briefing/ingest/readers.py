@@ -263,7 +263,7 @@ def _feed_date(entry: Any, today: dt.date) -> dt.date | None:
         if recognised and printed is None:
             return None  # a day that does not exist
         if printed is None and parsed:
-            printed = dt.date(*parsed[:3])
+            printed = dates.parsed_day(parsed, written)
         if printed is None:
             continue
         return dates.parse_date(printed, today)

@@ -176,6 +176,18 @@ def test_an_impossible_feed_date_is_never_corrected_into_another_day(written: st
     assert kept.date == dt.date(2025, 2, 28)
 
 
+@pytest.mark.parametrize("written", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+14:00",
+                                     "Wed, 15 Jan 0000 10:00:00 +0700", "-0001-01-01", "Wed, 15 Jan 99999 10:00 GMT"])
+def test_a_feed_date_out_of_the_calendar_is_unknown_and_the_rest_of_the_feed_is_read(written: str) -> None:
+    """feedparser moves the first two into years 10000 and 0 (a ValueError that lost the whole feed) and
+    email.utils reads year 0000 as 2000, as feedparser does -0001."""
+    good = ("<item><title>Le port s'agrandit</title><pubDate>Wed, 15 Jan 2025 10:00:00 +0700</pubDate>"
+            f"<description>{STORY}</description></item>")
+    feed = _rss(written).replace(b"</channel>", good.encode() + b"</channel>")
+    odd, kept = read_bytes(feed, "feed.rss", today=TODAY)
+    assert (odd.date, kept.date) == (None, dt.date(2025, 1, 15))
+
+
 def test_a_feed_title_escaped_twice_shows_its_entities_decoded() -> None:
     [article] = read_bytes(_atom("2025-02-28T10:00:00Z", "<![CDATA[Lyon &amp; Grenoble votent]]>"), "feed.atom",
                            today=TODAY)
