@@ -6,6 +6,7 @@ the files briefing itself wrote (`OWN_OUTPUT` in the build's output folder) are 
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import json
 import os
@@ -33,16 +34,16 @@ def expand_sources(sources: Sequence[str], *, output_dir: Path | None = None,
         root: Path | None = None  # the folder links must stay inside
         if path.is_dir():
             root = path
-            files = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p.relative_to(path)))
+            files = sorted(_walk(path))
             if not files:
                 yield source, None, "folder has no files"
         elif path.is_file():
             files = [path]
         elif glob.has_magic(source):
-            prefix = os.path.expanduser(re.split(r"[*?[]", source, maxsplit=1)[0])  # the folder the glob looks in
+            pattern = os.path.expanduser(source)
+            prefix = re.split(r"[*?[]", pattern, maxsplit=1)[0]  # the folder the glob looks in
             root = Path(prefix) if prefix.endswith(os.sep) else Path(prefix).parent
-            files = sorted(Path(p) for p in glob.glob(os.path.expanduser(source), recursive=True)
-                           if Path(p).is_file())
+            files = sorted(_glob(pattern, root))
             if not files:
                 yield source, None, "no file matches this pattern"
         else:
@@ -79,5 +80,56 @@ def shown_name(name: str) -> str:
     return json.dumps(name)  # escapes newlines, controls and the surrogates os.fsdecode gives undecodable bytes
 
 
-def _hidden(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts)
+def _walk(root: Path) -> Iterator[Path]:
+    """The files under `root` (links to files included), hidden ones and those in hidden folders left out.
+    A link to a folder is not entered (two links back up made a walk that never ends), and the walk keeps
+    its own list of folders to visit, so a tree of any depth costs no recursion."""
+    folders = [root]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as entries:
+                found = sorted(entries, key=lambda entry: entry.name)
+        except OSError:  # unreadable, or gone meanwhile: what can be read is read
+            continue
+        for entry in found:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(Path(entry.path))
+                elif entry.is_file():
+                    yield Path(entry.path)
+            except OSError:
+                continue
+
+
+def _glob(pattern: str, root: Path) -> Iterator[Path]:
+    """The files a glob names. One with `**` walks its folder (`_walk`: no link to a folder followed, no
+    recursion) and matches each file's path part by part (`**` is any number of folders); any other is
+    Python's glob, whose depth the pattern bounds."""
+    if "**" not in pattern:
+        yield from (Path(p) for p in glob.glob(pattern) if Path(p).is_file())
+        return
+    parts = Path(pattern).parts[len(root.parts):] if root.parts else Path(pattern).parts
+    for file in _walk(root):
+        if _matches(file.relative_to(root).parts, parts):
+            yield file
+
+
+def _matches(names: Sequence[str], pattern: Sequence[str]) -> bool:
+    """Whether a relative path's parts match a glob's parts, `**` standing for zero or more folders (an
+    iterative table over both lists: no recursion, no backtracking)."""
+    # reachable[j]: the first i names can be matched by the first j pattern parts
+    reachable = [True] + [False] * len(pattern)
+    for j, part in enumerate(pattern, 1):
+        reachable[j] = reachable[j - 1] and part == "**"
+    for name in names:
+        row = [False] * (len(pattern) + 1)
+        for j, part in enumerate(pattern, 1):
+            if part == "**":
+                row[j] = row[j - 1] or reachable[j]
+            else:
+                row[j] = reachable[j - 1] and fnmatch.fnmatchcase(name, part)
+        reachable = row
+    return reachable[-1]

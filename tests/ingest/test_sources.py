@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from briefing.ingest import ingest
+from briefing.ingest.sources import expand_sources
 from tests.ingest.conftest import STORY, TODAY, _ingest_cli
 
 
@@ -21,6 +22,37 @@ def test_globs_folders_and_missing_paths(tmp_path: Path) -> None:
     assert not result.merged
     assert {(Path(s.source).name, s.reason) for s in result.skipped} == {
         ("nope", "no such file or folder"), ("*.txt", "no file matches this pattern")}
+
+
+def test_folder_links_back_up_are_not_entered_by_a_folder_or_a_glob(tmp_path: Path) -> None:
+    """Two links back up made Python's recursive glob run for hours (the walk doubles at each level)."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text(STORY, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(STORY, encoding="utf-8")
+    (tmp_path / "sub" / "up").symlink_to("..")
+    (tmp_path / "sub" / "up2").symlink_to(tmp_path)
+    for source in (str(tmp_path), f"{tmp_path}/**/*.txt", f"{tmp_path}/**/a.txt", f"{tmp_path}/s*/**"):
+        found = [Path(name).relative_to(tmp_path).as_posix() for name, _, _ in expand_sources([source])]
+        expected = ["sub/a.txt"] if "a.txt" in source or "/s*/" in source else ["b.txt", "sub/a.txt"]
+        assert found == expected, source
+
+
+def test_a_folder_nested_deeper_than_python_recurses_is_read(tmp_path: Path) -> None:
+    """Path.rglob recursed once per level: 1,500 levels (a 3,000-character path) ended in a RecursionError."""
+    deepest = tmp_path
+    for _ in range(1_500):  # one level at a time: mkdir(parents=True) recurses too
+        deepest = deepest / "d"
+        deepest.mkdir()
+    (deepest / "a.txt").write_text(STORY, encoding="utf-8")
+    try:
+        for source in (str(tmp_path), f"{tmp_path}/**/a.txt"):
+            [article] = ingest([source], today=TODAY).articles
+            assert article.path == str(deepest / "a.txt")
+    finally:  # bottom up: pytest's own clean-up of old temporary folders recurses, and would fail on this tree
+        (deepest / "a.txt").unlink()
+        while deepest != tmp_path:
+            deepest.rmdir()
+            deepest = deepest.parent
 
 
 def test_a_link_leaving_the_source_folder_is_skipped_with_a_reason(runner: CliRunner, tmp_path: Path) -> None:
