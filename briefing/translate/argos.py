@@ -26,6 +26,8 @@ from briefing.translate.settings import (
     ARGOS_INTRA_THREADS,
     ARGOS_MAX_DECODING,
     ARGOS_MAX_INPUT_TOKENS,
+    ARGOS_MAX_UNPACK_RATIO,
+    ARGOS_MAX_UNPACKED_BYTES,
 )
 
 log = get_logger(__name__)
@@ -158,7 +160,13 @@ def _check_model_file(path: Path) -> dict[str, Any]:
         tops = {n.split("/", 1)[0] for n in names}
         if len(tops) != 1 or f"{next(iter(tops))}/metadata.json" not in names:
             raise BadModelFile(f"{path}: expected one folder with metadata.json inside the archive")
+        unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > min(ARGOS_MAX_UNPACKED_BYTES, ARGOS_MAX_UNPACK_RATIO * max(path.stat().st_size, 1)):
+            raise BadModelFile(f"{path}: the archive would unpack to {unpacked / 2**20:,.0f} MB, far more than a "
+                               "model; not installed")
         top = next(iter(tops))
+        if archive.getinfo(f"{top}/metadata.json").file_size > 1 << 20:
+            raise BadModelFile(f"{path}: metadata.json is larger than 1 MB; not an Argos package")
         try:
             metadata = json.loads(archive.read(f"{top}/metadata.json"))
         except (ValueError, UnicodeDecodeError) as exc:

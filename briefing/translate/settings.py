@@ -16,6 +16,11 @@ GUARD_LENGTH_SLACK = 30  # short lines ("Hanoi", "NIC") may legitimately grow by
 GUARD_MAX_REPEATS = 4  # the same 1-4 word group 4 times in a row is a decoder loop, not prose
 # argos (CTranslate2 + SentencePiece)
 ARGOS_MAX_INPUT_TOKENS = 400  # far under CTranslate2's 1024 cut: only run-ons and lists are split, at clause breaks
+# A package file is unpacked to be checked, then installed: its members may add up to this much (the largest
+# Argos packages unpack to under 1 GB), and to at most this many times the file (weights barely compress: real
+# packages unpack to 1-2x), so a small file cannot fill the disk (1.5 MB of zeros once unpacked to 1.5 GB)
+ARGOS_MAX_UNPACKED_BYTES = 4 << 30
+ARGOS_MAX_UNPACK_RATIO = 20
 ARGOS_BATCH_SIZE = 32  # argostranslate's own default; CTranslate2 sorts by length inside, so padding stays low
 ARGOS_BEAM_SIZE = 4  # argostranslate's default: the same decoding its own `argos-translate` does for a model
 ARGOS_MAX_DECODING = 512  # above ARGOS_MAX_INPUT_TOKENS x the guard ratio; a loop stops here and is caught

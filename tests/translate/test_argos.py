@@ -47,10 +47,10 @@ def test_a_file_that_is_not_a_package_is_refused(argos_home: Path, tmp_path: Pat
 
 
 def _repacked(original: Path, out: Path, *, rename: Any = None, replace: dict[str, bytes] | None = None) -> Path:
-    """A copy of a real package with member names passed through `rename` and some contents replaced."""
+    """A copy of a real package (deflated) with member names passed through `rename` and some contents replaced."""
     import zipfile
 
-    with zipfile.ZipFile(original) as source, zipfile.ZipFile(out, "w") as target:
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name in source.namelist():
             tail = name.split("/", 1)[1]
             data = (replace or {}).get(tail, source.read(name))
@@ -67,6 +67,10 @@ def _repacked(original: Path, out: Path, *, rename: Any = None, replace: dict[st
         ({"replace": {"sentencepiece.model": b"garbage"}}, "its model cannot be loaded"),
         ({"replace": {"metadata.json": b'{"from_code": ["fr"], "to_code": "en"}'}},
          "must name from_code and to_code as language codes"),
+        # 64 MB of zeros deflate to 64 KB: unpacking to check it wrote them all before
+        ({"replace": {"model/model.bin": bytes(64 << 20)}}, "the archive would unpack to 64 MB, far more than a model"),
+        ({"replace": {"metadata.json": b'{"from_code": "fr", "to_code": "en", "x": "' + b" " * (1 << 20) + b'"}'}},
+         "metadata.json is larger than 1 MB"),
     ],
 )
 def test_a_hostile_or_broken_package_is_refused_before_installing(
