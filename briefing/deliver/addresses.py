@@ -9,7 +9,13 @@ from collections.abc import Sequence
 from email import policy
 from email.headerregistry import Address
 
-from briefing.deliver.settings import MAX_HEADER_DECODE_PASSES, SMTP_USER_ENV
+from briefing.deliver.settings import (
+    MAX_ADDRESS,
+    MAX_DISPLAY_NAME,
+    MAX_HEADER_DECODE_PASSES,
+    MAX_LOCAL_PART,
+    SMTP_USER_ENV,
+)
 from briefing.errors import BadAddress
 from briefing.options import MailOptions
 
@@ -35,6 +41,12 @@ def parse_address(value: str, what: str) -> Address:
     address = found[0]
     if not address.addr_spec.isascii():
         raise BadAddress(f"{what} {value!r}: non-ASCII addresses are not supported; use the ASCII form")
+    if len(address.username) > MAX_LOCAL_PART or len(address.addr_spec) > MAX_ADDRESS:
+        raise BadAddress(f"{what} {value[:60]!r}…: longer than an address can be ({MAX_LOCAL_PART} characters "
+                         f"before the @, {MAX_ADDRESS} in all)")
+    if len(address.display_name) > MAX_DISPLAY_NAME:
+        raise BadAddress(f"{what} {value[:60]!r}…: a name before the address of at most {MAX_DISPLAY_NAME} "
+                         "characters, please")
     return Address(display_name=clean_header_text(address.display_name), addr_spec=address.addr_spec)
 
 

@@ -14,3 +14,8 @@ EML_SUFFIX = ".eml"
 # A real title is never encoded twice over; more nested RFC 2047 layers than this is an injection attempt.
 MAX_HEADER_DECODE_PASSES = 4
 SUBJECT_MAX_CHARS = 200  # well under the 998-octet line limit after encoding; mail clients cut near 80 anyway
+# RFC 5321's limits on an address (4.5.3.1): 64 characters before the @ and 254 in all. A longer one no server
+# takes, and its To: line could not be folded under the 998-character limit of a mail line.
+MAX_LOCAL_PART = 64
+MAX_ADDRESS = 254
+MAX_DISPLAY_NAME = 200  # "Équipe Asie <team@...>": a name, and one that keeps its header line short when unbroken

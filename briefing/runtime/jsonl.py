@@ -3,11 +3,12 @@
 
 Each line is hostile until checked: its size (read at most JSONL_MAX_LINE_CHARS of it), its nesting depth
 (counted before parsing, so 100,000 brackets cost no recursion), that it parses as strict JSON (no NaN, no
-number of thousands of digits) and that it is an object. A lone surrogate (half of a character's escape,
-"\\ud83d" alone) is taken out of every string and key, as ingestion takes it out of an article's text: it
-cannot be written as UTF-8, so a cache key or a spaCy model would fail on it. A record's id, when it has one, is
-text or a whole number, compared as text (1 and "1" are the same id), not blank, and no two records share
-one. A bad line raises `BadInput` naming the input and the line: the command stops with that one line.
+number of thousands of digits, no key twice in one object) and that it is an object. A lone surrogate (half
+of a character's escape, "\\ud83d" alone) is taken out of every string and key, as ingestion takes it out of an
+article's text: it cannot be written as UTF-8, so a cache key or a spaCy model would fail on it. A record's
+id, when it has one, is text or a whole number, compared as text (1 and "1" are the same id), not blank, and
+no two records share one. A bad line raises `BadInput` naming the input and the line: the command stops with
+that one line.
 """
 
 from __future__ import annotations
@@ -83,6 +84,25 @@ def _depth(text: str) -> int:
     return deepest
 
 
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's pairs as a dict; _DuplicateKey when a key comes twice (JSON would keep the last silently:
+    `"text": "a", "text": "b"` is one record with two texts)."""
+    obj = dict(pairs)
+    if len(obj) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return obj
+
+
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
@@ -92,7 +112,9 @@ def parse_line(text: str, where: str) -> dict[str, Any]:
     if _depth(text) > JSONL_MAX_DEPTH:
         raise BadInput(f"{where}: JSON nested deeper than {JSONL_MAX_DEPTH} levels; a record is a flat object")
     try:
-        obj = json.loads(text, parse_constant=_no_constant)
+        obj = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as exc:
+        raise BadInput(f"{where}: the key {quoted(exc.key)} appears twice in one object; keep one") from None
     except json.JSONDecodeError as exc:
         raise BadInput(f"{where}: not valid JSON ({exc.msg})") from None
     except ValueError as exc:  # NaN, Infinity, or an integer longer than Python converts

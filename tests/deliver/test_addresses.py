@@ -27,6 +27,16 @@ def test_bad_addresses_are_refused_by_name(value: str) -> None:
         addresses.parse_recipients([value])
 
 
+@pytest.mark.parametrize("value", ["x" * 65 + "@example.org", "a@" + "b" * 250 + ".org", "x" * 5_000 + "@example.org"])
+def test_an_address_longer_than_a_server_takes_is_refused(value: str) -> None:
+    """A 5,000-character --to made a To: line no mail line limit (998) allows."""
+    with pytest.raises(BadAddress, match=r"longer than an address can be \(64 characters before the @, 254 in all\)"):
+        addresses.parse_recipients([value])
+    assert addresses.parse_recipients(["x" * 64 + "@example.org"])[0].addr_spec == "x" * 64 + "@example.org"
+    with pytest.raises(BadAddress, match="a name before the address of at most 200 characters"):
+        addresses.parse_recipients(["N" * 5_000 + " <team@example.org>"])
+
+
 def test_one_mailbox_in_three_spellings_gets_one_copy(tmp_path: Path, smtp_server: Any) -> None:
     server = smtp_server()
     mail = mail_for(server, recipients=("dup@example.org", "DUP@example.org", "Dup <dup@EXAMPLE.org>", TEAM))

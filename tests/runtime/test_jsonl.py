@@ -84,3 +84,11 @@ def test_lone_surrogates_are_taken_out_and_a_key_they_would_merge_into_another_i
         _read('{"id": "k1", "text": "Le vrai texte.", "te\\ud800xt": "\\ud800"}\n')
     assert str(caught.value) == ("in.jsonl, line 1: the keys 'text' and 'te\\ud800xt' are the same once the broken "
                                  "character is taken out; rename or remove one")
+
+
+@pytest.mark.parametrize("line", ['{"id": "a", "text": "un", "text": "deux"}', '{"id": "a", "m": {"k": 1, "k": 2}}'])
+def test_a_key_twice_in_one_object_is_refused_not_silently_the_last(line: str) -> None:
+    with pytest.raises(BadInput) as caught:
+        _read(line + "\n")
+    key = "text" if "text" in line else "k"
+    assert str(caught.value) == f"in.jsonl, line 1: the key {key!r} appears twice in one object; keep one"
