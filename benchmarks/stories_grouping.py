@@ -33,8 +33,9 @@ Then ours across thresholds (F1 per set; precision for seeds, sci and world); th
 weeks (ranked as the briefing ranks them: distinct publishers, then articles) that hold no stray article;
 one-event weeks (each DUC 2003 story and each MultiLing event in English, French and the mix, alone as a
 week: the share of it in its largest story), ours against ours without the one-event test (centred on
-the event itself, as before), and French weeks of many events about one subject (a city, a country, a person,
-the epidemic) that the test must not take for one; and CPU seconds to group 1,000 and 5,000 items against the
+the event itself, as before), and French and English weeks of many events about one subject (a city, a
+country, a person, a company, the epidemic) that the test must not take for one (AG News: one of them, Najaf, is
+mostly one event, the siege of August 2004); and CPU seconds to group 1,000 and 5,000 items against the
 TF-IDF baseline (median of --repeat runs, embedding excluded: stand-in vectors come from LSA of the TF-IDF).
 """
 
@@ -88,6 +89,9 @@ ALWAYS_TRANSLATE = False  # --always-translate
 SINGLETON_SETS = ("seeds", "sci", "world")  # every item its own story: only precision means something
 # same-subject weeks: up to 10 OrangeSum articles whose title names one of these (many events each)
 SUBJECTS = ("Paris", "Marseille", "Lyon", "Chine", "Trump", "Macron", "coronavirus", "Covid")
+# ...and up to 10 AG News dev items whose title names one of these (English; most are many events)
+ENGLISH_SUBJECTS = ("Iraq", "Bush", "Kerry", "Putin", "Sudan", "Najaf", "Israel", "Microsoft", "Google", "Intel",
+                    "IBM", "Oil", "Hurricane", "Olympic")
 
 Stories = list[list[int]]
 
@@ -184,14 +188,21 @@ def one_event_sets() -> dict[str, tuple[list[GroupInput], dict[str, str]]]:
 
 
 def same_subject_sets() -> dict[str, tuple[list[GroupInput], dict[str, str]]]:
-    """French weeks of many events about one subject: the first 10 OrangeSum dev articles whose title names a
-    city, a country, a person or the epidemic (each article scored as a story of its own: a few may share one)."""
+    """Weeks of many events about one subject: the first 10 OrangeSum dev articles whose title names a city, a
+    country, a person or the epidemic ("fr Paris"...), and the first 10 AG News dev items whose title names
+    ENGLISH_SUBJECTS ("en Kerry"...); each article scored as a story of its own (a few may share one)."""
     rows = read_jsonl(EVAL / "orangesum_valid.jsonl")
     weeks = {}
     for subject in SUBJECTS:
         chosen = [{"id": f"os{r['id']}", "story": f"os{r['id']}", "lang": "fr", "title": r["title"],
                    "text": r["article"], "date": r["date"]} for r in rows if subject in r["title"]][:10]
-        weeks[subject] = (english_items(chosen), {r["id"]: r["story"] for r in chosen})
+        weeks[f"fr {subject}"] = (english_items(chosen), {r["id"]: r["story"] for r in chosen})
+    with (EVAL / "agnews_dev.csv").open(encoding="utf-8", newline="") as handle:
+        agnews = list(csv.DictReader(handle))
+    for subject in ENGLISH_SUBJECTS:
+        chosen = [{"id": f"ag{i}", "story": f"ag{i}", "lang": "en", "title": r["title"], "text": r["description"]}
+                  for i, r in enumerate(agnews) if subject in r["title"]][:10]
+        weeks[f"en {subject}"] = (english_items(chosen), {r["id"]: r["story"] for r in chosen})
     return weeks
 
 
@@ -245,10 +256,14 @@ def one_events(weeks: dict[str, tuple[list[GroupInput], dict[str, str]]],
               f"   {duc}/30         {parts['en']}/5 / {parts['fr']}/5 / {parts['mix']}/5")
     low = [f"{n} {v:.2f}" for n, v in zip(names, shares["ours"], strict=True) if v < 0.8]
     print("under 80 % with ours: " + ", ".join(low))
-    print("same-subject French weeks of many events (OrangeSum titles naming ...), share in the largest story, "
-          "ours (without the test):")
-    print("  " + "; ".join(f"{name} {len(items)}: {ours:.2f} ({without:.2f})" for name, (items, _) in subjects.items()
-                           for ours, without in [both(items)]))
+    for lang, title in (("fr", "French weeks (OrangeSum titles naming"),
+                        ("en", "English weeks (AG News titles naming")):
+        found = {name.split(" ", 1)[1]: (len(items), *both(items)) for name, (items, _) in subjects.items()
+                 if name.startswith(f"{lang} ")}
+        taken = sum(ours >= 0.8 for _, ours, _ in found.values())
+        print(f"same-subject {title} ...) taken for one event (80 % or more in one story): {taken}/{len(found)}; "
+              "share in the largest story, ours (without the test):")
+        print("  " + "; ".join(f"{name} {n}: {ours:.2f} ({without:.2f})" for name, (n, ours, without) in found.items()))
 
 
 def score(items: Sequence[GroupInput], gold: dict[str, str], stories: Stories) -> tuple[float, float, float]:
