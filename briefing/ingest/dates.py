@@ -47,9 +47,19 @@ _MONTH_DAY = re.compile(
     rf"(?:\b(?P<weekday>{_WORD}),?[ \u00a0]+)?\b(?P<month>{_WORD})[ \u00a0]+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
     r"(?:,?[ \u00a0]+(?P<year>(?:19|20)\d\d)\b)?",
 )
-_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)")  # also 2025-04-03T07:00
-_ISO_LIKE = re.compile(r"\b(?:19|20)\d\d-\d\d-\d\d(?!\d)")
+# 2025-04-03 (also 2025-04-03T07:00) and 2025/04/03, which feedparser reads as 2025-12-03
+_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)(?P<sep>[-/])(?P<month>[01]\d)(?P=sep)(?P<day>[0-3]\d)(?!\d)")
+_ISO_LIKE = re.compile(r"\b(?:19|20)\d\d([-/])\d\d\1\d\d(?!\d)")
+# ISO 8601's basic (20251001T1000Z) and ordinal (2025-274: the 274th day) forms
+_ISO_BASIC = re.compile(r"\b(?P<year>(?:19|20)\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d)(?=T\d|\b)")
+_ISO_ORDINAL = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<day>[0-3]\d\d)(?![\d-])")
+# RFC 822 as outlets write it: "31 Dec. 2025", "01 Sept 25" (email.utils knows neither the dot nor "Sept")
+_MONTH_DOT = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?=\s)", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_FIRST_YEAR = 1900  # news dated before it is a misreading (the ISO pattern above reads 19xx and 20xx only)
+_ENGLISH_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_SMALL_NUMBER = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
+_YEAR_DIGITS = re.compile(r"(?<![\d-])(\d{4}|\d{2})(?!\d)")  # a year written in four digits or two, never "-0001"
 _RFC_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]+\.?\s+(\d+)\b")  # the year of "Wed, 15 Jan 2025 10:00"
 _SENTENCE_END = re.compile(r"[.!?](?=\s)")
 
@@ -168,21 +178,40 @@ def written_date(value: str) -> tuple[bool, dt.date | None]:
         return True, _make(int(match.group("year")), int(match.group("month")), int(match.group("day")))
     if _ISO_LIKE.search(value[:40]):
         return True, None  # 2025-13-01: shaped like an ISO date, with a month or day out of range
-    rfc = email.utils.parsedate(value[:80])
+    match = _ISO_BASIC.match(value.strip()[:40])
+    if match:
+        return True, _make(int(match.group("year")), int(match.group("month")), int(match.group("day")))
+    match = _ISO_ORDINAL.match(value.strip()[:40])
+    if match:
+        days = int(match.group("day"))
+        first = dt.date(int(match.group("year")), 1, 1)
+        within = 1 <= days <= (dt.date(first.year, 12, 31) - first).days + 1
+        return True, first + dt.timedelta(days=days - 1) if within else None
+    plain = _MONTH_DOT.sub(lambda match: match.group(1)[:3], value[:80])
+    rfc = email.utils.parsedate(plain)
     if not rfc:
         return False, None
-    written = _RFC_YEAR.search(value[:80])
+    written = _RFC_YEAR.search(plain)
     if written and len(written.group(1)) > 2 and int(written.group(1)) != rfc[0]:
         return True, None  # "15 Jan 0000": email.utils reads year 0 as 2000; only a two-digit year is a century's
     return True, _make(rfc[0], rfc[1], rfc[2])
 
 
 def parsed_day(parsed: Sequence[int], written: str) -> dt.date | None:
-    """The day of a date feedparser read (`published_parsed`, for forms it alone knows) when the year it
-    read is written in the text and the day exists: feedparser reads "-0001-01-01" as 2000-01-01 and moves
-    "9999-12-31T23:59-23:59" into year 10000; a date is never invented."""
+    """The day of a date feedparser read (`published_parsed`, for forms it alone knows, in UTC) when the text
+    writes its year or a year next to it (UTC can move 31 December into January; four digits or the last two)
+    and its month (a number, or an English month name), and the day exists. feedparser reads "-0001-01-01" as
+    2000-01-01, moves "9999-12-31T23:59-23:59" into year 10000, and reads "2025년 10월 01일" as 1 December:
+    a date is never invented."""
     year, month, day = (int(part) for part in parsed[:3])
-    return _make(year, month, day) if str(year) in written else None
+    years = {int(digits) for digits in _YEAR_DIGITS.findall(written)}
+    near = {year - 1, year, year + 1}
+    if year < _FIRST_YEAR or not (years & near or years & {y % 100 for y in near}):
+        return None
+    lower = written.casefold()
+    months = {int(number) for number in _SMALL_NUMBER.findall(written)}
+    months |= {number for number, name in enumerate(_ENGLISH_MONTHS, 1) if name in lower}
+    return _make(year, month, day) if month in months else None
 
 
 def parse_date(value: object, today: dt.date) -> dt.date | None:

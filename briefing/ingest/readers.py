@@ -22,6 +22,7 @@ from briefing.errors import IngestError
 from briefing.ingest import dates
 from briefing.ingest.settings import MAX_TAG_ATTRIBUTES
 from briefing.ingest.sources import URL_PATTERN
+from briefing.runtime.jsonl import DuplicateKey, unique_keys
 
 EXTENSIONS = {
     ".txt": "text", ".md": "text", ".markdown": "text", ".text": "text",
@@ -166,7 +167,9 @@ def _records(obj: Any) -> list[Any]:
 
 def _read_json(text: str, name: str, today: dt.date, warnings: list[str]) -> list[RawArticle]:
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, object_pairs_hook=unique_keys)
+    except DuplicateKey as exc:
+        raise IngestError(f"the key {exc.key[:60]!r} appears twice in one object; keep one") from None
     except json.JSONDecodeError as exc:
         raise IngestError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     except RecursionError:
@@ -180,7 +183,10 @@ def _read_jsonl(text: str, name: str, today: dt.date, warnings: list[str]) -> li
     for number, line in enumerate(text.splitlines(), 1):
         if line.strip():
             try:
-                records.append((f"line {number}", json.loads(line)))
+                records.append((f"line {number}", json.loads(line, object_pairs_hook=unique_keys)))
+            except DuplicateKey as exc:  # "text": "a", "text": "b" would keep the second text without a word
+                problem = f"line {number}: the key {exc.key[:60]!r} appears twice in one object; keep one"
+                records.append((f"line {number}", IngestError(problem)))
             except (json.JSONDecodeError, RecursionError):
                 records.append((f"line {number}", IngestError(f"line {number}: not valid JSON")))
     return _collect(records, name, today, warnings)

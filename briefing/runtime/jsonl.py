@@ -84,21 +84,23 @@ def _depth(text: str) -> int:
     return deepest
 
 
-class _DuplicateKey(ValueError):
+class DuplicateKey(ValueError):
+    """A JSON object names one key twice (`key` says which)."""
+
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """An object's pairs as a dict; _DuplicateKey when a key comes twice (JSON would keep the last silently:
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's pairs as a dict; DuplicateKey when a key comes twice (JSON would keep the last silently:
     `"text": "a", "text": "b"` is one record with two texts)."""
     obj = dict(pairs)
     if len(obj) < len(pairs):
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise _DuplicateKey(key)
+                raise DuplicateKey(key)
             seen.add(key)
     return obj
 
@@ -112,8 +114,8 @@ def parse_line(text: str, where: str) -> dict[str, Any]:
     if _depth(text) > JSONL_MAX_DEPTH:
         raise BadInput(f"{where}: JSON nested deeper than {JSONL_MAX_DEPTH} levels; a record is a flat object")
     try:
-        obj = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
-    except _DuplicateKey as exc:
+        obj = json.loads(text, parse_constant=_no_constant, object_pairs_hook=unique_keys)
+    except DuplicateKey as exc:
         raise BadInput(f"{where}: the key {quoted(exc.key)} appears twice in one object; keep one") from None
     except json.JSONDecodeError as exc:
         raise BadInput(f"{where}: not valid JSON ({exc.msg})") from None

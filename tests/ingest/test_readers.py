@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from briefing.cli import main
+from briefing.errors import IngestError
 from briefing.ingest import ingest, read_bytes
 from tests.conftest import ROOT
 from tests.ingest.conftest import DATA, STORY, TODAY, _ingest_cli
@@ -151,6 +152,17 @@ def test_front_matter_of_web_clippers(tmp_path: Path) -> None:
     assert article.text.startswith("Le conseil municipal") and "---" not in article.text
 
 
+def test_a_record_naming_a_key_twice_is_skipped_with_its_line_not_read_as_its_last_text(tmp_path: Path) -> None:
+    line = json.dumps({"title": "Deux textes", "text": "Un autre texte."})[:-1] + ", " + json.dumps({"text": STORY})[1:]
+    source = tmp_path / "in.jsonl"
+    source.write_text(f"{line}\n{json.dumps({'title': 'Un texte', 'text': STORY})}\n", encoding="utf-8")
+    result = ingest([str(source)], today=TODAY)
+    assert [a.title for a in result.articles] == ["Un texte"]
+    assert any("in.jsonl line 1: the key 'text' appears twice in one object; keep one" in w for w in result.warnings)
+    with pytest.raises(IngestError, match="the key 'text' appears twice"):
+        read_bytes(f"[{line}]".encode(), "in.json", today=TODAY)
+
+
 def test_json_source_field_is_a_url_or_a_publisher() -> None:
     records = [{"text": STORY, "source": "https://ville.example/piscine"},
                {"text": STORY.replace("piscine", "patinoire"), "source": "Le Journal"}]
@@ -186,6 +198,21 @@ def test_a_feed_date_out_of_the_calendar_is_unknown_and_the_rest_of_the_feed_is_
     feed = _rss(written).replace(b"</channel>", good.encode() + b"</channel>")
     odd, kept = read_bytes(feed, "feed.rss", today=TODAY)
     assert (odd.date, kept.date) == (None, dt.date(2025, 1, 15))
+
+
+@pytest.mark.parametrize(("written", "day"), [
+    ("01 Sept 25 10:00 GMT", dt.date(2025, 9, 1)),  # "Sept" and a two-digit year
+    ("31 Dec. 2025 23:30 -0800", dt.date(2025, 12, 31)),  # the day printed, not the UTC one (1 January)
+    ("Thu, 01 Jan. 2026 00:30:00 +0200", dt.date(2026, 1, 1)),
+    ("2025/10/01 10:00:00", dt.date(2025, 10, 1)),  # feedparser reads 1 December
+    ("20251001T100000Z", dt.date(2025, 10, 1)),
+    ("2025-274", dt.date(2025, 10, 1)),  # the 274th day
+    ("Wed, 1 Oct 2025", dt.date(2025, 10, 1)),
+    ("2025년 10월 01일", None),  # feedparser reads 1 December: no date rather than a wrong one
+])
+def test_a_feed_date_is_the_day_written_or_none(written: str, day: dt.date | None) -> None:
+    [article] = read_bytes(_rss(written), "feed.rss", today=dt.date(2026, 2, 1))
+    assert article.date == day
 
 
 def test_a_feed_title_escaped_twice_shows_its_entities_decoded() -> None:
