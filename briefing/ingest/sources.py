@@ -80,10 +80,10 @@ def shown_name(name: str) -> str:
     return json.dumps(name)  # escapes newlines, controls and the surrogates os.fsdecode gives undecodable bytes
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """The files under `root` (links to files included), hidden ones and those in hidden folders left out.
-    A link to a folder is not entered (two links back up made a walk that never ends), and the walk keeps
-    its own list of folders to visit, so a tree of any depth costs no recursion."""
+def _walk(root: Path, *, hidden: bool = False) -> Iterator[Path]:
+    """The files under `root` (links to files included), hidden ones and those in hidden folders left out
+    unless `hidden`. A link to a folder is not entered (two links back up made a walk that never ends), and
+    the walk keeps its own list of folders to visit, so a tree of any depth costs no recursion."""
     folders = [root]
     while folders:
         folder = folders.pop()
@@ -93,7 +93,7 @@ def _walk(root: Path) -> Iterator[Path]:
         except OSError:  # unreadable, or gone meanwhile: what can be read is read
             continue
         for entry in found:
-            if entry.name.startswith("."):
+            if entry.name.startswith(".") and not hidden:
                 continue
             try:
                 if entry.is_dir(follow_symlinks=False):
@@ -105,31 +105,36 @@ def _walk(root: Path) -> Iterator[Path]:
 
 
 def _glob(pattern: str, root: Path) -> Iterator[Path]:
-    """The files a glob names. One with `**` walks its folder (`_walk`: no link to a folder followed, no
-    recursion) and matches each file's path part by part (`**` is any number of folders); any other is
-    Python's glob, whose depth the pattern bounds."""
+    """The files a glob names, as Python's glob names them. One with `**` walks its folder (`_walk`: no link
+    to a folder followed, no recursion) and matches each file's path part by part (`**` is any number of
+    folders); any other is Python's glob, whose depth the pattern bounds. A pattern ending in a separator
+    names folders: no file."""
     if "**" not in pattern:
         yield from (Path(p) for p in glob.glob(pattern) if Path(p).is_file())
         return
+    if pattern.endswith(os.sep):
+        return
     parts = Path(pattern).parts[len(root.parts):] if root.parts else Path(pattern).parts
-    for file in _walk(root):
+    for file in _walk(root, hidden=any(part.startswith(".") for part in parts)):
         if _matches(file.relative_to(root).parts, parts):
             yield file
 
 
 def _matches(names: Sequence[str], pattern: Sequence[str]) -> bool:
     """Whether a relative path's parts match a glob's parts, `**` standing for zero or more folders (an
-    iterative table over both lists: no recursion, no backtracking)."""
-    # reachable[j]: the first i names can be matched by the first j pattern parts
+    iterative table over both lists: no recursion, no backtracking). As in Python's glob, a hidden name
+    (".git") is matched only by a part that starts with a dot, never by `**` or `*`."""
+    # reachable[j]: the names so far can be matched by the first j pattern parts
     reachable = [True] + [False] * len(pattern)
     for j, part in enumerate(pattern, 1):
         reachable[j] = reachable[j - 1] and part == "**"
     for name in names:
+        hidden = name.startswith(".")
         row = [False] * (len(pattern) + 1)
         for j, part in enumerate(pattern, 1):
             if part == "**":
-                row[j] = row[j - 1] or reachable[j]
+                row[j] = row[j - 1] or (reachable[j] and not hidden)
             else:
-                row[j] = reachable[j - 1] and fnmatch.fnmatchcase(name, part)
+                row[j] = reachable[j - 1] and (part.startswith(".") or not hidden) and fnmatch.fnmatchcase(name, part)
         reachable = row
     return reachable[-1]

@@ -37,19 +37,32 @@ def test_folder_links_back_up_are_not_entered_by_a_folder_or_a_glob(tmp_path: Pa
         assert found == expected, source
 
 
+def test_a_glob_names_hidden_folders_and_files_only_where_its_pattern_writes_the_dot(tmp_path: Path) -> None:
+    """As Python's glob does: `**` and `*` never match ".top", a part starting with a dot does."""
+    for name in (".top/t.txt", ".top/e/e.txt", "a/b/.hid/z.txt", "a/.dot.txt", "a/c/x.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(STORY, encoding="utf-8")
+    expected = {"**/*.txt": ["a/c/x.txt"], ".t*/**/*.txt": [".top/e/e.txt", ".top/t.txt"],
+                "a/**/.hid/*.txt": ["a/b/.hid/z.txt"], "**/.*": ["a/.dot.txt"], "**/": []}
+    for pattern, files in expected.items():
+        found = [Path(name).relative_to(tmp_path).as_posix()
+                 for name, path, _ in expand_sources([f"{tmp_path}/{pattern}"]) if path is not None]
+        assert found == files, pattern
+
+
 def test_a_folder_nested_deeper_than_python_recurses_is_read(tmp_path: Path) -> None:
     """Path.rglob recursed once per level: 1,500 levels (a 3,000-character path) ended in a RecursionError."""
     deepest = tmp_path
-    for _ in range(1_500):  # one level at a time: mkdir(parents=True) recurses too
-        deepest = deepest / "d"
-        deepest.mkdir()
-    (deepest / "a.txt").write_text(STORY, encoding="utf-8")
     try:
+        for _ in range(1_500):  # one level at a time: mkdir(parents=True) recurses too
+            (deepest / "d").mkdir()
+            deepest = deepest / "d"
+        (deepest / "a.txt").write_text(STORY, encoding="utf-8")
         for source in (str(tmp_path), f"{tmp_path}/**/a.txt"):
             [article] = ingest([source], today=TODAY).articles
             assert article.path == str(deepest / "a.txt")
-    finally:  # bottom up: pytest's own clean-up of old temporary folders recurses, and would fail on this tree
-        (deepest / "a.txt").unlink()
+    finally:  # bottom up, from wherever the loop got: pytest's clean-up of old temporary folders recurses
+        (deepest / "a.txt").unlink(missing_ok=True)
         while deepest != tmp_path:
             deepest.rmdir()
             deepest = deepest.parent
