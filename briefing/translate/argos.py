@@ -26,6 +26,7 @@ from briefing.translate.settings import (
     ARGOS_INTRA_THREADS,
     ARGOS_MAX_DECODING,
     ARGOS_MAX_INPUT_TOKENS,
+    ARGOS_MAX_MEMBERS,
     ARGOS_MAX_UNPACK_RATIO,
     ARGOS_MAX_UNPACKED_BYTES,
 )
@@ -160,6 +161,8 @@ def _check_model_file(path: Path) -> dict[str, Any]:
         tops = {n.split("/", 1)[0] for n in names}
         if len(tops) != 1 or f"{next(iter(tops))}/metadata.json" not in names:
             raise BadModelFile(f"{path}: expected one folder with metadata.json inside the archive")
+        if len(names) > ARGOS_MAX_MEMBERS:
+            raise BadModelFile(f"{path}: the archive holds {len(names):,} files, far more than a model; not installed")
         unpacked = sum(member.file_size for member in archive.infolist())
         if unpacked > min(ARGOS_MAX_UNPACKED_BYTES, ARGOS_MAX_UNPACK_RATIO * max(path.stat().st_size, 1)):
             raise BadModelFile(f"{path}: the archive would unpack to {unpacked / 2**20:,.0f} MB, far more than a "

@@ -46,15 +46,19 @@ def test_a_file_that_is_not_a_package_is_refused(argos_home: Path, tmp_path: Pat
     assert argos.installed_models() == []
 
 
-def _repacked(original: Path, out: Path, *, rename: Any = None, replace: dict[str, bytes] | None = None) -> Path:
-    """A copy of a real package (deflated) with member names passed through `rename` and some contents replaced."""
+def _repacked(original: Path, out: Path, *, rename: Any = None, replace: dict[str, bytes] | None = None,
+              extra: int = 0) -> Path:
+    """A copy of a real package (deflated) with member names passed through `rename`, some contents replaced
+    and `extra` empty files added."""
     import zipfile
 
     with zipfile.ZipFile(original) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name in source.namelist():
-            tail = name.split("/", 1)[1]
+            top, tail = name.split("/", 1)
             data = (replace or {}).get(tail, source.read(name))
             target.writestr(rename(name) if rename else name, data)
+        for number in range(extra):
+            target.writestr(f"{top}/empty/{number}", b"")
     return out
 
 
@@ -71,6 +75,7 @@ def _repacked(original: Path, out: Path, *, rename: Any = None, replace: dict[st
         ({"replace": {"model/model.bin": bytes(64 << 20)}}, "the archive would unpack to 64 MB, far more than a model"),
         ({"replace": {"metadata.json": b'{"from_code": "fr", "to_code": "en", "x": "' + b" " * (1 << 20) + b'"}'}},
          "metadata.json is larger than 1 MB"),
+        ({"extra": 1_001}, "files, far more than a model"),  # each would be made on disk before the load failed
     ],
 )
 def test_a_hostile_or_broken_package_is_refused_before_installing(
