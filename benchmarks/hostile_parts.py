@@ -8,7 +8,8 @@ one warm-up that loads what the stage loads.
 
 - jsonl: three lines built for a backtracking scan (escaped quotes, an open string of escaped quotes, a
   million "]"), each read at n and 2n characters: a linear check takes about 2x per doubling (a backtracking
-  scan once took 86 s on a fifth of the first line); the floor is 3x.
+  scan once took 86 s on a fifth of the first line); and an object of 100,000 and 200,000 keys whose first
+  key comes again at the end (each object's keys are checked for a repeat); the floor is 3x.
 - html: a page whose one tag carries 50,000 and 100,000 attributes (1 MB), against the same page without
   them; the floor is 3x per doubling.
 - names: an English title padded with 50,000 and 100,000 spaces, read by the capitalised-name rule (a
@@ -52,13 +53,13 @@ def cpu_median(work: Callable[[], object], runs: int) -> float:
     return median_cpu(work, runs)
 
 
-def refused(line: str) -> Callable[[], object]:
-    """Reading `line` as JSON Lines, which must be refused as not valid JSON."""
+def refused(line: str, reason: str = "not valid JSON") -> Callable[[], object]:
+    """Reading `line` as JSON Lines, which must be refused with `reason`."""
     def read() -> None:
         try:
             list(read_jsonl(io.StringIO(line + "\n"), "in.jsonl"))
         except BadInput as error:
-            if "not valid JSON" not in str(error):
+            if reason not in str(error):
                 raise
         else:
             raise SystemExit(f"a crafted line was read as JSON: {line[:40]!r}…")
@@ -72,8 +73,16 @@ def jsonl_rows(runs: int) -> list[tuple[str, float, float]]:
         "open string of escaped quotes": lambda n: '{"a": "' + 'x\\"' * n,
         "closing brackets": lambda n: "]" * (5 * n),
     }
-    return [(name, cpu_median(refused(make(100_000)), runs), cpu_median(refused(make(200_000)), runs))
+    rows = [(name, cpu_median(refused(make(100_000)), runs), cpu_median(refused(make(200_000)), runs))
             for name, make in crafted.items()]
+
+    def keys(n: int) -> str:  # n keys, then the first again: refused only once every key is seen
+        return "{" + ", ".join(f'"k{i}": {i}' for i in range(n)) + ', "k0": 0}'
+
+    twice = "appears twice"
+    rows.append(("keys, the first one again at the end",
+                 cpu_median(refused(keys(100_000), twice), runs), cpu_median(refused(keys(200_000), twice), runs)))
+    return rows
 
 
 def html_page(story: str, attributes: int) -> bytes:
