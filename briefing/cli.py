@@ -164,7 +164,7 @@ def _check_config_values(default_map: dict[str, dict[str, Any]], where: Path) ->
                 param.type_cast_value(click.Context(command), values[param.name])
             except click.BadParameter as exc:
                 flag = param.opts[0] if isinstance(param, click.Option) else param.human_readable_name.lower()
-                raise BadConfig(f"{where}: the value {values[param.name]!r} for {flag} is wrong: "
+                raise BadConfig(f"{where}: the value {_shown(values[param.name])} for {flag} is wrong: "
                                 f"{exc.message.rstrip('.')}; "
                                 "see 'briefing init' for an example of every key") from None
 
@@ -197,14 +197,30 @@ class _Finite(click.FloatRange):
 
 
 class _Day(click.DateTime):
-    """A date (or date and time) from year 2 to 9998: a week around it and its time zone stay in the calendar."""
+    """A date (or date and time) from year 2 to 9998: a week around it and its time zone stay in the calendar.
+    From briefing.toml it may also be a TOML date (`today = 2025-10-06`); any other value is refused."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        given = value
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            value = dt.datetime.combine(value, dt.time())
+        elif not isinstance(value, str | dt.datetime):
+            self.fail(f"{_shown(value)} is not a date; write it as YYYY-MM-DD.", param, ctx)
         moment = super().convert(value, param, ctx)
         if not dt.MINYEAR < moment.year < dt.MAXYEAR:
-            self.fail(f"{value!r} is out of range: give a date from year {dt.MINYEAR + 1} to {dt.MAXYEAR - 1}.",
-                      param, ctx)
+            self.fail(f"{_shown(given)} is out of range: give a date from year {dt.MINYEAR + 1} to "
+                      f"{dt.MAXYEAR - 1}.", param, ctx)
         return moment
+
+
+def _shown(value: Any) -> str:
+    """A value from the command line or briefing.toml as a message shows it: text quoted, a TOML date or
+    number as written (2025-10-06, 12, true)."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    return value.isoformat() if isinstance(value, dt.date | dt.time) else repr(value)
 
 
 _FETCH_DEADLINE_OPTION = click.option(

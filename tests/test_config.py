@@ -212,6 +212,13 @@ def test_every_command_stops_on_a_config_typo(runner: CliRunner, tmp_path: Path,
     [
         ("sources = 5\n", "the value 5 for sources is wrong: Value must be an iterable"),
         ('sentences = "many"\n', "the value 'many' for --sentences is wrong: 'many' is not a valid integer range"),
+        # a TOML time, number or boolean where a date goes was a TypeError traceback from strptime
+        ("today = 10:00:00\n",
+         "the value 10:00:00 for --today is wrong: 10:00:00 is not a date; write it as YYYY-MM-DD"),
+        ("today = true\n", "the value true for --today is wrong: true is not a date; write it as YYYY-MM-DD"),
+        ("today = 0001-01-01\n", "the value 0001-01-01 for --today is wrong: 0001-01-01 is out of range: give a "
+                                 "date from year 2 to 9998"),
+        ("max_mb = nan\n", "the value nan for --max-size is wrong: nan is not a finite number"),
     ],
 )
 def test_a_config_value_of_the_wrong_kind_names_the_file(runner: CliRunner, tmp_path: Path, text: str,
@@ -224,6 +231,16 @@ def test_a_config_value_of_the_wrong_kind_names_the_file(runner: CliRunner, tmp_
     assert result.output.strip().splitlines() == [
         f"Error: {path}: {message}; see 'briefing init' for an example of every key"]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_toml_date_is_a_date(runner: CliRunner, tmp_path: Path, seeds_dir: Path) -> None:
+    from briefing.cli import main
+
+    path = _write(tmp_path, "[build]\ntoday = 2025-10-06\nweek = \"last\"\n")
+    result = runner.invoke(main, ["--config", str(path), "build", str(seeds_dir), "--no-translate",
+                                  "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert [file.name for file in sorted((tmp_path / "out").glob("*.json"))] == ["briefing-2025-W40.json"]
 
 
 def test_every_command_of_the_cli_can_have_its_table(tmp_path: Path) -> None:
