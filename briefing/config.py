@@ -36,6 +36,8 @@ ALIASES = {
     "templates": "templates_dir",
     "from": "sender",
     "smtp_security": "security",
+    "max_size": "max_mb",
+    "fetch_deadline": "fetch_deadline_s",
 }
 # Config keys that say the positive (`translate = false`) for a click flag that says the negative.
 NEGATED = {"translate": "no_translate", "cache": "no_cache"}
@@ -58,6 +60,8 @@ sentences = 3
 # glossary = "glossary.toml"  # source term = "English term"
 title = "Weekly briefing"
 # cluster = "tcp://scheduler.example.org:8786"  # per-article work on a Dask cluster ("local:4": 4 processes here)
+# max_size = 20               # MB: larger source files and downloads are skipped
+# fetch_deadline = 60         # seconds the whole download of one URL may take
 
 # --- email only ---
 [email]

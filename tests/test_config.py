@@ -218,7 +218,7 @@ def test_every_command_stops_on_a_config_typo(runner: CliRunner, tmp_path: Path,
         ("today = true\n", "the value true for --today is wrong: true is not a date; write it as YYYY-MM-DD"),
         ("today = 0001-01-01\n", "the value 0001-01-01 for --today is wrong: 0001-01-01 is out of range: give a "
                                  "date from year 2 to 9998"),
-        ("max_mb = nan\n", "the value nan for --max-size is wrong: nan is not a finite number"),
+        ("max_size = nan\n", "the value nan for --max-size is wrong: nan is not a finite number"),
     ],
 )
 def test_a_config_value_of_the_wrong_kind_names_the_file(runner: CliRunner, tmp_path: Path, text: str,
