@@ -47,9 +47,9 @@ _MONTH_DAY = re.compile(
     rf"(?:\b(?P<weekday>{_WORD}),?[ \u00a0]+)?\b(?P<month>{_WORD})[ \u00a0]+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
     r"(?:,?[ \u00a0]+(?P<year>(?:19|20)\d\d)\b)?",
 )
-# 2025-04-03 (also 2025-04-03T07:00) and 2025/04/03, which feedparser reads as 2025-12-03
-_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)(?P<sep>[-/])(?P<month>[01]\d)(?P=sep)(?P<day>[0-3]\d)(?!\d)")
-_ISO_LIKE = re.compile(r"\b(?:19|20)\d\d([-/])\d\d\1\d\d(?!\d)")
+# 2025-04-03 (also 2025-04-03T07:00), 2025/04/03, 2025/4/3 and 2025.04.03, which feedparser reads as 1 December
+_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)(?P<sep>[-/.])(?P<month>[01]?\d)(?P=sep)(?P<day>[0-3]?\d)(?![\d.])")
+_ISO_LIKE = re.compile(r"\b(?:19|20)\d\d([-/.])\d\d?\1\d\d?(?![\d.])")
 # ISO 8601's basic (20251001T1000Z) and ordinal (2025-274: the 274th day) forms
 _ISO_BASIC = re.compile(r"\b(?P<year>(?:19|20)\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d)(?=T\d|\b)")
 _ISO_ORDINAL = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<day>[0-3]\d\d)(?![\d-])")
@@ -58,7 +58,6 @@ _MONTH_DOT = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _FIRST_YEAR = 1900  # news dated before it is a misreading (the ISO pattern above reads 19xx and 20xx only)
 _ENGLISH_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_SMALL_NUMBER = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
 _YEAR_DIGITS = re.compile(r"(?<![\d-])(\d{4}|\d{2})(?!\d)")  # a year written in four digits or two, never "-0001"
 _RFC_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]+\.?\s+(\d+)\b")  # the year of "Wed, 15 Jan 2025 10:00"
 _SENTENCE_END = re.compile(r"[.!?](?=\s)")
@@ -200,18 +199,16 @@ def written_date(value: str) -> tuple[bool, dt.date | None]:
 def parsed_day(parsed: Sequence[int], written: str) -> dt.date | None:
     """The day of a date feedparser read (`published_parsed`, for forms it alone knows, in UTC) when the text
     writes its year or a year next to it (UTC can move 31 December into January; four digits or the last two)
-    and its month (a number, or an English month name), and the day exists. feedparser reads "-0001-01-01" as
-    2000-01-01, moves "9999-12-31T23:59-23:59" into year 10000, and reads "2025년 10월 01일" as 1 December:
-    a date is never invented."""
+    and its month by its English name ("Wed, 1 Oct 2025" without a time), and the day exists. Numeric forms are
+    `written_date`'s: feedparser reads "-0001-01-01" as 2000-01-01, "9999-12-31T23:59-23:59" in year 10000,
+    "2025-10" as 1 October and "2025년 10월 01일 12:00" as 1 December: a date is never invented."""
     year, month, day = (int(part) for part in parsed[:3])
     years = {int(digits) for digits in _YEAR_DIGITS.findall(written)}
     near = {year - 1, year, year + 1}
     if year < _FIRST_YEAR or not (years & near or years & {y % 100 for y in near}):
         return None
-    lower = written.casefold()
-    months = {int(number) for number in _SMALL_NUMBER.findall(written)}
-    months |= {number for number, name in enumerate(_ENGLISH_MONTHS, 1) if name in lower}
-    return _make(year, month, day) if month in months else None
+    named = {number for number, name in enumerate(_ENGLISH_MONTHS, 1) if re.search(rf"\b{name}", written, re.I)}
+    return _make(year, month, day) if month in named else None
 
 
 def parse_date(value: object, today: dt.date) -> dt.date | None:

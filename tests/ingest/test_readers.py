@@ -209,6 +209,10 @@ def test_a_feed_date_out_of_the_calendar_is_unknown_and_the_rest_of_the_feed_is_
     ("2025-274", dt.date(2025, 10, 1)),  # the 274th day
     ("Wed, 1 Oct 2025", dt.date(2025, 10, 1)),
     ("2025년 10월 01일", None),  # feedparser reads 1 December: no date rather than a wrong one
+    ("2025년 1월 12일", None),  # ...the 12 is the day, not December
+    ("2025.10.01 12:00", dt.date(2025, 10, 1)),
+    ("2025/10/1 12:30", dt.date(2025, 10, 1)),
+    ("2025-10", None),  # no day written: feedparser's first of the month is not one
 ])
 def test_a_feed_date_is_the_day_written_or_none(written: str, day: dt.date | None) -> None:
     [article] = read_bytes(_rss(written), "feed.rss", today=dt.date(2026, 2, 1))
