@@ -112,7 +112,7 @@ def _glob(pattern: str, root: Path) -> Iterator[Path]:
     if "**" not in pattern:
         yield from (Path(p) for p in glob.glob(pattern) if Path(p).is_file())
         return
-    if pattern.endswith(os.sep):
+    if pattern.endswith(os.sep) or pattern.rsplit(os.sep, 1)[-1] in (".", ".."):
         return
     parts = Path(pattern).parts[len(root.parts):] if root.parts else Path(pattern).parts
     for file in _walk(root, hidden=any(part.startswith(".") for part in parts)):
@@ -123,18 +123,20 @@ def _glob(pattern: str, root: Path) -> Iterator[Path]:
 def _matches(names: Sequence[str], pattern: Sequence[str]) -> bool:
     """Whether a relative path's parts match a glob's parts, `**` standing for zero or more folders (an
     iterative table over both lists: no recursion, no backtracking). As in Python's glob, a hidden name
-    (".git") is matched only by a part that starts with a dot, never by `**` or `*`."""
+    (".git") is matched only by a part that starts with a dot, never by `**` or `*`, and a part other than
+    the last names a folder: the file itself is matched by the last part, or by a `**`."""
     # reachable[j]: the names so far can be matched by the first j pattern parts
     reachable = [True] + [False] * len(pattern)
     for j, part in enumerate(pattern, 1):
         reachable[j] = reachable[j - 1] and part == "**"
-    for name in names:
-        hidden = name.startswith(".")
+    for position, name in enumerate(names, 1):
+        hidden, file = name.startswith("."), position == len(names)
         row = [False] * (len(pattern) + 1)
         for j, part in enumerate(pattern, 1):
             if part == "**":
                 row[j] = row[j - 1] or (reachable[j] and not hidden)
             else:
-                row[j] = reachable[j - 1] and (part.startswith(".") or not hidden) and fnmatch.fnmatchcase(name, part)
+                row[j] = (reachable[j - 1] and (part.startswith(".") or not hidden)
+                          and fnmatch.fnmatchcase(name, part) and (j == len(pattern) or not file))
         reachable = row
     return reachable[-1]

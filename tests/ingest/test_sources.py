@@ -37,13 +37,16 @@ def test_folder_links_back_up_are_not_entered_by_a_folder_or_a_glob(tmp_path: Pa
         assert found == expected, source
 
 
-def test_a_glob_names_hidden_folders_and_files_only_where_its_pattern_writes_the_dot(tmp_path: Path) -> None:
-    """As Python's glob does: `**` and `*` never match ".top", a part starting with a dot does."""
+def test_a_glob_names_what_pythons_glob_names(tmp_path: Path) -> None:
+    """Hidden names only where the pattern writes the dot; a part before another names a folder."""
     for name in (".top/t.txt", ".top/e/e.txt", "a/b/.hid/z.txt", "a/.dot.txt", "a/c/x.txt"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(STORY, encoding="utf-8")
-    expected = {"**/*.txt": ["a/c/x.txt"], ".t*/**/*.txt": [".top/e/e.txt", ".top/t.txt"],
-                "a/**/.hid/*.txt": ["a/b/.hid/z.txt"], "**/.*": ["a/.dot.txt"], "**/": []}
+    (tmp_path / "top.txt").write_text(STORY, encoding="utf-8")
+    expected = {"**/*.txt": ["a/c/x.txt", "top.txt"], ".t*/**/*.txt": [".top/e/e.txt", ".top/t.txt"],
+                "a/**/.hid/*.txt": ["a/b/.hid/z.txt"], "**/.*": ["a/.dot.txt"], "**/": [], "**/.": [],
+                "*/**": ["a/c/x.txt"],  # "*" names a folder there: top.txt is not under one
+                "**/.*/**": [".top/e/e.txt", ".top/t.txt", "a/b/.hid/z.txt"]}  # not .dot.txt: a file, not a folder
     for pattern, files in expected.items():
         found = [Path(name).relative_to(tmp_path).as_posix()
                  for name, path, _ in expand_sources([f"{tmp_path}/{pattern}"]) if path is not None]
