@@ -160,13 +160,27 @@ def _check_config_values(default_map: dict[str, dict[str, Any]], where: Path) ->
         for param in command.params:
             if param.name not in values:
                 continue
+            value = values[param.name]
+            flag = param.opts[0] if isinstance(param, click.Option) else param.human_readable_name.lower()
             try:
-                param.type_cast_value(click.Context(command), values[param.name])
-            except click.BadParameter as exc:
-                flag = param.opts[0] if isinstance(param, click.Option) else param.human_readable_name.lower()
-                raise BadConfig(f"{where}: the value {_shown(values[param.name])} for {flag} is wrong: "
-                                f"{exc.message.rstrip('.')}; "
+                if isinstance(value, bool) and not param.type.name == "boolean":
+                    raise click.BadParameter(f"{_shown(value)} is not {_kind(param.type)}")  # true is not 1 MB
+                param.type_cast_value(click.Context(command), value)
+            except (click.BadParameter, TypeError) as exc:  # TypeError: a TOML date or table where a number goes
+                reason = exc.message if isinstance(exc, click.BadParameter) else f"not {_kind(param.type)}"
+                raise BadConfig(f"{where}: the value {_shown(value)} for {flag} is wrong: {reason.rstrip('.')}; "
                                 "see 'briefing init' for an example of every key") from None
+
+
+def _kind(kind: click.ParamType) -> str:
+    """What an option takes, as a message says it: "a number", "a whole number", "a date", "text"."""
+    if isinstance(kind, click.types.FloatParamType):
+        return "a number"
+    if isinstance(kind, click.types.IntParamType):
+        return "a whole number"
+    if isinstance(kind, click.DateTime):
+        return "a date"
+    return "text" if isinstance(kind, click.types.StringParamType) else f"a {kind.name}"
 
 
 # --- build ------------------------------------------------------------------------------
@@ -198,7 +212,7 @@ class _Finite(click.FloatRange):
 
 class _Day(click.DateTime):
     """A date (or date and time) from year 2 to 9998: a week around it and its time zone stay in the calendar.
-    From briefing.toml it may also be a TOML date (`today = 2025-10-06`); any other value is refused."""
+    From briefing.toml it may also be a TOML date or date-time (`today = 2025-10-06`); any other kind is refused."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         given = value
@@ -220,7 +234,11 @@ def _shown(value: Any) -> str:
         return repr(value)
     if isinstance(value, bool):
         return str(value).lower()
-    return value.isoformat() if isinstance(value, dt.date | dt.time) else repr(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return json.dumps(value, default=str, ensure_ascii=False)[:80]  # enough to find it in the file
+    return repr(value)
 
 
 _FETCH_DEADLINE_OPTION = click.option(

@@ -172,6 +172,7 @@ def write_example(path: Path, *, force: bool = False) -> Path:
 def _params(table: dict[str, Any], where: Path) -> dict[str, Any]:
     """Config keys turned into click parameter names, secrets left out."""
     result: dict[str, Any] = {}
+    spelled: dict[str, str] = {}  # parameter name -> the key that gave it
     for raw, value in table.items():
         key = raw.replace("-", "_")
         if key in SECRETS:
@@ -181,6 +182,9 @@ def _params(table: dict[str, Any], where: Path) -> dict[str, Any]:
                 raise BadConfig(f"{where}: {raw} must be true or false, not {value!r}")
             key, value = NEGATED[key], not value
         key = ALIASES.get(key, key)
+        if key in spelled:  # max_size and max_mb, out and out_dir: the last would win without a word
+            raise BadConfig(f"{where}: {spelled[key]} and {raw} set the same option; keep one")
+        spelled[key] = raw
         if key in LISTS and isinstance(value, str):
             value = [value]
         result[key] = value

@@ -215,10 +215,12 @@ def test_every_command_stops_on_a_config_typo(runner: CliRunner, tmp_path: Path,
         # a TOML time, number or boolean where a date goes was a TypeError traceback from strptime
         ("today = 10:00:00\n",
          "the value 10:00:00 for --today is wrong: 10:00:00 is not a date; write it as YYYY-MM-DD"),
-        ("today = true\n", "the value true for --today is wrong: true is not a date; write it as YYYY-MM-DD"),
+        ("today = true\n", "the value true for --today is wrong: true is not a date"),
         ("today = 0001-01-01\n", "the value 0001-01-01 for --today is wrong: 0001-01-01 is out of range: give a "
                                  "date from year 2 to 9998"),
         ("max_size = nan\n", "the value nan for --max-size is wrong: nan is not a finite number"),
+        ("max_size = true\n", "the value true for --max-size is wrong: true is not a number"),  # was 1 MB
+        ("max_size = 2025-01-01\n", "the value 2025-01-01 for --max-size is wrong: not a number"),  # was a TypeError
     ],
 )
 def test_a_config_value_of_the_wrong_kind_names_the_file(runner: CliRunner, tmp_path: Path, text: str,
@@ -231,6 +233,19 @@ def test_a_config_value_of_the_wrong_kind_names_the_file(runner: CliRunner, tmp_
     assert result.output.strip().splitlines() == [
         f"Error: {path}: {message}; see 'briefing init' for an example of every key"]
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("text", "keys"), [("max_size = 2\nmax_mb = 50\n", "max_size and max_mb"),
+                                            ("[build]\nout = 'a'\nout-dir = 'b'\n", "out and out-dir")])
+def test_one_option_set_twice_under_two_spellings_is_refused(runner: CliRunner, tmp_path: Path, text: str,
+                                                             keys: str) -> None:
+    """The last spelling won without a word (max_size = 2 then max_mb = 50 read 50 MB)."""
+    from briefing.cli import main
+
+    path = _write(tmp_path, text)
+    result = runner.invoke(main, ["--config", str(path), "build", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {path}: {keys} set the same option; keep one\n"
 
 
 def test_a_toml_date_is_a_date(runner: CliRunner, tmp_path: Path, seeds_dir: Path) -> None:
