@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from briefing.runtime.parallel import die_with_parent
 from tests.conftest import ROOT
 
 DASK_START_TIMEOUT_S = 120  # a loaded CI machine imports dask and briefing slowly
@@ -61,9 +62,12 @@ def _environment() -> dict[str, str]:
 
 
 def _start(command: list[str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:  # each in its own process group: killing it kills what it started
+    """`command` in its own process group (killing it kills what it started), killed by the kernel if the
+    test run itself is killed (a SIGTERM to pytest runs no `finally`: the workers stayed up, busy)."""
+    parent = os.getpid()
+    with log.open("wb") as out:
         return subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=_environment(),
-                                start_new_session=True)
+                                start_new_session=True, preexec_fn=lambda: die_with_parent(parent))
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
