@@ -18,6 +18,7 @@ from briefing.deliver.settings import (
 )
 from briefing.errors import BadAddress
 from briefing.options import MailOptions
+from briefing.runtime.jsonl import quoted
 
 # Line breaks and control characters of every kind (str.splitlines breaks on \x1c-\x1e, \x85, \u2028 too).
 _BREAKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -42,10 +43,10 @@ def parse_address(value: str, what: str) -> Address:
     if not address.addr_spec.isascii():
         raise BadAddress(f"{what} {value!r}: non-ASCII addresses are not supported; use the ASCII form")
     if len(address.username) > MAX_LOCAL_PART or len(address.addr_spec) > MAX_ADDRESS:
-        raise BadAddress(f"{what} {value[:60]!r}…: longer than an address can be ({MAX_LOCAL_PART} characters "
+        raise BadAddress(f"{what} {quoted(value)}: longer than an address can be ({MAX_LOCAL_PART} characters "
                          f"before the @, {MAX_ADDRESS} in all)")
     if len(address.display_name) > MAX_DISPLAY_NAME:
-        raise BadAddress(f"{what} {value[:60]!r}…: a name before the address of at most {MAX_DISPLAY_NAME} "
+        raise BadAddress(f"{what} {quoted(value)}: a name before the address of at most {MAX_DISPLAY_NAME} "
                          "characters, please")
     return Address(display_name=clean_header_text(address.display_name), addr_spec=address.addr_spec)
 

@@ -169,7 +169,7 @@ def _read_json(text: str, name: str, today: dt.date, warnings: list[str]) -> lis
     try:
         obj = json.loads(text, object_pairs_hook=unique_keys)
     except DuplicateKey as exc:
-        raise IngestError(f"the key {exc.key[:60]!r} appears twice in one object; keep one") from None
+        raise IngestError(str(exc)) from None
     except json.JSONDecodeError as exc:
         raise IngestError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     except RecursionError:
@@ -185,8 +185,7 @@ def _read_jsonl(text: str, name: str, today: dt.date, warnings: list[str]) -> li
             try:
                 records.append((f"line {number}", json.loads(line, object_pairs_hook=unique_keys)))
             except DuplicateKey as exc:  # "text": "a", "text": "b" would keep the second text without a word
-                problem = f"line {number}: the key {exc.key[:60]!r} appears twice in one object; keep one"
-                records.append((f"line {number}", IngestError(problem)))
+                records.append((f"line {number}", IngestError(f"line {number}: {exc}")))
             except (json.JSONDecodeError, RecursionError):
                 records.append((f"line {number}", IngestError(f"line {number}: not valid JSON")))
     return _collect(records, name, today, warnings)

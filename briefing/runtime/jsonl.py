@@ -85,11 +85,10 @@ def _depth(text: str) -> int:
 
 
 class DuplicateKey(ValueError):
-    """A JSON object names one key twice (`key` says which)."""
+    """A JSON object names one key twice; the message names it ("the key 'text' appears twice ...")."""
 
     def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
+        super().__init__(f"the key {quoted(key)} appears twice in one object; keep one")
 
 
 def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -116,7 +115,7 @@ def parse_line(text: str, where: str) -> dict[str, Any]:
     try:
         obj = json.loads(text, parse_constant=_no_constant, object_pairs_hook=unique_keys)
     except DuplicateKey as exc:
-        raise BadInput(f"{where}: the key {quoted(exc.key)} appears twice in one object; keep one") from None
+        raise BadInput(f"{where}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise BadInput(f"{where}: not valid JSON ({exc.msg})") from None
     except ValueError as exc:  # NaN, Infinity, or an integer longer than Python converts
