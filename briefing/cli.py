@@ -163,7 +163,7 @@ def _check_config_values(default_map: dict[str, dict[str, Any]], where: Path) ->
             value = values[param.name]
             flag = param.opts[0] if isinstance(param, click.Option) else param.human_readable_name.lower()
             try:
-                if isinstance(value, bool) and not param.type.name == "boolean":
+                if isinstance(value, bool) and param.type.name != "boolean":
                     raise click.BadParameter(f"{_shown(value)} is not {_kind(param.type)}")  # true is not 1 MB
                 param.type_cast_value(click.Context(command), value)
             except (click.BadParameter, TypeError) as exc:  # TypeError: a TOML date or table where a number goes
@@ -206,7 +206,7 @@ class _Finite(click.FloatRange):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         number = super().convert(value, param, ctx)
         if not math.isfinite(number):
-            self.fail(f"{value!r} is not a finite number.", param, ctx)
+            self.fail(f"{_shown(value)} is not a finite number.", param, ctx)
         return number
 
 

@@ -58,6 +58,7 @@ _MONTH_DOT = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _FIRST_YEAR = 1900  # news dated before it is a misreading (the ISO pattern above reads 19xx and 20xx only)
 _ENGLISH_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_ENGLISH_MONTH = re.compile(rf"\b({'|'.join(_ENGLISH_MONTHS)})", re.IGNORECASE)  # "Oct", "october", "OCT."
 _YEAR_DIGITS = re.compile(r"(?<![\d-])(\d{4}|\d{2})(?!\d)")  # a year written in four digits or two, never "-0001"
 _RFC_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]+\.?\s+(\d+)\b")  # the year of "Wed, 15 Jan 2025 10:00"
 _SENTENCE_END = re.compile(r"[.!?](?=\s)")
@@ -177,10 +178,11 @@ def written_date(value: str) -> tuple[bool, dt.date | None]:
         return True, _make(int(match.group("year")), int(match.group("month")), int(match.group("day")))
     if _ISO_LIKE.search(value[:40]):
         return True, None  # 2025-13-01: shaped like an ISO date, with a month or day out of range
-    match = _ISO_BASIC.match(value.strip()[:40])
+    start = value.strip()[:40]
+    match = _ISO_BASIC.match(start)
     if match:
         return True, _make(int(match.group("year")), int(match.group("month")), int(match.group("day")))
-    match = _ISO_ORDINAL.match(value.strip()[:40])
+    match = _ISO_ORDINAL.match(start)
     if match:
         days = int(match.group("day"))
         first = dt.date(int(match.group("year")), 1, 1)
@@ -207,7 +209,7 @@ def parsed_day(parsed: Sequence[int], written: str) -> dt.date | None:
     near = {year - 1, year, year + 1}
     if year < _FIRST_YEAR or not (years & near or years & {y % 100 for y in near}):
         return None
-    named = {number for number, name in enumerate(_ENGLISH_MONTHS, 1) if re.search(rf"\b{name}", written, re.I)}
+    named = {_ENGLISH_MONTHS.index(name.casefold()) + 1 for name in _ENGLISH_MONTH.findall(written)}
     return _make(year, month, day) if month in named else None
 
 

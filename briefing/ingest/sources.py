@@ -114,7 +114,7 @@ def _glob(pattern: str, root: Path) -> Iterator[Path]:
         return
     if pattern.endswith(os.sep) or pattern.rsplit(os.sep, 1)[-1] in (".", ".."):
         return
-    parts = Path(pattern).parts[len(root.parts):] if root.parts else Path(pattern).parts
+    parts = Path(pattern).parts[len(root.parts):]
     for file in _walk(root, hidden=any(part.startswith(".") for part in parts)):
         if _matches(file.relative_to(root).parts, parts):
             yield file

@@ -32,7 +32,7 @@ def read_toml(path: Path, max_bytes: int = SETTINGS_FILE_MAX_BYTES) -> dict[str,
         raise SettingsFileProblem(f"cannot be read ({exc.strerror or exc.__class__.__name__})") from None
     if len(data) > max_bytes:
         raise SettingsFileProblem(f"larger than {max_bytes // 1024:,} KB; a settings file is a few kilobytes "
-                                  "of keys") from None
+                                  "of keys")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -108,21 +108,23 @@ def _parse_theme(entry: Any, number: int, bad: Callable[[str], BadThemesFile]) -
     name = entry.get("name")
     if not isinstance(name, str) or not name.strip():
         raise bad(f"{where} has no name; add name = \"…\"")
-    if len(name.strip()) > THEME_NAME_MAX_CHARS:
+    name = name.strip()
+    if len(name) > THEME_NAME_MAX_CHARS:
         raise bad(f"{where}: the name is longer than {THEME_NAME_MAX_CHARS} characters; a name is a section heading")
-    if name.strip().casefold() == OTHER_THEME.casefold():
+    if name.casefold() == OTHER_THEME.casefold():
         raise bad(f"{where}: {OTHER_THEME!r} is the section of stories no theme fits; name the theme otherwise")
-    where = f"theme {number} ({name.strip()!r})"
+    where = f"theme {number} ({name!r})"
     description = entry.get("description", "")
     if not isinstance(description, str):
         raise bad(f"{where}: description must be a string")
     keywords = entry.get("keywords", [])
     if not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords):
         raise bad(f"{where}: keywords must be a list of non-empty strings")
-    if len(keywords) > THEME_MAX_KEYWORDS or any(len(k.strip()) > THEME_KEYWORD_MAX_CHARS for k in keywords):
+    keywords = [k.strip() for k in keywords]
+    if len(keywords) > THEME_MAX_KEYWORDS or any(len(k) > THEME_KEYWORD_MAX_CHARS for k in keywords):
         raise bad(f"{where}: at most {THEME_MAX_KEYWORDS} keywords of at most {THEME_KEYWORD_MAX_CHARS} characters "
                   "each; a keyword is a hint, the description says what the theme is")
-    return Theme(name=name.strip(), description=description.strip(), keywords=tuple(k.strip() for k in keywords))
+    return Theme(name=name, description=description.strip(), keywords=tuple(keywords))
 
 
 def _keyword_hits(texts: Sequence[str], themes: Sequence[Theme]) -> np.ndarray:

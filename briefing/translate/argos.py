@@ -27,6 +27,7 @@ from briefing.translate.settings import (
     ARGOS_MAX_DECODING,
     ARGOS_MAX_INPUT_TOKENS,
     ARGOS_MAX_MEMBERS,
+    ARGOS_MAX_METADATA_BYTES,
     ARGOS_MAX_UNPACK_RATIO,
     ARGOS_MAX_UNPACKED_BYTES,
 )
@@ -168,7 +169,7 @@ def _check_model_file(path: Path) -> dict[str, Any]:
             raise BadModelFile(f"{path}: the archive would unpack to {unpacked / 2**20:,.0f} MB, far more than a "
                                "model; not installed")
         top = next(iter(tops))
-        if archive.getinfo(f"{top}/metadata.json").file_size > 1 << 20:
+        if archive.getinfo(f"{top}/metadata.json").file_size > ARGOS_MAX_METADATA_BYTES:
             raise BadModelFile(f"{path}: metadata.json is larger than 1 MB; not an Argos package")
         try:
             metadata = json.loads(archive.read(f"{top}/metadata.json"))

@@ -22,6 +22,7 @@ ARGOS_MAX_INPUT_TOKENS = 400  # far under CTranslate2's 1024 cut: only run-ons a
 ARGOS_MAX_UNPACKED_BYTES = 4 << 30
 ARGOS_MAX_UNPACK_RATIO = 20
 ARGOS_MAX_MEMBERS = 1_000  # ...and hold at most this many files (a package has a dozen; a million fills the inodes)
+ARGOS_MAX_METADATA_BYTES = 1 << 20  # metadata.json names a language pair and a version: a few hundred bytes
 ARGOS_BATCH_SIZE = 32  # argostranslate's own default; CTranslate2 sorts by length inside, so padding stays low
 ARGOS_BEAM_SIZE = 4  # argostranslate's default: the same decoding its own `argos-translate` does for a model
 ARGOS_MAX_DECODING = 512  # above ARGOS_MAX_INPUT_TOKENS x the guard ratio; a loop stops here and is caught
