@@ -31,6 +31,7 @@ from briefing.options import (
     DEFAULT_TOP_STORIES,
     PAPER_SIZES,
 )
+from briefing.runtime.jsonl import quoted
 from briefing.summarize import SUMMARIZERS
 from briefing.translate import ENGINE_CHOICES
 
@@ -480,9 +481,30 @@ def _language_code(ctx: click.Context, param: click.Parameter, value: str) -> st
     from briefing.text.language import known_language
 
     if value != "auto" and not known_language(value):
-        raise click.BadParameter(f"{value!r} is not a language code briefing knows "
+        raise click.BadParameter(f"{quoted(value)} is not a language code briefing knows "
                                  "(give an ISO 639-1 code such as fr, or auto)")
     return value
+
+
+def _pair_code(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """translate --source / --target: a language code in any spelling briefing knows ("FR", "fr-FR", "fra") as
+    its normal code ("fr"), or the code of an installed Argos model that is none (Argos's "pb", "zt"); anything
+    else is refused before any engine is looked for."""
+    from briefing.text.language import UNKNOWN, language_key
+
+    key = language_key(value)
+    if key != UNKNOWN:
+        return key
+    from briefing.translate import argos
+
+    try:
+        argos_codes = {code for info in argos.installed_models() for code in (info.source, info.target)}
+    except BriefingError:
+        argos_codes = set()
+    if value in argos_codes:
+        return value
+    raise click.BadParameter(f"{quoted(value)} is not a language code briefing knows "
+                             "(give an ISO 639-1 code such as fr)")
 
 
 _LANG_OPTION = click.option(
@@ -569,8 +591,9 @@ def stories(input_file: IO[str], field: str, title_field: str, lang: str, no_tra
 
 
 @main.command()
-@click.option("--source", "source_lang", required=True, help="Source language code, e.g. fr.")
-@click.option("--target", "target_lang", default="en", show_default=True, help="Target language code.")
+@click.option("--source", "source_lang", required=True, callback=_pair_code, help="Source language code, e.g. fr.")
+@click.option("--target", "target_lang", default="en", show_default=True, callback=_pair_code,
+              help="Target language code.")
 @translation_options
 def translate(source_lang: str, target_lang: str, engine: str, glossary: Path | None, no_cache: bool,
               cache_path: Path | None) -> None:
