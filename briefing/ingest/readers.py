@@ -90,25 +90,49 @@ def _crowded_tags_emptied(text: str) -> str:
 def _read_html(text: str, name: str, today: dt.date, warnings: list[str]) -> list[RawArticle]:
     import trafilatura
 
+    page = _crowded_tags_emptied(text)
     try:
-        tree = trafilatura.load_html(_crowded_tags_emptied(text))  # parsed once, here; trafilatura works on it
-        doc = None if tree is None else trafilatura.bare_extraction(
-            tree, favor_precision=True, with_metadata=True, include_comments=False,
-            # htmldate's own bound would turn a page printed after `today` into another day: the day
-            # after is let through, and parse_date refuses what lies after today
-            date_extraction_params={"extensive_search": False, "original_date": True,
-                                    "max_date": (today + dt.timedelta(days=1)).isoformat()},
-        )
+        doc = _extracted(trafilatura.load_html(page), today)  # parsed once, here; trafilatura works on the tree
     except Exception as exc:  # trafilatura/lxml raise many kinds on broken markup; the file is skipped
         raise IngestError(f"could not parse the HTML ({type(exc).__name__})") from None
-    if doc is not None and not isinstance(doc, dict):
-        doc = doc.as_dict()
+    if not doc or not doc.get("text"):
+        doc = _deep_page(page, today)
     if not doc or not doc.get("text"):
         raise IngestError("no article text found in the page")
     return [RawArticle(
         text=doc["text"], where="", title=doc.get("title"), date=dates.parse_date(doc.get("date"), today),
         url=doc.get("url"), publisher=doc.get("sitename"), lang=_html_lang(text), markup=True,
     )]
+
+
+def _extracted(tree: Any, today: dt.date) -> dict[str, Any] | None:
+    """trafilatura's article of a parsed page, as a dict (None when it finds none)."""
+    import trafilatura
+
+    doc = None if tree is None else trafilatura.bare_extraction(
+        tree, favor_precision=True, with_metadata=True, include_comments=False,
+        # htmldate's own bound would turn a page printed after `today` into another day: the day
+        # after is let through, and parse_date refuses what lies after today
+        date_extraction_params={"extensive_search": False, "original_date": True,
+                                "max_date": (today + dt.timedelta(days=1)).isoformat()},
+    )
+    return doc if doc is None or isinstance(doc, dict) else doc.as_dict()
+
+
+def _deep_page(page: str, today: dt.date) -> dict[str, Any] | None:
+    """The article of a page whose text lies deeper than libxml2's default 256 levels (where its parser stops
+    and drops the rest), read again with its 2,048-level limit (`huge_tree`); None when still none is found.
+
+    Only a page that gave no text is parsed twice, so every other page reads as before. Deeper than 2,048
+    levels nothing is read (the page is skipped, saying no text was found)."""
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(huge_tree=True, collect_ids=False, default_doctype=False, encoding="utf-8",
+                                  remove_comments=True, remove_pis=True)
+    try:
+        return _extracted(lxml.html.document_fromstring(page.encode("utf-8", "surrogatepass"), parser=parser), today)
+    except Exception:  # lxml and trafilatura raise many kinds on broken markup; the first reading's verdict stands
+        return None
 
 
 _HTML_LANG = re.compile(r"<html[^>]{0,300}?\blang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.IGNORECASE)

@@ -240,6 +240,25 @@ def test_a_tag_with_100000_attributes_is_read_like_the_page_without_them() -> No
     assert article.text == expected.text and article.title == "Piscine"
 
 
+@pytest.mark.parametrize("depth", [300, 1_500])
+def test_a_page_nested_deeper_than_libxml2_s_default_limit_is_read(depth: int) -> None:
+    story = "".join(f"<p>{paragraph}</p>" for paragraph in STORY.split("\n\n")) * 3
+
+    def page(levels: int) -> bytes:
+        return (f"<html><head><title>Piscine</title></head><body>{'<div>' * levels}{story}{'</div>' * levels}"
+                "</body></html>").encode()
+
+    [expected] = read_bytes(page(1), "a.html", today=TODAY)
+    [article] = read_bytes(page(depth), "a.html", today=TODAY)
+    assert article.text == expected.text and article.title == "Piscine"
+
+
+def test_a_page_nested_past_every_limit_is_skipped_saying_so() -> None:
+    deep = f"<html><body>{'<div>' * 3_000}<p>{STORY}</p>{'</div>' * 3_000}</body></html>".encode()
+    with pytest.raises(IngestError, match="no article text found"):
+        read_bytes(deep, "a.html", today=TODAY)
+
+
 # --- dates as the outlet printed them ---------------------------------------------------------
 
 
