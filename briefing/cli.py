@@ -32,6 +32,7 @@ from briefing.options import (
     PAPER_SIZES,
 )
 from briefing.runtime.jsonl import quoted
+from briefing.runtime.settings_file import shown
 from briefing.summarize import SUMMARIZERS
 from briefing.translate import ENGINE_CHOICES
 
@@ -165,11 +166,13 @@ def _check_config_values(default_map: dict[str, dict[str, Any]], where: Path) ->
             flag = param.opts[0] if isinstance(param, click.Option) else param.human_readable_name.lower()
             try:
                 if isinstance(value, bool) and param.type.name != "boolean":
-                    raise click.BadParameter(f"{_shown(value)} is not {_kind(param.type)}")  # true is not 1 MB
+                    raise click.BadParameter(f"{shown(value)} is not {_kind(param.type)}")  # true is not 1 MB
                 param.type_cast_value(click.Context(command), value)
             except (click.BadParameter, TypeError) as exc:  # TypeError: a TOML date or table where a number goes
                 reason = exc.message if isinstance(exc, click.BadParameter) else f"not {_kind(param.type)}"
-                raise BadConfig(f"{where}: the value {_shown(value)} for {flag} is wrong: {reason.rstrip('.')}; "
+                if isinstance(value, str):  # click's own messages quote the value whole
+                    reason = reason.replace(repr(value), shown(value))
+                raise BadConfig(f"{where}: the value {shown(value)} for {flag} is wrong: {reason.rstrip('.')}; "
                                 "see 'briefing init' for an example of every key") from None
 
 
@@ -207,7 +210,7 @@ class _Finite(click.FloatRange):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         number = super().convert(value, param, ctx)
         if not math.isfinite(number):
-            self.fail(f"{_shown(value)} is not a finite number.", param, ctx)
+            self.fail(f"{shown(value)} is not a finite number.", param, ctx)
         return number
 
 
@@ -220,26 +223,12 @@ class _Day(click.DateTime):
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             value = dt.datetime.combine(value, dt.time())
         elif not isinstance(value, str | dt.datetime):
-            self.fail(f"{_shown(value)} is not a date; write it as YYYY-MM-DD.", param, ctx)
+            self.fail(f"{shown(value)} is not a date; write it as YYYY-MM-DD.", param, ctx)
         moment = super().convert(value, param, ctx)
         if not dt.MINYEAR < moment.year < dt.MAXYEAR:
-            self.fail(f"{_shown(given)} is out of range: give a date from year {dt.MINYEAR + 1} to "
+            self.fail(f"{shown(given)} is out of range: give a date from year {dt.MINYEAR + 1} to "
                       f"{dt.MAXYEAR - 1}.", param, ctx)
         return moment
-
-
-def _shown(value: Any) -> str:
-    """A value from the command line or briefing.toml as a message shows it: text quoted, a TOML date or
-    number as written (2025-10-06, 12, true)."""
-    if isinstance(value, str):
-        return repr(value)
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, list | dict):
-        return json.dumps(value, default=str, ensure_ascii=False)[:80]  # enough to find it in the file
-    return repr(value)
 
 
 _FETCH_DEADLINE_OPTION = click.option(

@@ -23,7 +23,8 @@ from typing import Any
 from briefing.deliver.settings import SMTP_PASSWORD_ENV, SMTP_USER_ENV
 from briefing.errors import BadConfig
 from briefing.log import get_logger
-from briefing.runtime.settings_file import SettingsFileProblem, read_toml
+from briefing.runtime.jsonl import listed
+from briefing.runtime.settings_file import SettingsFileProblem, read_toml, shown
 
 log = get_logger(__name__)
 
@@ -126,11 +127,11 @@ def check_keys(path: Path | None, params: Mapping[str, Collection[str]]) -> None
     checks += [(f"[{name}] ", set(_params(table, where)), set(params.get(name, ()))) for name, table in tables.items()]
     strays = sorted(set(tables) - set(params))
     if strays:
-        raise BadConfig(f"{where}: [{', '.join(strays)}] is not a command; tables: {', '.join(sorted(params))}")
+        raise BadConfig(f"{where}: [{listed(strays)}] is not a command; tables: {', '.join(sorted(params))}")
     for scope, keys, known in checks:
         unknown = sorted(keys - known)
         if unknown:
-            raise BadConfig(f"{where}: {scope}{', '.join(unknown)}: no such option; "
+            raise BadConfig(f"{where}: {scope}{listed(unknown, most=5)}: no such option; "
                             "see 'briefing init' for an example of every key")
 
 
@@ -179,11 +180,11 @@ def _params(table: dict[str, Any], where: Path) -> dict[str, Any]:
             continue
         if key in NEGATED:
             if not isinstance(value, bool):
-                raise BadConfig(f"{where}: {raw} must be true or false, not {value!r}")
+                raise BadConfig(f"{where}: {listed([raw])} must be true or false, not {shown(value)}")
             key, value = NEGATED[key], not value
         key = ALIASES.get(key, key)
         if key in spelled:  # max_size and max_mb, out and out_dir: the last would win without a word
-            raise BadConfig(f"{where}: {spelled[key]} and {raw} set the same option; keep one")
+            raise BadConfig(f"{where}: {listed([spelled[key]])} and {listed([raw])} set the same option; keep one")
         spelled[key] = raw
         if key in LISTS and isinstance(value, str):
             value = [value]

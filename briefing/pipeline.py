@@ -29,12 +29,13 @@ from typing import Any
 
 from briefing import __version__, deliver, embed, ingest, render, stories, summarize, themes, translate
 from briefing.errors import NoArticles
-from briefing.ingest.settings import SOURCE_CACHE_FILE
+from briefing.ingest.settings import SKIPPED_NAME_CHARS, SOURCE_CACHE_FILE
 from briefing.log import get_logger
 from briefing.options import BuildOptions, MailOptions
 from briefing.records import Article, Briefing, BuildReport, Outputs, Period
 from briefing.runtime import parallel
 from briefing.runtime.files import write_atomic
+from briefing.runtime.jsonl import listed
 from briefing.runtime.shipped import TEMPLATES_DIR
 from briefing.runtime.sqlite_cache import beside
 
@@ -84,7 +85,7 @@ def _build(options: BuildOptions, executor: Executor | None) -> BuildReport:
                            cache_path=sources_cache)
     if not result.articles:
         reasons = ingest.skipped_summary(result.skipped) if result.skipped else "no files matched"
-        raise NoArticles(f"no usable article found in {', '.join(options.sources)} ({reasons})")
+        raise NoArticles(f"no usable article found in {listed(options.sources, chars=SKIPPED_NAME_CHARS)} ({reasons})")
 
     # 1. ... and the chosen week (articles mailed in an earlier digest are left out: deliver's ledger)
     fresh = [a for a in result.articles if a.id not in options.exclude_ids]

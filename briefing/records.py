@@ -15,6 +15,7 @@ from typing import Any
 
 from briefing import __version__
 from briefing.errors import BadWeek
+from briefing.runtime.jsonl import quoted
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,16 +233,16 @@ class Period:
         else:
             match = _WEEK.match(value)
             if not match:
-                raise BadWeek(f"--week {value!r}: use YYYY-Www (e.g. 2025-W40), 'last' or 'this'")
+                raise BadWeek(f"--week {quoted(value)}: use YYYY-Www (e.g. 2025-W40), 'last' or 'this'")
             year, week = int(match.group(1)), int(match.group(2))
             try:
                 monday = dt.date.fromisocalendar(year, week, 1)
             except ValueError:
-                raise BadWeek(f"--week {value!r}: {year} has no ISO week {week}") from None
+                raise BadWeek(f"--week {quoted(value)}: {year} has no ISO week {week}") from None
         try:
             sunday = monday + dt.timedelta(days=6)
         except OverflowError:  # the last week of year 9999 ends in year 10000
-            last = f"--week {value!r}: that week ends after the last date there is; give an earlier one"
+            last = f"--week {quoted(value)}: that week ends after the last date there is; give an earlier one"
             raise BadWeek(last) from None
         iso = monday.isocalendar()
         return cls(monday, sunday, f"{iso.year}-W{iso.week:02d}")

@@ -235,6 +235,31 @@ def test_a_config_value_of_the_wrong_kind_names_the_file(runner: CliRunner, tmp_
     assert not (tmp_path / "out").exists()
 
 
+_LONG = "a" * 5_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f'engine = "{_LONG}"\n', f'week = "{_LONG}"\n', f'today = "{_LONG}"\n', f'max_size = "{_LONG}"\n',
+        f"{_LONG} = 1\n", f"[{_LONG}]\nx = 1\n", f'cache = "{_LONG}"\n',
+        "".join(f"key{i} = 1\n" for i in range(10_000)),
+    ],
+    ids=["engine", "week", "today", "max_size", "key", "table", "yes-no", "10000-keys"],
+)
+def test_a_long_config_value_or_key_is_shown_cut_in_its_error(runner: CliRunner, tmp_path: Path, text: str) -> None:
+    """Each was shown whole: a 5,000-character value made a 10,000-character error line."""
+    from briefing.cli import main
+
+    path = _write(tmp_path, text)
+    result = runner.invoke(main, ["--config", str(path), "build", "--out", str(tmp_path / "out")])
+    assert result.exit_code in (1, 2)
+    [line] = result.output.strip().splitlines()
+    assert line.startswith(f"Error: {path}: ") or line.startswith("Error: --week")
+    assert len(line) < 400
+    assert "Traceback" not in result.output
+
+
 @pytest.mark.parametrize(("text", "keys"), [("max_size = 2\nmax_mb = 50\n", "max_size and max_mb"),
                                             ("[build]\nout = 'a'\nout-dir = 'b'\n", "out and out-dir")])
 def test_one_option_set_twice_under_two_spellings_is_refused(runner: CliRunner, tmp_path: Path, text: str,

@@ -29,7 +29,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 def parse_address(value: str, what: str) -> Address:
     """One plain address (`name@example.org` or `Name <name@example.org>`); raises BadAddress otherwise."""
-    hint = f"{what} {value!r}: not one email address; write name@example.org"
+    hint = f"{what} {quoted(value)}: not one email address; write name@example.org"
     if _CONTROL.search(value):
         raise BadAddress(hint + " (line breaks and control characters are not allowed)")
     try:
@@ -41,7 +41,7 @@ def parse_address(value: str, what: str) -> Address:
         raise BadAddress(hint)
     address = found[0]
     if not address.addr_spec.isascii():
-        raise BadAddress(f"{what} {value!r}: non-ASCII addresses are not supported; use the ASCII form")
+        raise BadAddress(f"{what} {quoted(value)}: non-ASCII addresses are not supported; use the ASCII form")
     if len(address.username) > MAX_LOCAL_PART or len(address.addr_spec) > MAX_ADDRESS:
         raise BadAddress(f"{what} {quoted(value)}: longer than an address can be ({MAX_LOCAL_PART} characters "
                          f"before the @, {MAX_ADDRESS} in all)")

@@ -23,13 +23,14 @@ from briefing.errors import (
 )
 from briefing.log import get_logger
 from briefing.options import MailOptions
+from briefing.runtime.settings_file import shown
 
 log = get_logger(__name__)
 
 def check_security(mail: MailOptions) -> None:
     """Refuse an unknown security mode, and a password over an unencrypted connection."""
     if mail.security not in SMTP_SECURITY:
-        raise BadConfig(f"smtp_security {mail.security!r}: use one of {', '.join(SMTP_SECURITY)}")
+        raise BadConfig(f"smtp_security {shown(mail.security)}: use one of {', '.join(SMTP_SECURITY)}")
     if mail.security == "plain" and mail.username:
         raise DeliveryError(
             f"refusing to send the SMTP password unencrypted: use --starttls or --ssl, or unset "
@@ -112,7 +113,7 @@ def _login(client: smtplib.SMTP, mail: MailOptions, where: str) -> None:
     try:
         client.login(mail.username, mail.password or "")
     except smtplib.SMTPAuthenticationError as exc:
-        raise LoginRefused(f"{where} refused the login of {mail.username!r} ({exc.smtp_code} "
+        raise LoginRefused(f"{where} refused the login of {shown(mail.username)} ({exc.smtp_code} "
                            f"{_reply(exc.smtp_error)}): check {SMTP_USER_ENV} and {SMTP_PASSWORD_ENV}") from None
     except smtplib.SMTPNotSupportedError:
         raise LoginRefused(f"{where} offers no login (AUTH): unset {SMTP_USER_ENV} for this server") from None

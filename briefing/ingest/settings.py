@@ -30,6 +30,7 @@ UTF8_MAX_BAD_SHARE = 0.001
 # dozen at most on one element, so a tag with more is reduced to its bare name before parsing
 MAX_TAG_ATTRIBUTES = 256
 SKIPPED_SHOWN = 3  # a build's summary line names this many skipped sources; `briefing ingest` lists them all
+SKIPPED_NAME_CHARS = 200  # ...each cut at this length (a path rarely is longer; a hostile one may be 4,096)
 REPEAT_WINDOW = 60  # near-repeats sit within a screen of each other; a window keeps 20 MB files linear
 TEASER_MIN_BEFORE = 400  # a "Voir plus" cut only ends the story when a real story (two paragraphs) precedes it
 

@@ -32,6 +32,13 @@ def expand_sources(sources: Sequence[str], *, output_dir: Path | None = None,
             continue
         path = Path(source).expanduser()
         root: Path | None = None  # the folder links must stay inside
+        try:
+            path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            pass  # a glob, or a name that is not there (below)
+        except OSError as exc:  # a name longer than the system allows, a folder on the way that is a file...
+            yield source, None, f"cannot be read ({exc.strerror or type(exc).__name__})"
+            continue
         if path.is_dir():
             root = path
             files = sorted(_walk(path))

@@ -26,12 +26,13 @@ from briefing.ingest.dedup import merge_duplicates
 from briefing.ingest.fetch import fetch
 from briefing.ingest.metadata import finish
 from briefing.ingest.readers import READERS, RawArticle, format_of
-from briefing.ingest.settings import SKIPPED_SHOWN
+from briefing.ingest.settings import SKIPPED_NAME_CHARS, SKIPPED_SHOWN
 from briefing.ingest.sources import expand_sources, shown_name
 from briefing.log import get_logger
 from briefing.options import DEFAULT_FETCH_DEADLINE_S, DEFAULT_MAX_FILE_BYTES
 from briefing.records import Article, IngestResult, Skipped, own_output
 from briefing.runtime import parallel
+from briefing.runtime.jsonl import listed
 
 log = get_logger(__name__)
 
@@ -227,7 +228,7 @@ def _source_keys(sources: Sequence[tuple[str, Path | None]], today: dt.date,
 
 def skipped_summary(skipped: Sequence[Skipped]) -> str:
     """ "N skipped (first few with their reasons; and M more)": one readable line however many there are."""
-    shown = "; ".join(f"{s.source}: {s.reason}" for s in skipped[:SKIPPED_SHOWN])
+    shown = "; ".join(f"{listed([s.source], chars=SKIPPED_NAME_CHARS)}: {s.reason}" for s in skipped[:SKIPPED_SHOWN])
     more = len(skipped) - SKIPPED_SHOWN
     rest = f"; and {more} more: 'briefing ingest' lists every one" if more > 0 else ""
     return f"{len(skipped)} skipped ({shown}{rest})"

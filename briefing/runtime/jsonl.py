@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -70,6 +70,13 @@ def json_kind(value: Any) -> str:
 def quoted(text: str) -> str:
     """A value from input as a message shows it: quoted, on one line, at most MESSAGE_VALUE_CHARS long."""
     return repr(text) if len(text) <= MESSAGE_VALUE_CHARS else f"{text[:MESSAGE_VALUE_CHARS]!r}…"
+
+
+def listed(texts: Sequence[str], most: int = 3, chars: int = MESSAGE_VALUE_CHARS) -> str:
+    """Values from input (keys, paths) as a message lists them: the first `most` as written, each cut at `chars`,
+    and how many more ("a, b, c and 9,997 more")."""
+    shown = [text if len(text) <= chars else f"{text[:chars]}…" for text in texts[:most]]
+    return ", ".join(shown) + (f" and {len(texts) - most:,} more" if len(texts) > most else "")
 
 
 def _depth(text: str) -> int:
@@ -175,15 +182,15 @@ def checked_keys(lines: Iterable[Line], *, key: str = "id", required: bool = Fal
         value = line.record.get(key)
         if value is None and key not in line.record:
             if required:
-                raise BadInput(f"{line.where}: field {key!r} is missing")
+                raise BadInput(f"{line.where}: field {quoted(key)} is missing")
             yield line
             continue
         text = record_key(value)
         if text is None:
-            raise BadInput(f"{line.where}: field {key!r} must be text or a whole number, not {json_kind(value)}")
+            raise BadInput(f"{line.where}: field {quoted(key)} must be text or a whole number, not {json_kind(value)}")
         if not text.strip():  # "" names nothing (also an id that was only broken characters, taken out above)
-            raise BadInput(f"{line.where}: field {key!r} is empty; give the record an id of its own, or leave the "
-                           "field out")
+            raise BadInput(f"{line.where}: field {quoted(key)} is empty; give the record an id of its own, or "
+                           "leave the field out")
         if text in seen:
             raise BadInput(f"{line.where}: {key} {quoted(text)} is also the {key} of {seen[text].rsplit(', ', 1)[-1]}; "
                            f"every record needs its own {key}")

@@ -7,9 +7,13 @@ what Python's TOML parser can follow (it recurses) are refused instead of ending
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import tomllib
 from pathlib import Path
 from typing import Any
+
+from briefing.runtime.jsonl import MESSAGE_VALUE_CHARS, quoted
 
 # The largest config, themes file or glossary read: 1 MB holds thousands of themes or glossary terms (the
 # shipped ones are 2-4 KB); a theme's description is embedded, so a bigger file is also a slow one.
@@ -43,3 +47,18 @@ def read_toml(path: Path, max_bytes: int = SETTINGS_FILE_MAX_BYTES) -> dict[str,
         raise SettingsFileProblem(f"not valid TOML ({exc})") from None
     except RecursionError:
         raise SettingsFileProblem("not valid TOML (brackets nested too deeply)") from None
+
+
+def shown(value: Any) -> str:
+    """A value from the command line or a settings file as a message shows it, at most about
+    MESSAGE_VALUE_CHARS long: text quoted, a TOML date or number as written (2025-10-06, 12, true), a key
+    as it is."""
+    if isinstance(value, str):
+        return quoted(value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    written = json.dumps(value, default=str, ensure_ascii=False) if isinstance(value, list | dict) else repr(value)
+    return written if len(written) <= MESSAGE_VALUE_CHARS else f"{written[:MESSAGE_VALUE_CHARS]}…"
+

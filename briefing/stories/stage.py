@@ -299,11 +299,12 @@ def story_records(lines: Iterable[Line], options: StoryOptions, *, field: str = 
 def _group_of(line: Line, group_by: str) -> str:
     """The story a record names in its `group_by` field, as text; BadInput when it names none."""
     if group_by not in line.record:
-        raise BadInput(f"{line.where}: field {group_by!r} is missing (--group-by needs the story of every record)")
+        raise BadInput(f"{line.where}: field {quoted(group_by)} is missing "
+                       "(--group-by needs the story of every record)")
     value = line.record[group_by]
     name = record_key(value)
     if name is None:
-        raise BadInput(f"{line.where}: field {group_by!r} must be text or a whole number (the story it names), "
+        raise BadInput(f"{line.where}: field {quoted(group_by)} must be text or a whole number (the story it names), "
                        f"not {json_kind(value)}")
     return name
 
@@ -319,7 +320,7 @@ def _record_article(line: Line, *, field: str, title_field: str | None, lang: st
         if not isinstance(value, str) or (required and not value.strip()):
             found = "missing" if value is None else ("empty" if isinstance(value, str) else "not text")
             hint = " (name the text field with --field)" if name == field else ""
-            raise BadInput(f"{where}: field {name!r} is {found}{hint}")
+            raise BadInput(f"{where}: field {quoted(name)} is {found}{hint}")
         return value
 
     if not (line.key or "").strip():

@@ -16,7 +16,7 @@ from typing import Any
 from briefing.errors import BadInput, SummarizeError
 from briefing.records import Article
 from briefing.runtime import parallel
-from briefing.runtime.jsonl import Line
+from briefing.runtime.jsonl import Line, quoted
 from briefing.summarize.rankers import SUMMARIZERS
 from briefing.summarize.settings import MIN_SENTENCE_WORDS, RECORDS_BATCH
 from briefing.text.candidates import candidates
@@ -112,11 +112,11 @@ def summarize_records(
         text = record.get(field)
         if not isinstance(text, str):
             found = "missing" if text is None else f"not text ({type(text).__name__})"
-            raise BadInput(f"{line.where}: field {field!r} is {found}; name the text field with --field")
+            raise BadInput(f"{line.where}: field {quoted(field)} is {found}; name the text field with --field")
         # Like summarize_article: a title that ingestion made from the lead says nothing new.
         title = record.get(title_field) if title_field and record.get("title_derived") is not True else None
         if title_field and title is not None and not isinstance(title, str):
-            raise BadInput(f"{line.where}: title field {title_field!r} is not text ({type(title).__name__})")
+            raise BadInput(f"{line.where}: title field {quoted(title_field)} is not text ({type(title).__name__})")
         declared = (_known_lang(record) if lang == "auto" else lang) or None
         batch.append((record, (text, declared, title or None)))
         if executor is None or len(batch) >= RECORDS_BATCH:

@@ -16,7 +16,7 @@ from briefing.embed import embed
 from briefing.errors import BadInput
 from briefing.log import get_logger
 from briefing.records import Section, Story
-from briefing.runtime.jsonl import Line
+from briefing.runtime.jsonl import Line, quoted
 from briefing.themes.discover import assign_auto
 from briefing.themes.refine import Assignment
 from briefing.themes.settings import MAX_SECTIONS, OTHER_THEME, TINY_THEME_SHARE
@@ -50,7 +50,7 @@ def theme_records(
         value = line.record.get(field)
         if not isinstance(value, str):
             problem = "has no" if value is None else "has a non-text"
-            raise BadInput(f"{line.where} {problem} {field!r} field; choose the text field with --field")
+            raise BadInput(f"{line.where} {problem} {quoted(field)} field; choose the text field with --field")
         texts.append(value)
     result = assign(texts, themes_file=themes_file, auto=auto, k=k)
     return [

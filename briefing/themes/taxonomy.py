@@ -20,6 +20,7 @@ import numpy as np
 from briefing.embed import embed
 from briefing.errors import BadThemesFile
 from briefing.records import Theme
+from briefing.runtime.jsonl import quoted
 from briefing.runtime.settings_file import SettingsFileProblem, read_toml
 from briefing.runtime.shipped import TEMPLATES_DIR
 from briefing.themes.labels import theme_keywords
@@ -81,7 +82,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
         raise bad(f"{exc}; {_FORMAT_HINT}") from None
     unknown = sorted(set(data) - {"theme", "min_similarity"})
     if unknown:
-        raise bad(f"unknown top-level key {unknown[0]!r} (allowed: theme, min_similarity)")
+        raise bad(f"unknown top-level key {quoted(unknown[0])} (allowed: theme, min_similarity)")
     min_similarity = data.get("min_similarity", OTHER_MIN_SIMILARITY)
     if isinstance(min_similarity, bool) or not isinstance(min_similarity, int | float) or not -1 <= min_similarity <= 1:
         raise bad("min_similarity must be a number from -1 to 1 (a cosine similarity)")
@@ -94,7 +95,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
     names = [t.name for t in themes]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise bad(f"theme name {duplicates[0]!r} is used twice; names must be unique")
+        raise bad(f"theme name {quoted(duplicates[0])} is used twice; names must be unique")
     return Taxonomy(themes=tuple(themes), min_similarity=float(min_similarity))
 
 
@@ -104,7 +105,7 @@ def _parse_theme(entry: Any, number: int, bad: Callable[[str], BadThemesFile]) -
         raise bad(f"{where} is not a table; {_FORMAT_HINT}")
     unknown = sorted(set(entry) - set(_THEME_KEYS))
     if unknown:
-        raise bad(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(_THEME_KEYS)})")
+        raise bad(f"{where}: unknown key {quoted(unknown[0])} (allowed: {', '.join(_THEME_KEYS)})")
     name = entry.get("name")
     if not isinstance(name, str) or not name.strip():
         raise bad(f"{where} has no name; add name = \"…\"")
@@ -113,7 +114,7 @@ def _parse_theme(entry: Any, number: int, bad: Callable[[str], BadThemesFile]) -
         raise bad(f"{where}: the name is longer than {THEME_NAME_MAX_CHARS} characters; a name is a section heading")
     if name.casefold() == OTHER_THEME.casefold():
         raise bad(f"{where}: {OTHER_THEME!r} is the section of stories no theme fits; name the theme otherwise")
-    where = f"theme {number} ({name!r})"
+    where = f"theme {number} ({quoted(name)})"
     description = entry.get("description", "")
     if not isinstance(description, str):
         raise bad(f"{where}: description must be a string")

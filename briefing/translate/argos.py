@@ -19,6 +19,7 @@ from typing import Any
 
 from briefing.errors import BadModelFile, ModelMissing, TranslationError
 from briefing.log import get_logger
+from briefing.runtime.jsonl import quoted
 from briefing.translate.settings import (
     ARGOS_BATCH_SIZE,
     ARGOS_BEAM_SIZE,
@@ -157,7 +158,7 @@ def _check_model_file(path: Path) -> dict[str, Any]:
         names = archive.namelist()
         unsafe = next((n for n in names if not _safe_member(n)), None)
         if unsafe is not None:
-            raise BadModelFile(f"{path}: the archive holds the path {unsafe!r}, which leaves its folder; "
+            raise BadModelFile(f"{path}: the archive holds the path {quoted(unsafe)}, which leaves its folder; "
                                "not installed")
         tops = {n.split("/", 1)[0] for n in names}
         if len(tops) != 1 or f"{next(iter(tops))}/metadata.json" not in names:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.errors import BadGlossary
+from briefing.runtime.jsonl import quoted
 from briefing.runtime.settings_file import SettingsFileProblem, read_toml
 from briefing.runtime.shipped import TEMPLATES_DIR
 
@@ -96,7 +97,7 @@ def _read_terms(path: Path, source: str, target: str) -> dict[str, str]:
                 continue  # another pair's table nested under this one: not ours
             if not isinstance(translation, str) or not term.strip() or not translation.strip():
                 raise BadGlossary(
-                    f'glossary {path}: entry {term!r} must be a non-empty term = "non-empty translation"'
+                    f'glossary {path}: entry {quoted(term)} must be a non-empty term = "non-empty translation"'
                 )
             terms[term.strip()] = translation.strip()
     return terms

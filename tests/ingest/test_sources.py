@@ -110,3 +110,27 @@ def test_odd_file_names_are_quoted_and_jsonl_stays_valid_utf8(tmp_path: Path) ->
     stderr = done.stderr.decode("utf-8")
     assert "\nerror: all lost" not in stderr
     assert f'skipped {json.dumps(str(tmp_path / "fake"))[:-1]}\\nerror: all lost.txt"' in stderr
+
+
+def test_a_source_name_longer_than_the_system_allows_is_skipped_not_a_traceback(runner: CliRunner,
+                                                                                tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(STORY, encoding="utf-8")
+    long_name = str(tmp_path / ("n" * 5_000))
+    code, records, stderr = _ingest_cli(runner, long_name, str(tmp_path / "a.txt"))
+    assert code == 1
+    assert len(records) == 1
+    assert f"skipped {long_name}: cannot be read (File name too long)" in stderr.splitlines()
+
+
+def test_a_build_of_many_long_missing_sources_says_so_in_one_bounded_line(runner: CliRunner, tmp_path: Path) -> None:
+    """Every source was named whole: 2,003 of them, three of 5,000 characters, made a 16,000-character line."""
+    from briefing.cli import main
+
+    sources = [str(tmp_path / ("n" * 5_000))] * 3 + [str(tmp_path / f"missing{i}") for i in range(2_000)]
+    result = runner.invoke(main, ["build", *sources, "--out", str(tmp_path / "out"), "--no-translate"])
+    assert result.exit_code != 0
+    [error] = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert error.startswith(f"Error: no usable article found in {tmp_path}/nnn")
+    assert "and 2,000 more (2003 skipped (" in error
+    assert len(error) < 1_600
+    assert "Traceback" not in result.output
