@@ -63,6 +63,8 @@ title = "Weekly briefing"
 # cluster = "tcp://scheduler.example.org:8786"  # per-article work on a Dask cluster ("local:4": 4 processes here)
 # max_size = 20               # MB: larger source files and downloads are skipped
 # fetch_deadline = 60         # seconds the whole download of one URL may take
+# cache_path = "cache/translations.sqlite"  # the translation cache; embeddings, names and files read
+#                             # are cached beside it (default: $XDG_CACHE_HOME/briefing/); cache = false: none
 
 # --- email only ---
 [email]

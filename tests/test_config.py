@@ -302,3 +302,13 @@ def test_a_stories_table_sets_the_stories_command(runner: CliRunner, tmp_path: P
     assert typo.exit_code == 1
     assert typo.output.strip().splitlines() == [
         f"Error: {path}: [stories] sentenses: no such option; see 'briefing init' for an example of every key"]
+
+
+def test_cache_path_in_the_config_puts_the_caches_there(runner: CliRunner, tmp_path: Path, seeds_dir: Path) -> None:
+    from briefing.cli import main
+
+    cache = tmp_path / "caches" / "translations.sqlite"
+    path = _write(tmp_path, f'cache_path = "{cache}"\ntranslate = false\n')
+    result = runner.invoke(main, ["--config", str(path), "build", str(seeds_dir), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert {"embeddings.sqlite", "sources.sqlite"} <= {p.name for p in cache.parent.iterdir()}
