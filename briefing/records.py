@@ -33,10 +33,16 @@ class Entity:
     name: str  # its commonest spelling in the story
     type: str  # as `Mention.type`
     articles: tuple[str, ...]  # the ids of the articles that name it, in the story's reading order
+    name_en: str = ""  # its English form (stage 4: "Japon" -> "Japan"); "" where the name is shown as it is
+
+    @property
+    def shown(self) -> str:
+        """The name as the briefing shows it: its English form when it has one."""
+        return self.name_en or self.name
 
     def to_json(self) -> dict[str, Any]:
-        """{"name", "type", "articles"}."""
-        return {"name": self.name, "type": self.type, "articles": list(self.articles)}
+        """{"name", "name_en", "type", "articles"} ("name_en" is the name itself where it has no English form)."""
+        return {"name": self.name, "name_en": self.shown, "type": self.type, "articles": list(self.articles)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -151,6 +151,12 @@ def test_build_pdf_reads_back_in_english_grouped_by_theme(seeds_build: tuple[Pat
     html = next(out.glob("briefing-*.html")).read_text(encoding="utf-8")
     assert "<script" not in html.lower()
     assert "mst.gov.vn" in html
+    # the names lines and the index: places and descriptive organisations in English, people as named
+    named = {e["name"]: e["name_en"] for s in data["stories"] for e in s["entities"]}
+    assert named["Japon"] == "Japan" and named["Asie du Sud-Est"] == "Southeast Asia" and named["Tô Lâm"] == "Tô Lâm"
+    assert "Names: VINASA · Ministry of the Sciences · Japan" in flat and "Japon" not in flat.replace("(", " ")
+    index = flat[flat.index("Who this week's stories name"):]
+    assert "Japan International Cooperation Agency" in index and "Agence japonaise" not in index
 
 
 def test_no_translate_keeps_french_and_says_so(runner: CliRunner, seeds_dir: Path, tmp_path: Path) -> None:

@@ -236,7 +236,7 @@ def names_line(story: Story) -> str:
     """The story's first STORY_NAMES_SHOWN people, organisations and places, "·"-separated, as many as fit in
     STORY_NAMES_CHARS (one line of the PDF; the first always); "" for none."""
     line = ""
-    names = [bounded(e.name, NAME_DISPLAY_MAX_CHARS) for e in story.entities if e.type in NAMED_KINDS]
+    names = [bounded(e.shown, NAME_DISPLAY_MAX_CHARS) for e in story.entities if e.type in NAMED_KINDS]
     for name in [n for n in names if n][:STORY_NAMES_SHOWN]:
         longer = f"{line} · {name}" if line else name
         if line and len(longer) > STORY_NAMES_CHARS:
@@ -248,14 +248,18 @@ def names_line(story: Story) -> str:
 def name_index(stories: Sequence[Story], anchors: dict[str, str], in_full: set[str]) -> tuple[IndexEntry, ...]:
     """The week's people and organisations, alphabetically, each with the stories that name it: those of the
     stories shown in full, and any name two or more stories share (a long week's single-article stories
-    would otherwise fill pages with names met once)."""
+    would otherwise fill pages with names met once).
+
+    A name is listed in English where a story gives its English form (stories shown in full do), and its
+    English and original spellings are one entry ("Banque mondiale" in one story, "World Bank" in another)."""
+    english = {name_key(e.name): e.name_en for story in stories for e in story.entities if e.name_en}
     found: dict[str, tuple[str, str, list[Story]]] = {}
     for story in stories:
         for entity in story.entities:
             if entity.type not in INDEX_KINDS:
                 continue
-            key = name_key(entity.name)
-            named = found.setdefault(key, (bounded(entity.name, NAME_DISPLAY_MAX_CHARS), entity.type, []))[2]
+            shown = english.get(name_key(entity.name), entity.name)
+            named = found.setdefault(name_key(shown), (bounded(shown, NAME_DISPLAY_MAX_CHARS), entity.type, []))[2]
             if story not in named:
                 named.append(story)
     entries = [

@@ -1,6 +1,7 @@
 """Stage 4, translation: what the briefing shows, in the target language, offline.
 
-`translate_records` fills `title_en`, `summary_en` and `figure_sentences_en` of stories (or articles);
+`translate_records` fills `title_en`, `summary_en` and `figure_sentences_en` of stories (or articles), and
+the English form of a story's places and descriptive organisation names (`_named_in_english`);
 `translate_by_language` translates texts grouped by language (also for stage 3's grouping leads). One
 translator per source language, opened up front so that a missing engine fails before any work.
 """
@@ -15,7 +16,8 @@ from typing import TypeVar
 
 from briefing.errors import ModelMissing, TranslationError
 from briefing.log import get_logger
-from briefing.records import Article, Story
+from briefing.records import Article, Entity, Story
+from briefing.text.entities import ORGANISATION, PLACE
 from briefing.translate.translator import Translated, Translator, open_translator
 
 log = get_logger(__name__)
@@ -124,9 +126,24 @@ def translate_records(records: Sequence[Record], *, full: Callable[[Record], boo
 
 
 def _sources(record: Article | Story, full: bool) -> list[str]:
-    """What to translate of `record`: its title (unless translated already), then summary and figures."""
+    """What to translate of `record`: its title (unless translated already), then summary and figures, then
+    (a story's) the names `_named_in_english`."""
     parts = [] if record.title_en else [record.title]
-    return [*parts, record.summary, *record.figure_sentences] if full else parts
+    return [*parts, record.summary, *record.figure_sentences, *_names(record)] if full else parts
+
+
+def _named_in_english(entity: Entity) -> bool:
+    """Whether a name is shown in English: a place ("Japon", "Asie du Sud-Est": English has its own names), or
+    an organisation whose name has a word in lower case, so it describes what it is ("ministère des Sciences",
+    "Banque mondiale"). People keep their names, and so do organisations named like brands ("Le Monde",
+    "Société Générale", "JICA"), whose words would be translated as words."""
+    if entity.type == PLACE:
+        return True
+    return entity.type == ORGANISATION and any(word[:1].islower() for word in entity.name.split())
+
+
+def _names(record: Article | Story) -> list[str]:
+    return [e.name for e in record.entities if _named_in_english(e)] if isinstance(record, Story) else []
 
 
 def _name(record: Article | Story) -> str:
@@ -140,13 +157,31 @@ def _filled(record: Record, outputs: Sequence[Translated], full: bool) -> Record
     changes: dict[str, object] = {"title_en": title.text}
     suspect = title.suspect
     if full:
-        summary, *figures = outputs
+        summary = outputs.pop(0)
+        figures, names = outputs[:len(record.figure_sentences)], outputs[len(record.figure_sentences):]
         changes["summary_en"] = summary.text
         # a figure sentence a guard caught is dropped, not shown in the source language
         changes["figure_sentences_en"] = tuple(f.text for f in figures if not f.suspect)
         suspect = suspect or summary.suspect
+        if isinstance(record, Story):
+            changes["entities"] = _english_names(record.entities, names)
     filled = dataclasses.replace(record, **changes)  # type: ignore[arg-type]
     return _with_flag(filled, SUSPECT) if suspect else filled
+
+
+def _english_names(entities: Sequence[Entity], names: Sequence[Translated]) -> tuple[Entity, ...]:
+    """The entities with the English of those `_named_in_english` (`names`, in their order); a name a guard
+    caught, or that came back empty, is shown as it is."""
+    english = iter(names)
+    result = []
+    for entity in entities:
+        if _named_in_english(entity):
+            name = next(english)
+            text = " ".join(name.text.split())
+            if text and not name.suspect and text != entity.name:
+                entity = dataclasses.replace(entity, name_en=text)
+        result.append(entity)
+    return tuple(result)
 
 
 def translate_articles(articles: Sequence[Article], *, target: str = "en", engine: str = "auto",

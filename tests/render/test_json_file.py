@@ -39,7 +39,8 @@ def test_json_gives_each_story_its_entities_and_each_article_its_names(tmp_path:
     story = dataclasses.replace(story_of(vna, 1, "", nhan_dan), entities=(
         Entity("Tô Lâm", "person", ("a1", "a2")), Entity("Hà Nội", "place", ("a1",))))
     data = json.loads(render(briefing_of({"Technology": [story]}), tmp_path).json.read_text(encoding="utf-8"))
-    assert data["stories"][0]["entities"] == [{"name": "Tô Lâm", "type": "person", "articles": ["a1", "a2"]},
-                                              {"name": "Hà Nội", "type": "place", "articles": ["a1"]}]
+    assert data["stories"][0]["entities"] == [
+        {"name": "Tô Lâm", "name_en": "Tô Lâm", "type": "person", "articles": ["a1", "a2"]},
+        {"name": "Hà Nội", "name_en": "Hà Nội", "type": "place", "articles": ["a1"]}]
     assert data["articles"][1]["entities"] == [{"name": "Tô Lâm", "type": "person"}]
     assert Article.from_json(data["articles"][0]).entities == vna.entities  # read back as it was written

@@ -145,3 +145,18 @@ def test_a_story_shows_its_first_names_on_one_line_and_the_index_lists_who_is_na
     assert "Élysée" not in listed  # one story listed in one line: not indexed
     assert "Hà Nội" not in listed  # places are not in the index of people and organisations
     assert [e.name for e in index][:2] == ["Agence japonaise de coopération internationale", "Boston Consulting Group"]
+
+
+def test_names_show_in_english_where_translated_and_the_index_joins_both_spellings() -> None:
+    bank_fr = Entity("Banque mondiale", "organisation", ("a1",), name_en="World Bank")
+    first = dataclasses.replace(story_of(translated(1), 1), entities=(
+        Entity("Tô Lâm", "person", ("a1",)), bank_fr, Entity("Japon", "place", ("a1",), name_en="Japan")))
+    second = dataclasses.replace(story_of(translated(2), 2), entities=(Entity("World Bank", "organisation", ("a2",)),))
+    third = dataclasses.replace(story_of(translated(3), 3),
+                                entities=(Entity("Banque mondiale", "organisation", ("a3",)),))
+    assert names_line(first) == "Tô Lâm · World Bank · Japan"
+    index = name_index([first, second, third], {"s-a1": "story-1", "s-a2": "story-2", "s-a3": "story-3"},
+                       in_full={"s-a1"})
+    listed = {e.name: e.stories for e in index}
+    assert listed["World Bank"] == ((1, "story-1"), (2, "story-2"), (3, "story-3"))  # one entry for both spellings
+    assert "Banque mondiale" not in listed

@@ -151,7 +151,7 @@ def test_stories_command_groups_across_languages_and_ranks_by_sources(runner: Cl
                for s in stories)
     # the names the French and English articles share, with the articles that name them, most named first
     first = top["entities"][0]
-    assert first == {"name": "Samsung", "type": "organisation", "articles": ["t1", "t3", "t2"]}
+    assert first == {"name": "Samsung", "name_en": "Samsung", "type": "organisation", "articles": ["t1", "t3", "t2"]}
     assert {"name": "Thai Nguyen", "type": "place"}.items() <= next(
         e for e in top["entities"] if e["name"] == "Thai Nguyen").items()
 

@@ -3,6 +3,7 @@ the `translate` command gives one line out per line in."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,25 @@ def test_an_english_story_keeps_the_translation_of_a_headline_borrowed_from_anot
                   summary="Floods.")
     (done,), engine = translate_records([story])
     assert (done.title_en, done.summary_en, engine) == ("Floods in Hue", "Floods.", None)
+
+
+@needs_apertium
+def test_a_story_s_places_and_descriptive_organisations_get_their_english_names(cache_file: Path) -> None:
+    from briefing.records import Entity
+    from briefing.translate import translate_records
+
+    article = make_article(lang="fr", title="Le Vietnam et le Japon", summary="Le Vietnam coopère avec le Japon.")
+    names = (Entity("Vo Xuan Hoai", "person", ("a",)), Entity("Banque mondiale", "organisation", ("a",)),
+             Entity("Le Monde", "organisation", ("a",)), Entity("Japon", "place", ("a",)),
+             Entity("Asie du Sud-Est", "place", ("a",)), Entity("JICA", "organisation", ("a",)))
+    story = Story(id="s", articles=(article,), lang="fr", title=article.title, summary=article.summary,
+                  entities=names)
+    (shown, listed), _ = translate_records([story, dataclasses.replace(story, id="t")],
+                                           full=lambda s: s.id == "s", cache_path=cache_file)
+    assert [e.shown for e in shown.entities] == ["Vo Xuan Hoai", "World Bank", "Le Monde", "Japan",
+                                                 "Southeast Asia", "JICA"]  # people and brand-like names as they are
+    assert [e.name for e in shown.entities] == [e.name for e in names]  # the original stays in the JSON
+    assert shown.to_json()["entities"][1] == {"name": "Banque mondiale", "name_en": "World Bank",
+                                              "type": "organisation", "articles": ["a"]}
+    assert listed.entities == names  # a story listed in one line shows no names: none translated
+    assert shown.summary_en and shown.title_en  # the texts around the names are still in their places
