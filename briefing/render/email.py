@@ -32,8 +32,9 @@ def inline_email(html: str) -> str:
 
 
 def email_html(env: jinja2.Environment, context: dict[str, Any], dirs: Sequence[Path], briefing: Briefing,
-               shown: Shown, *, bilingual: bool) -> str:
-    """The inlined email, under EMAIL_MAX_BYTES whatever the week and whatever its stories hold.
+               shown: Shown, *, bilingual: bool) -> tuple[str, Shown]:
+    """The inlined email, under EMAIL_MAX_BYTES whatever the week and whatever its stories hold, and what it
+    shows (the text part shows the same).
 
     Everything fits in a small week. Past the budget, the first of these that fits is sent: the one-line list
     cut; then fewer stories in full (the lowest-ranked go first); then the top story alone with its summaries
@@ -53,7 +54,7 @@ def email_html(env: jinja2.Environment, context: dict[str, Any], dirs: Sequence[
 
     size, html = size_of(shown)
     if size <= EMAIL_MAX_BYTES:
-        return html
+        return html, shown
     stories = len(briefing.stories)
     most_lines = max(0, stories - shown.full) if shown.listed is None else shown.listed
     lines = _largest(lambda n: fits(Shown(shown.top, shown.full, n)), 0, most_lines)
@@ -75,7 +76,7 @@ def email_html(env: jinja2.Environment, context: dict[str, Any], dirs: Sequence[
     cut = f", its summary cut to {chars} characters" if chars is not None else ""
     log.info("the email shows %d of %d stories in full%s and lists %d more (%d KB); the JSON has them all",
              min(candidate.full, stories), stories, cut, candidate.listed or 0, size // 1000)
-    return html
+    return html, candidate
 
 
 def _largest(fits: Callable[[int], bool], low: int, high: int) -> int | None:

@@ -16,7 +16,7 @@ from briefing.render.json_file import briefing_json
 from briefing.render.pdf import write_pdf_bytes
 from briefing.render.settings import PDF_LISTED_MAX, STALE_TEMPORARY_S
 from briefing.render.templates import PDF_TEMPLATE, TEXT_TEMPLATE, render_template, template_dirs, template_environment
-from briefing.render.views import Shown, file_stem, template_context, week_figures
+from briefing.render.views import Shown, file_stem, story_views, template_context, week_figures
 from briefing.runtime.files import publish_together, remove_stale_temporaries
 
 log = get_logger(__name__)
@@ -67,8 +67,11 @@ def render(
     context = template_context(briefing, paper=paper, bilingual=bilingual, shown=shown)
 
     pdf_html = render_template(env, PDF_TEMPLATE, context, dirs)
-    email_bytes = marked_html(email_html(env, context, dirs, briefing, shown, bilingual=bilingual)).encode("utf-8")
-    text = marked_text(render_template(env, TEXT_TEMPLATE, context, dirs))
+    html, emailed = email_html(env, context, dirs, briefing, shown, bilingual=bilingual)
+    email_bytes = marked_html(html).encode("utf-8")
+    # the text is the email's plain part: it shows what the HTML shows, so the whole message keeps its budget
+    text = marked_text(render_template(env, TEXT_TEMPLATE, {**context, **story_views(briefing, emailed, bilingual)},
+                                       dirs))
     pdf = write_pdf_bytes(pdf_html, dirs)
 
     out_dir = Path(out_dir)

@@ -50,7 +50,7 @@ def email_of(briefing: Briefing, folder: Path, **shown: int) -> Path:
     dirs = template_dirs(None)
     env = template_environment(dirs)
     view = Shown(top=shown.get("top", 10), full=shown.get("full", 40))
-    html = email_html(env, template_context(briefing, shown=view), dirs, briefing, view, bilingual=False)
+    html, _ = email_html(env, template_context(briefing, shown=view), dirs, briefing, view, bilingual=False)
     email = folder / "email.html"
     email.write_text(html, encoding="utf-8")
     return email
@@ -115,7 +115,7 @@ def test_the_email_budget_holds_when_not_even_one_story_fits(tmp_path: Path) -> 
     context = template_context(briefing, bilingual=True, shown=view)
     whole = inline_email(render_template(env, EMAIL_TEMPLATE, context, dirs))
     assert len(whole.encode("utf-8")) > EMAIL_MAX_BYTES  # the story in full is too big on its own
-    html = email_html(env, context, dirs, briefing, view, bilingual=True)
+    html, _ = email_html(env, context, dirs, briefing, view, bilingual=True)
     assert len(html.encode("utf-8")) <= EMAIL_MAX_BYTES
     text = flat(EmailParser.parse_text(html).text)
     assert "The one story of the week" in text  # cut inside the story: its headline and sources stay
@@ -162,3 +162,21 @@ def test_dark_mode_rules_win_over_the_inlined_colours_and_keep_text_readable(sam
         assert ratio >= 4.5, f"class {classes}: {found[0]} on {background.group(1)} is {ratio:.1f}:1"
         checked.update(classes)
     assert {"meta", "names", "sources", "overview", "brief-meta", "footer", "h3", "link"} <= checked
+
+
+def test_the_text_part_shows_what_the_html_shows_and_keeps_every_link_whole(shared_dir: Path,
+                                                                           tmp_path: Path) -> None:
+    """The text listed 40 stories in full and 200 in one line whatever the HTML kept (400 KB with links of
+    1,500 characters), and wrapped every link over about 60 characters, so a mail program linked half of it."""
+    groups: dict[str, list[Article | Story]] = {}
+    for article in orangesum_articles(shared_dir / "eval" / "orangesum_valid.jsonl", 300):
+        long_url = f"https://www.orange.fr/actu/{article.id}/" + "a" * 1_500
+        groups.setdefault(article.theme, []).append(dataclasses.replace(article, url=long_url))
+    outputs = render(briefing_of(groups), tmp_path)
+    text = outputs.txt.read_text(encoding="utf-8")
+    html = outputs.html.read_text(encoding="utf-8")
+    assert len(text.encode("utf-8")) < EMAIL_MAX_BYTES
+    in_text = re.findall(r"^\s*<(https://www\.orange\.fr/\S+)>$", text, flags=re.MULTILINE)
+    in_html = set(re.findall(r'href="(https://www\.orange\.fr/[^"]+)"', html))
+    assert in_text and set(in_text) == in_html  # the same stories' links, each whole on a line of its own
+    assert all(len(url) > 1_500 for url in in_text)
