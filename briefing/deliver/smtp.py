@@ -38,6 +38,24 @@ def check_security(mail: MailOptions) -> None:
         )
 
 
+def check_server(mail: MailOptions) -> None:
+    """Refuse a host that cannot be a host name (empty, an empty or over-long label: IDNA fails inside the
+    connection, as a UnicodeError), and a login smtplib cannot send (it encodes user and password as ASCII)."""
+    host = mail.smtp_host
+    if not host.strip():
+        raise BadConfig("no SMTP server: give --smtp-host (or smtp_host in briefing.toml)")
+    try:
+        host.encode("idna")
+    except UnicodeError:
+        raise BadConfig(f"--smtp-host {shown(host)} is not a host name (an empty part between dots, or one longer "
+                        "than 63 characters): check --smtp-host or smtp_host in briefing.toml") from None
+    for what, value, where in (("user name", mail.username, f"{SMTP_USER_ENV} or smtp_user"),
+                               ("password", mail.password, f"{SMTP_PASSWORD_ENV} or smtp_password")):
+        if value is not None and not value.isascii():
+            raise BadConfig(f"the SMTP {what} has characters outside ASCII, which SMTP logins cannot send: "
+                            f"check {where}")
+
+
 def send(message: EmailMessage, *, sender: Address, recipients: Sequence[Address], mail: MailOptions) -> None:
     """Hand `message` to the SMTP server; returns once the server has accepted it for every recipient.
 
@@ -45,6 +63,7 @@ def send(message: EmailMessage, *, sender: Address, recipients: Sequence[Address
     Raises LoginRefused, RecipientRefused, ConnectionLost or DeliveryError, each saying what to do.
     """
     check_security(mail)
+    check_server(mail)
     port = mail.smtp_port or SMTP_PORTS[mail.security]
     where = f"{mail.smtp_host}:{port}"
     log.info("sending to %d recipient(s) via %s (%s)", len(recipients), where, mail.security)
@@ -104,6 +123,10 @@ def _data(client: smtplib.SMTP, raw: bytes, where: str) -> None:
     except (smtplib.SMTPServerDisconnected, OSError) as exc:  # smtplib reports a timeout as a disconnection
         raise DeliveryUncertain(f"{where} received the whole message, then gave no answer ({_reply(str(exc))}): "
                                 "whether it was delivered is uncertain") from None
+    if code == -1:  # smtplib's code for a reply it could not read: the server may well have taken the message
+        raise DeliveryUncertain(f"{where} received the whole message, then answered something that is no SMTP "
+                                f"reply ({_reply(reply)}): whether it was delivered is "
+                                "uncertain")
     if code != 250:
         raise smtplib.SMTPDataError(code, reply)
 

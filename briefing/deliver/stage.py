@@ -31,7 +31,7 @@ from briefing.deliver.ledger import (
     write_ledger,
 )
 from briefing.deliver.settings import LEDGER_FILE
-from briefing.deliver.smtp import check_security, send
+from briefing.deliver.smtp import check_security, check_server, send
 from briefing.errors import DeliveryError, DeliveryUncertain
 from briefing.log import get_logger
 from briefing.options import MailOptions
@@ -58,6 +58,7 @@ def mailed_before(mail: MailOptions, out_dir: Path) -> frozenset[str]:
     key = recipients_key(parse_recipients(mail.recipients))
     resolve_sender(mail)
     check_security(mail)
+    check_server(mail)
     return frozenset() if mail.force else sent_article_ids(read_ledger(out_dir / LEDGER_FILE), key)
 
 

@@ -136,6 +136,20 @@ def test_an_unanswered_message_is_uncertain_and_the_rerun_asks_before_sending_ag
     assert deliver.send_digest(digest, mail).status == "already-sent"
 
 
+def test_a_garbled_answer_to_a_whole_message_is_uncertain_not_a_refusal(tmp_path: Path, smtp_server: Any) -> None:
+    """It was taken for a refusal ("-1 queued: fix what it says"), so each rerun sent one more copy."""
+    server = smtp_server()
+    server.handler.garbled_reply = True
+    digest = write_digest(tmp_path)
+    mail = mail_for(server)
+    with pytest.raises(DeliveryUncertain, match=r"answered something that is no SMTP reply \(queued\)"):
+        deliver.send_digest(digest, mail)
+    assert [e["status"] for e in ledger_of(tmp_path)] == ["uncertain"]
+    with pytest.raises(DeliveryUncertain, match=r"may already have reached"):
+        deliver.send_digest(digest, mail)
+    assert len(server.handler.envelopes) == 1
+
+
 def test_a_temporary_recipient_refusal_says_to_run_again_not_to_remove_the_address(
         tmp_path: Path, smtp_server: Any) -> None:
     server = smtp_server()

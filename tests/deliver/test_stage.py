@@ -189,6 +189,31 @@ def test_address_mistakes_stop_before_the_build(cli: Any, runner: CliRunner, see
     assert not list(tmp_path.glob("briefing-*"))  # nothing was built
 
 
+@pytest.mark.parametrize(
+    ("extra", "env", "message"),
+    [
+        (["--smtp-host", "smtp..example.org"], {}, "--smtp-host 'smtp..example.org' is not a host name"),
+        (["--smtp-host", "a" * 70 + ".example.org"], {}, "is not a host name"),
+        (["--smtp-host", ""], {}, "no SMTP server: give --smtp-host"),
+        ([], {"BRIEFING_SMTP_USER": USER, "BRIEFING_SMTP_PASSWORD": "pässwort"},
+         "the SMTP password has characters outside ASCII, which SMTP logins cannot send: check "
+         "BRIEFING_SMTP_PASSWORD or smtp_password"),
+    ],
+    ids=["empty-label", "long-label", "empty", "non-ascii-password"],
+)
+def test_server_mistakes_stop_before_the_build(cli: Any, runner: CliRunner, seeds_dir: Path, tmp_path: Path,
+                                               smtp_server: Any, extra: list[str], env: dict[str, str],
+                                               message: str) -> None:
+    """Each was a traceback (UnicodeError from IDNA, UnicodeEncodeError from smtplib's login) or, for an empty
+    host, "closed the connection ... run the same command again", after the whole build."""
+    server = smtp_server("starttls")
+    result = runner.invoke(cli, [*email_args(seeds_dir, tmp_path, server), *extra], env=env)
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+    assert "pässwort" not in result.output
+    assert not list(tmp_path.glob("briefing-*"))  # nothing was built
+
+
 def test_no_recipient_is_a_usage_mistake(cli: Any, runner: CliRunner, seeds_dir: Path, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["email", str(seeds_dir), "--out", str(tmp_path), "--from", SENDER])
     assert result.exit_code == 1
