@@ -178,19 +178,17 @@ def build_or_reuse(options: BuildOptions) -> BuildReport:
     cache_path = options.out_dir / BUILD_CACHE_FILE
     cached = _read_build_cache(cache_path)
     entry = cached.get(fingerprint) if fingerprint else None
-    if entry is not None:
-        outputs = Outputs(**{k: options.out_dir / name for k, name in entry["files"].items()})
-        if all(p.is_file() for p in outputs.all()) and _file_hash(outputs.json) == entry["json_sha256"]:
-            log.info("reusing %s, built from the same inputs at %s", outputs.json.with_suffix(".*"), entry["built"])
-            return BuildReport(outputs=outputs, read=entry["read"], kept=entry["kept"],
-                               translated=entry["translated"])
+    reused = _reused(entry, options.out_dir) if entry is not None else None
+    if reused is not None:
+        return reused
     report = build(options)
     if fingerprint and report.outputs is not None:
-        files = {f.name: getattr(report.outputs, f.name).name for f in dataclasses.fields(Outputs)}
+        kinds = [f.name for f in dataclasses.fields(Outputs)]
         cached.pop(fingerprint, None)  # a rebuilt entry moves to the end, so trimming keeps it
         cached[fingerprint] = {
-            "files": files, "json_sha256": _file_hash(report.outputs.json), "read": report.read,
-            "kept": report.kept, "translated": report.translated,
+            "files": {kind: getattr(report.outputs, kind).name for kind in kinds},
+            "sha256": {kind: _file_hash(getattr(report.outputs, kind)) for kind in kinds},
+            "read": report.read, "kept": report.kept, "translated": report.translated,
             "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
         recent = dict(list(cached.items())[-BUILD_CACHE_ENTRIES:])
@@ -199,6 +197,35 @@ def build_or_reuse(options: BuildOptions) -> BuildReport:
         except OSError as exc:  # the digest is built: a cache that cannot be written only costs a rebuild
             log.warning("could not record the build in %s (%s); a rerun builds again", cache_path, exc.strerror)
     return report
+
+
+def _reused(entry: Any, out_dir: Path) -> BuildReport | None:
+    """The report of the earlier build `entry` records, when its four files are still the ones it wrote; None
+    otherwise (a rebuild). The cache is a file in the output folder like any other: each name must be the
+    plain name of a briefing file of its kind in `out_dir` (never a path elsewhere: it is mailed and
+    attached), not a link, and hash as recorded; a damaged entry costs a rebuild, never a traceback."""
+    try:
+        kinds = [f.name for f in dataclasses.fields(Outputs)]
+        names, hashes = entry["files"], entry["sha256"]
+        counts = {key: entry[key] for key in ("read", "kept", "translated")}
+        if not all(_own_file_name(names[kind], kind) and isinstance(hashes[kind], str) for kind in kinds):
+            return None
+        if not all(type(count) is int for count in counts.values()):
+            return None
+        outputs = Outputs(**{kind: out_dir / names[kind] for kind in kinds})
+    except (KeyError, TypeError):
+        return None
+    if any(getattr(outputs, kind).is_symlink() or _readable_hash(getattr(outputs, kind)) != hashes[kind]
+           for kind in kinds):
+        return None
+    log.info("reusing %s, built from the same inputs at %s", outputs.json.with_suffix(".*"), entry.get("built"))
+    return BuildReport(outputs=outputs, **counts)
+
+
+def _own_file_name(name: Any, kind: str) -> bool:
+    """Whether `name` is the plain name of a briefing file of this kind ("briefing-2025-W40.pdf")."""
+    return (isinstance(name, str) and name == Path(name).name and name.startswith("briefing-")
+            and name.endswith(f".{kind}") and "\x00" not in name)
 
 
 def inputs_fingerprint(options: BuildOptions) -> str | None:
@@ -224,7 +251,7 @@ def inputs_fingerprint(options: BuildOptions) -> str | None:
 def _read_build_cache(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return {}  # a missing or damaged cache only costs a rebuild
     return data if isinstance(data, dict) else {}
 

@@ -132,3 +132,53 @@ def test_inputs_fingerprint_follows_the_bytes_of_themes_glossary_and_templates(t
     letter = next(bytes([b]) for b in edited.read_bytes() if ord("a") <= b <= ord("z"))
     _same_size_and_time(edited, letter, letter.upper())
     assert pipeline.inputs_fingerprint(options) != first
+
+
+def _damage(cache: Path, how: str) -> None:
+    import json
+
+    if how == "deep":
+        cache.write_text("[" * 100_000, encoding="utf-8")
+        return
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    for entry in data.values():
+        if how == "no-json-name":
+            del entry["files"]["json"]
+        elif how == "files-a-list":
+            entry["files"] = [1]
+        elif how == "no-hashes":
+            del entry["sha256"]
+        elif how == "paths-elsewhere":  # and their hashes, as whoever wrote the file would give them
+            entry["files"]["txt"] = "/etc/os-release"
+            entry["files"]["pdf"] = "../briefing-stolen.pdf"
+            entry["sha256"]["txt"] = pipeline._file_hash(Path("/etc/os-release"))
+        elif how == "count-a-text":
+            entry["read"] = "5"
+    cache.write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.mark.parametrize("how", ["no-json-name", "files-a-list", "no-hashes", "paths-elsewhere", "count-a-text",
+                                 "deep", "text-edited"])
+def test_a_damaged_or_doctored_build_record_costs_a_rebuild_never_a_traceback_or_a_foreign_file(
+        runner: CliRunner, seeds_dir: Path, tmp_path: Path, how: str) -> None:
+    """Each damage was a traceback (TypeError, AttributeError, KeyError, RecursionError), and a record naming
+    /etc/os-release as the text file mailed it (only the JSON file's hash was checked)."""
+    out = tmp_path / "out"
+    args = ["email", str(seeds_dir), "--no-translate", "--out", str(out), "--to", "team@example.org",
+            "--from", "briefing@example.org", "--plain", "--dry-run", "--attach-pdf"]
+    first = runner.invoke(main, args)
+    assert first.exit_code == 0, first.output
+    (eml,) = out.glob("briefing-*.eml")
+    if how == "text-edited":
+        (txt,) = out.glob("briefing-*.txt")
+        txt.write_text("Not what was built.\n", encoding="utf-8")
+    else:
+        _damage(out / pipeline.BUILD_CACHE_FILE, how)
+    again = runner.invoke(main, args)
+    assert again.exit_code == 0, again.output
+    assert "reusing" not in again.output and "Traceback" not in again.output
+    text = _mailed_text(eml)
+    assert "Made by briefing" in text and "Not what was built" not in text
+    if Path("/etc/os-release").is_file():
+        assert Path("/etc/os-release").read_text(encoding="utf-8").split()[0] not in text
+    assert runner.invoke(main, args).output.count("reusing") == 1  # the rebuilt record is sound again

@@ -47,6 +47,8 @@ def read_ledger(path: Path) -> tuple[SentRecord, ...]:
         return ()
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BadLedger(f"{path}: cannot read the sent-digest ledger ({exc}); {fix}") from None
+    except RecursionError:  # brackets nested past what json follows
+        raise BadLedger(f"{path}: not a sent-digest ledger (nested too deep); {fix}") from None
     try:
         return tuple(
             SentRecord(**{**entry, "recipients": tuple(entry["recipients"]), "articles": tuple(entry["articles"])})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +35,17 @@ def test_another_recipient_list_gets_its_own_copy(tmp_path: Path, smtp_server: A
     assert [e.rcpt_tos for e in server.handler.envelopes] == [[TEAM], ["boss@example.org"]]
 
 
-def test_a_broken_ledger_stops_the_run_naming_the_file(tmp_path: Path, smtp_server: Any) -> None:
+@pytest.mark.parametrize(("text", "message"), [("{not json", "cannot read the sent-digest ledger"),
+                                              ("[" * 100_000, "not a sent-digest ledger (nested too deep)")])
+def test_a_broken_ledger_stops_the_run_naming_the_file(tmp_path: Path, smtp_server: Any, text: str,
+                                                       message: str) -> None:
+    """(Brackets nested 100,000 deep were a RecursionError traceback.)"""
     server = smtp_server()
-    (tmp_path / LEDGER_FILE).write_text("{not json", encoding="utf-8")
-    with pytest.raises(BadLedger, match=f"{LEDGER_FILE}: cannot read the sent-digest ledger"):
+    (tmp_path / LEDGER_FILE).write_text(text, encoding="utf-8")
+    with pytest.raises(BadLedger, match=f"{LEDGER_FILE}: {re.escape(message)}"):
         deliver.send_digest(write_digest(tmp_path), mail_for(server))
     assert server.handler.envelopes == []
-    assert (tmp_path / LEDGER_FILE).read_text(encoding="utf-8") == "{not json"
+    assert (tmp_path / LEDGER_FILE).read_text(encoding="utf-8") == text
 
 
 def test_articles_sent_earlier_are_known_per_recipient_list(tmp_path: Path, smtp_server: Any) -> None:
