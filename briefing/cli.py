@@ -32,6 +32,7 @@ from briefing.options import (
     PAPER_SIZES,
 )
 from briefing.runtime.jsonl import quoted
+from briefing.runtime.parallel import LOCAL_WORKERS_MAX
 from briefing.runtime.settings_file import shown
 from briefing.summarize import SUMMARIZERS
 from briefing.translate import ENGINE_CHOICES
@@ -246,7 +247,7 @@ def _max_bytes(max_mb: float) -> int:
 
 
 _JOBS_OPTION = click.option(
-    "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+    "--jobs", type=click.IntRange(min=1, max=LOCAL_WORKERS_MAX), default=None, metavar="N",
     help="Processes that read, clean and summarize articles (default: the number of cores); same output for any N.",
 )
 

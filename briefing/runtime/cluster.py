@@ -25,13 +25,14 @@ from briefing import __version__
 from briefing.errors import ClusterError
 from briefing.log import get_logger
 from briefing.runtime import progress
-from briefing.runtime.parallel import Pool
+from briefing.runtime.jsonl import quoted
+from briefing.runtime.parallel import LOCAL_WORKERS_MAX, Pool
 
 log = get_logger(__name__)
 
 CLUSTER_CONNECT_TIMEOUT_S = 10  # a scheduler on the network answers within a second; a wrong address fails fast
 CLUSTER_WORKERS_TIMEOUT_S = 60  # a scheduler with no worker yet: workers that are starting get this long to join
-LOCAL_CLUSTER = re.compile(r"local:(\d{1,3})")  # "local:2": two worker processes on this machine
+LOCAL_CLUSTER = re.compile(r"local:(\d+)")  # "local:2": two worker processes on this machine
 INSTALL_HINT = "pip install 'dask[distributed]'"
 
 
@@ -57,8 +58,9 @@ def connect(address: str) -> Iterator[Pool]:
         stack.enter_context(_quiet_dask())
         if local:
             count = int(local.group(1))
-            if count < 1:
-                raise ClusterError(f"--cluster {address}: a local cluster needs at least one worker")
+            if not 1 <= count <= LOCAL_WORKERS_MAX:
+                raise ClusterError(f"--cluster {quoted(address)}: a local cluster has 1 to {LOCAL_WORKERS_MAX} "
+                                   "workers")
             try:
                 cluster = stack.enter_context(LocalCluster(
                     n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None,

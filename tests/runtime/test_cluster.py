@@ -147,7 +147,10 @@ def test_a_cluster_that_cannot_be_reached_is_one_line_naming_the_address(
     assert line.startswith(f"Error: cannot reach the Dask cluster at {address} (")
 
 
-def test_a_malformed_local_cluster_is_one_line(runner: Any, seeds_dir: Path, tmp_path: Path) -> None:
-    result = runner.invoke(main, ["build", str(seeds_dir), "--out", str(tmp_path), "--cluster", "local:0"])
+@pytest.mark.parametrize("count", ["0", "129", "100000"])
+def test_a_local_cluster_of_no_worker_or_too_many_is_one_line(runner: Any, seeds_dir: Path, tmp_path: Path,
+                                                              count: str) -> None:
+    """(local:100000 was taken for a host name: "cannot reach tcp://local:100000 after 10 s".)"""
+    result = runner.invoke(main, ["build", str(seeds_dir), "--out", str(tmp_path), "--cluster", f"local:{count}"])
     assert result.exit_code == 1
-    assert result.stderr == "Error: --cluster local:0: a local cluster needs at least one worker\n"
+    assert result.stderr == f"Error: --cluster 'local:{count}': a local cluster has 1 to 128 workers\n"
