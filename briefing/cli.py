@@ -166,8 +166,9 @@ def _check_config_values(default_map: dict[str, dict[str, Any]], where: Path) ->
             value = values[param.name]
             flag = param.opts[0] if isinstance(param, click.Option) else param.human_readable_name.lower()
             try:
-                if isinstance(value, bool) and param.type.name != "boolean":
-                    raise click.BadParameter(f"{shown(value)} is not {_kind(param.type)}")  # true is not 1 MB
+                wrong = _wrong_kind(param, value)
+                if wrong:
+                    raise click.BadParameter(wrong)
                 param.type_cast_value(click.Context(command), value)
             except (click.BadParameter, TypeError) as exc:  # TypeError: a TOML date or table where a number goes
                 reason = exc.message if isinstance(exc, click.BadParameter) else f"not {_kind(param.type)}"
@@ -175,6 +176,20 @@ def _check_config_values(default_map: dict[str, dict[str, Any]], where: Path) ->
                     reason = reason.replace(repr(value), shown(value))
                 raise BadConfig(f"{where}: the value {shown(value)} for {flag} is wrong: {reason.rstrip('.')}; "
                                 "see 'briefing init' for an example of every key") from None
+
+
+def _wrong_kind(param: click.Parameter, value: Any) -> str | None:
+    """Why a TOML value is of a kind its option does not take, which click would convert without a word
+    (`max_size = true` as 1 MB, `smtp_port = 8025.9` as 8025, `smtp_host = ["a"]` as "['a']", `force = "no"`
+    as true); None when its kind fits."""
+    kind = param.type
+    if isinstance(value, bool) != (kind.name == "boolean"):
+        return f"{shown(value)} is not {'true or false' if kind.name == 'boolean' else _kind(kind)}"
+    if isinstance(kind, click.types.IntParamType) and isinstance(value, float):
+        return f"{shown(value)} is not a whole number"
+    if isinstance(value, list | dict) and not (param.multiple or param.nargs == -1):
+        return f"{shown(value)} is not {_kind(kind)}"
+    return None
 
 
 def _kind(kind: click.ParamType) -> str:

@@ -221,6 +221,10 @@ def test_every_command_stops_on_a_config_typo(runner: CliRunner, tmp_path: Path,
         ("max_size = nan\n", "the value nan for --max-size is wrong: nan is not a finite number"),
         ("max_size = true\n", "the value true for --max-size is wrong: true is not a number"),  # was 1 MB
         ("max_size = 2025-01-01\n", "the value 2025-01-01 for --max-size is wrong: not a number"),  # was a TypeError
+        # each was converted without a word: 3, "['a', 'b']", true
+        ("sentences = 3.5\n", "the value 3.5 for --sentences is wrong: 3.5 is not a whole number"),
+        ('title = ["a", "b"]\n', 'the value ["a", "b"] for --title is wrong: ["a", "b"] is not text'),
+        ('[build]\nbilingual = "no"\n', "the value 'no' for --bilingual is wrong: 'no' is not true or false"),
     ],
 )
 def test_a_config_value_of_the_wrong_kind_names_the_file(runner: CliRunner, tmp_path: Path, text: str,
