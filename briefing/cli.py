@@ -203,6 +203,13 @@ def _kind(kind: click.ParamType) -> str:
     return "text" if isinstance(kind, click.types.StringParamType) else f"a {kind.name}"
 
 
+def _title(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """--title: any text but a blank one (it made an email subject starting with a dash and an empty cover)."""
+    if not value.strip():
+        raise click.BadParameter("give a title, or leave --title out for the default")
+    return value
+
+
 # --- build ------------------------------------------------------------------------------
 
 
@@ -319,7 +326,7 @@ def build_options(func: Any) -> Any:
         *_TRANSLATION_OPTIONS,
         click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
                      default=None, help="Folder of your own templates (same names as templates/)."),
-        click.option("--title", default=DEFAULT_TITLE, show_default=True, help="Briefing title."),
+        click.option("--title", default=DEFAULT_TITLE, show_default=True, callback=_title, help="Briefing title."),
         click.option("--paper", type=click.Choice(PAPER_SIZES), default=DEFAULT_PAPER, show_default=True,
                      help="PDF page size."),
         click.option("--bilingual", is_flag=True, help="Show the original-language summary under each article."),

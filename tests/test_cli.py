@@ -199,6 +199,7 @@ def test_build_week_without_articles_is_not_an_error(runner: CliRunner, seeds_di
         (["themes", "--auto", "--themes", "x.toml"], "give either --themes FILE or --auto, not both"),
         (["translate", "--source", "xx", "--target", "en"], "xx"),
         (["ingest", "--jobs", "100000"], "100000 is not in the range 1<=x<=128"),  # never finished: 100,000 forks
+        (["build", "--title", " "], "give a title, or leave --title out for the default"),  # a subject "— dates"
     ],
 )
 def test_user_mistakes_get_one_clear_line_and_a_non_zero_exit(

@@ -27,6 +27,9 @@ def expand_sources(sources: Sequence[str], *, output_dir: Path | None = None,
     seen: set[Path] = set()
     own = output_dir.resolve() if output_dir is not None else None
     for source in sources:
+        if not source.strip():  # Path("") is the working folder: `sources = [""]` read whatever lay there
+            yield json.dumps(source), None, "an empty source name (it would read the working folder)"
+            continue
         if URL_PATTERN.match(source):
             yield source, None, None
             continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Generic, TypeVar, cast
@@ -52,6 +53,34 @@ def usable_folder(folder: Path) -> bool:
         return False
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+CACHE_SUFFIX = ".sqlite"  # every cache file briefing names ends so
+
+
+def _foreign(path: Path) -> str | None:
+    """Why the file at `path` is not a cache to open (nor to move aside when damaged), or None.
+
+    Not a regular file (`--cache /dev/null` made SQLite write /dev/null-journal); a file of another name that
+    is not an SQLite database: a user's file given to --cache by mistake, which was moved aside as damaged.
+    A `.sqlite` file, briefing's own name, is a damaged cache when it reads wrong, moved aside and rebuilt."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if not stat.S_ISREG(found.st_mode):
+        return "is not a file"
+    if path.suffix == CACHE_SUFFIX or found.st_size == 0:
+        return None
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    return None if head == SQLITE_HEADER else "is not an SQLite file, as a cache is"
+
+
 def beside(translation_cache: Path | None, name: str) -> Path:
     """The file `name` in the translation cache's folder (the default cache folder when none is given)."""
     return (translation_cache.parent if translation_cache is not None else cache_folder()) / name
@@ -73,6 +102,11 @@ class SqliteCache(Generic[Value]):
 
     def _open(self) -> sqlite3.Connection | None:
         if not usable_folder(self.path.parent):
+            return None
+        foreign = _foreign(self.path)
+        if foreign:
+            log.warning("%s %s %s; it is left as it is, and this run goes without the cache", self._what,
+                        self.path, foreign)
             return None
         for attempt in (1, 2):
             try:

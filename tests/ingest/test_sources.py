@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -134,3 +135,13 @@ def test_a_build_of_many_long_missing_sources_says_so_in_one_bounded_line(runner
     assert "and 2,000 more (2003 skipped (" in error
     assert len(error) < 1_600
     assert "Traceback" not in result.output
+
+
+def test_an_empty_source_name_is_skipped_not_read_as_the_working_folder(runner: CliRunner, tmp_path: Path,
+                                                                        monkeypatch: Any) -> None:
+    """`sources = [""]` read the working folder (Path("") is "."), whatever lay there."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text(STORY, encoding="utf-8")
+    code, records, stderr = _ingest_cli(runner, "", "  ")
+    assert records == [] and code != 0
+    assert 'skipped "": an empty source name (it would read the working folder)' in stderr.splitlines()

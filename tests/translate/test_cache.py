@@ -128,3 +128,25 @@ def test_two_runs_at_once_share_the_cache_safely(tmp_path: Path, cache_file: Pat
     assert len(results[0][0].splitlines()) == 60
     with sqlite3.connect(cache_file) as db:
         assert db.execute("SELECT count(*) FROM translations").fetchone() == (60,)
+
+
+@pytest.mark.parametrize("kind", ["a user's file", "a fifo"])
+def test_cache_given_a_file_that_is_no_cache_leaves_it_as_it_is(runner: CliRunner, seeds_dir: Path, tmp_path: Path,
+                                                               kind: str) -> None:
+    """--cache notes.txt moved the user's file aside as a damaged cache (notes.txt.corrupt); --cache /dev/null
+    (as root) had SQLite write /dev/null-journal. A file that is not SQLite's, or not a file, is left alone."""
+    import os
+
+    given = tmp_path / "notes.txt"
+    if kind == "a fifo":
+        os.mkfifo(given)
+    else:
+        given.write_text("My notes for Monday.\n", encoding="utf-8")
+    result = runner.invoke(main, ["build", str(seeds_dir), "--out", str(tmp_path / "out"), "--engine", "apertium",
+                                  "--cache", str(given)])
+    assert result.exit_code == 0, result.output
+    reason = "is not a file" if kind == "a fifo" else "is not an SQLite file, as a cache is"
+    assert f"warning: translation cache {given} {reason}; it is left as it is" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("notes")) == ["notes.txt"]
+    if kind != "a fifo":
+        assert given.read_text(encoding="utf-8") == "My notes for Monday.\n"
