@@ -309,6 +309,16 @@ def _group_of(line: Line, group_by: str) -> str:
     return name
 
 
+def _record_day(raw: str, where: str) -> dt.date:
+    """The day a record's "date" writes: YYYY-MM-DD, or an ISO date and time (the day as written, in its own
+    time zone, as ingest reads it); anything else, trailing text included, is a BadInput naming the line."""
+    text = raw.strip()
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        raise BadInput(f"{where}: date {quoted(raw)} is not YYYY-MM-DD") from None
+
+
 def _record_article(line: Line, *, field: str, title_field: str | None, lang: str) -> Article:
     """One JSONL record as an Article; BadInput names its line and the field at fault."""
     record, where = line.record, line.where
@@ -328,10 +338,7 @@ def _record_article(line: Line, *, field: str, title_field: str | None, lang: st
     text = text_of(field, required=True) or ""
     title = text_of(title_field) if title_field else None
     raw_date = text_of("date")
-    try:
-        date = dt.date.fromisoformat(raw_date[:10]) if raw_date else None
-    except ValueError:
-        raise BadInput(f"{where}: date {quoted(raw_date or '')} is not YYYY-MM-DD") from None
+    date = _record_day(raw_date, where) if raw_date else None
     declared = language_key(lang if lang != "auto" else record.get("lang"))
     language = declared if declared != UNKNOWN else detect_language(text)
     derived = record.get("title_derived") is True or not (title and title.strip())

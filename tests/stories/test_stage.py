@@ -216,6 +216,11 @@ def test_stories_command_takes_the_grouping_from_a_field(runner: CliRunner) -> N
          "<stdin>, line 2: field 'id' is missing"),
         (['{"id": "a", "body": "x"}'], "<stdin>, line 1: field 'text' is missing (name the text field with --field)"),
         (['{"id": "a", "text": "x", "date": "mardi"}'], "<stdin>, line 1: date 'mardi' is not YYYY-MM-DD"),
+        # only the first ten characters were read: both were 2 October
+        (['{"id": "a", "text": "x", "date": "2025-10-0299junk"}'],
+         "<stdin>, line 1: date '2025-10-0299junk' is not YYYY-MM-DD"),
+        (['{"id": "a", "text": "x", "date": "2025-10-02 and more"}'],
+         "<stdin>, line 1: date '2025-10-02 and more' is not YYYY-MM-DD"),
         (['', '[1, 2]'], "<stdin>, line 2: expected a JSON object, got list"),
     ],
 )
@@ -223,6 +228,15 @@ def test_stories_command_names_the_line_of_bad_input(runner: CliRunner, lines: l
     result = runner.invoke(main, ["stories", "--no-translate"], input="\n".join(lines) + "\n")
     assert result.exit_code == 1
     assert result.stderr.strip() == f"Error: {message}"
+
+
+def test_stories_command_reads_a_record_s_date_and_time_as_the_day_written(runner: CliRunner) -> None:
+    records = [{"id": "a", "text": "Un texte sur le port de Hai Phong.", "date": "2025-10-02T23:30-08:00"},
+               {"id": "b", "text": "Un texte sur la pluie à Hanoï.", "date": "2025-10-03"}]
+    result = runner.invoke(main, ["stories", "--no-translate"], input="\n".join(map(json.dumps, records)) + "\n")
+    assert result.exit_code == 0, result.output
+    days = sorted((s["first_date"], s["last_date"]) for s in map(json.loads, result.stdout.splitlines()))
+    assert days == [("2025-10-02", "2025-10-02"), ("2025-10-03", "2025-10-03")]  # not 3 October in UTC
 
 
 def test_stories_command_group_by_needs_the_field_on_every_line(runner: CliRunner) -> None:
