@@ -3,6 +3,7 @@ clipping limit whatever the week's size."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,14 +22,30 @@ log = get_logger(__name__)
 
 
 def inline_email(html: str) -> str:
-    """The email HTML with its <style> rules moved into style attributes; @media rules kept for dark mode."""
+    """The email HTML with its <style> rules moved into style attributes; @media rules kept for dark mode; and
+    no CSS that would load anything when the mail is opened (`_local_css`)."""
     inliner = css_inline.CSSInliner(
         load_remote_stylesheets=False, keep_at_rules=True, minify_css=True, keep_link_tags=False,
     )
     try:
-        return inliner.inline(html)
+        inlined = inliner.inline(html)
     except css_inline.InlineError as exc:
         raise TemplateProblem(f"{EMAIL_TEMPLATE}: its CSS could not be inlined ({exc})") from None
+    return _STYLE_ATTRIBUTE.sub(_local_css, _STYLE_BLOCK.sub(_local_css, inlined))
+
+
+_STYLE_BLOCK = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.IGNORECASE | re.DOTALL)
+_STYLE_ATTRIBUTE = re.compile(r'(\sstyle=")([^"]*)(")', re.IGNORECASE)
+_IMPORT = re.compile(r"@import\b[^;]*;?", re.IGNORECASE)
+_URL = re.compile(r"url\(\s*(?:&quot;|[\"'])?\s*(?!data:|#)[^)]*\)", re.IGNORECASE)
+
+
+def _local_css(match: re.Match[str]) -> str:
+    """A style block or attribute without @import rules and with every url() but data: and #fragment ones
+    made `none`: a user's email.css with `@import url(http://...)` or a remote background image made the
+    email load it (a tracking pixel, or a leak that the mail was read). The shipped CSS has none."""
+    opening, css, closing = match.groups()
+    return opening + _URL.sub("none", _IMPORT.sub("", css)) + closing
 
 
 def email_html(env: jinja2.Environment, context: dict[str, Any], dirs: Sequence[Path], briefing: Briefing,

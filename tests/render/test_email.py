@@ -101,6 +101,28 @@ def test_email_is_self_contained_inlined_and_dark_mode_ready(sample: Briefing, t
     assert all(h.startswith(("#", "https://")) for h in hrefs)
 
 
+def test_a_user_s_email_css_can_make_the_email_load_nothing(sample: Briefing, tmp_path: Path) -> None:
+    """@import and url() of a user's email.css stayed in the email: opening it would fetch them (a tracker)."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    shipped = (template_dirs(None)[-1] / "email.css").read_text(encoding="utf-8")
+    (folder / "email.html").write_text((template_dirs(None)[-1] / "email.html").read_text(encoding="utf-8"),
+                                       encoding="utf-8")
+    (folder / "email.css").write_text(
+        "@import url(http://tracker.example/a.css);\n@import 'https://tracker.example/b.css';\n" + shipped
+        + "\nbody { background-image: url(http://tracker.example/pixel.png); }\n"
+        + ".h3 { background: #fff url('https://tracker.example/h3.png') no-repeat; }\n"
+        + "@media (prefers-color-scheme: dark) { body { background: url(//tracker.example/dark.png) } }\n"
+        + "@font-face { font-family: Tracked; src: url(https://tracker.example/f.woff2); }\n",
+        encoding="utf-8")
+    outputs = render(sample, tmp_path / "out", templates_dir=folder)
+    html = outputs.html.read_text(encoding="utf-8")
+    assert "tracker.example" not in html and "@import" not in html
+    parsed = EmailParser.parse(outputs.html)
+    assert "prefers-color-scheme: dark" in "".join(parsed.style_blocks)  # the rest of the CSS is kept
+    assert any("no-repeat" in attrs.get("style", "") for _, attrs in parsed.tags)
+
+
 def test_the_email_budget_holds_when_not_even_one_story_fits(tmp_path: Path) -> None:
     """Bounded fields can still add up: five outlets' 2,000-character links and two 8,000-character summaries
     of characters HTML escapes five-fold make one story alone larger than the budget."""
