@@ -237,7 +237,12 @@ def names_line(story: Story) -> str:
     STORY_NAMES_CHARS (one line of the PDF; the first always); "" for none."""
     line = ""
     names = [bounded(e.shown, NAME_DISPLAY_MAX_CHARS) for e in story.entities if e.type in NAMED_KINDS]
-    for name in [n for n in names if n][:STORY_NAMES_SHOWN]:
+    # once each: "London" of an English article and "Londres" of a French one are one name in English
+    once: dict[str, str] = {}
+    for name in names:
+        if name:
+            once.setdefault(name_key(name), name)
+    for name in list(once.values())[:STORY_NAMES_SHOWN]:
         longer = f"{line} · {name}" if line else name
         if line and len(longer) > STORY_NAMES_CHARS:
             break

@@ -155,6 +155,9 @@ def test_names_show_in_english_where_translated_and_the_index_joins_both_spellin
     third = dataclasses.replace(story_of(translated(3), 3),
                                 entities=(Entity("Banque mondiale", "organisation", ("a3",)),))
     assert names_line(first) == "Tô Lâm · World Bank · Japan"
+    london = (Entity("London", "place", ("a1",)), Entity("Hasib Hussain", "person", ("a1",)),
+              Entity("Londres", "place", ("a2",), name_en="London"))
+    assert names_line(dataclasses.replace(first, entities=london)) == "London · Hasib Hussain"  # once in English
     index = name_index([first, second, third], {"s-a1": "story-1", "s-a2": "story-2", "s-a3": "story-3"},
                        in_full={"s-a1"})
     listed = {e.name: e.stories for e in index}
