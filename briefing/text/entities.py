@@ -234,6 +234,11 @@ def is_bare_surname(mention: Mention) -> bool:
 # --- the capitalised-name rule --------------------------------------------------------------------
 
 
+def known_place(name: str) -> bool:
+    """Whether `name` is a place English news writes so (text/data/names/places.txt), case and accents aside."""
+    return name_key(name) in _names_list("places")
+
+
 @cache
 def _names_list(name: str) -> frozenset[str]:
     return frozenset(name_key(word) for word in read_word_list(DATA_DIR / "names" / f"{name}.txt"))

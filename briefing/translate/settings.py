@@ -42,3 +42,16 @@ APERTIUM_CHAINS: dict[tuple[str, str], tuple[str, ...]] = {
 FR_EN_CATALAN = ("fra-cat", "cat-eng")  # Debian: apertium-fra-cat, apertium-eng-cat
 ES_EN_CATALAN = ("spa-cat", "cat-eng")  # Debian: apertium-spa-cat, apertium-eng-cat
 DICTIONARY_DIR = Path("/usr/share/dictd")  # Debian: dict-freedict-fra-eng, dict-freedict-spa-eng (files read directly)
+# English names on the Names lines and in the index (stage.py `_named_in_english`). A name is translated alone,
+# without context, so only where the result can be checked: a place when apertium's English is a place English
+# news writes (text/data/names/places.txt: "Japon" -> "Japan"; "Le Mans" gave "Tame", "Tours" "Torres"); an
+# organisation named by what it is, its first word one of these, when its other capitalised words survive
+# ("Conseil de Paris" -> "Council of Paris"; "Agence France-Presse" gave "Agency France-Hastens", "Fondation
+# Charles de Gaulle" "Foundation Chat of Gaulle": kept as written). "cour", "office", "chambre" and "parti" gave
+# "Yard of the accounts", "National job of the forests", "Camera of trade", "Party Socialist": not here. Any
+# name the glossary gives whole is translated as it says ("Banque mondiale" -> "World Bank").
+ENGLISH_NAME_HEADS = frozenset((
+    "agence", "académie", "assemblée", "association", "autorité", "banque", "bureau", "centre", "comité",
+    "commission", "conseil", "direction", "fonds", "fédération", "gouvernement", "institut", "ministère",
+    "organisation", "union",
+))

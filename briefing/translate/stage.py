@@ -17,7 +17,9 @@ from typing import TypeVar
 from briefing.errors import ModelMissing, TranslationError
 from briefing.log import get_logger
 from briefing.records import Article, Entity, Story
-from briefing.text.entities import ORGANISATION, PLACE
+from briefing.text.entities import ORGANISATION, PLACE, known_place
+from briefing.translate.glossary import load_glossary
+from briefing.translate.settings import ENGLISH_NAME_HEADS
 from briefing.translate.translator import Translated, Translator, open_translator
 
 log = get_logger(__name__)
@@ -105,9 +107,18 @@ def translate_records(records: Sequence[Record], *, full: Callable[[Record], boo
             log.warning("%s: language unknown; left untranslated", _name(unknown))
             result[i] = _untranslated(unknown)
     wanted: dict[str, list[tuple[int, list[str]]]] = {}
+    glossaries: dict[str, dict[str, str]] = {}
+
+    def whole(lang: str) -> dict[str, str]:
+        """The names the glossary gives whole for lang->target, by `_glossary_key`."""
+        if lang not in glossaries:
+            terms = load_glossary(glossary, lang, target).terms
+            glossaries[lang] = {_glossary_key(source): english for source, english in terms}
+        return glossaries[lang]
+
     for i, record in enumerate(result):
         if record.lang != target and record.lang.strip():
-            wanted.setdefault(record.lang, []).append((i, _sources(record, full(record))))
+            wanted.setdefault(record.lang, []).append((i, _sources(record, full(record), whole(record.lang))))
     done, engines = translate_by_language(
         {lang: [text for _, parts in items for text in parts] for lang, items in wanted.items()},
         target=target, engine=engine, glossary=glossary, use_cache=use_cache, cache_path=cache_path,
@@ -120,37 +131,43 @@ def translate_records(records: Sequence[Record], *, full: Callable[[Record], boo
             if outputs is None:
                 result[i] = _untranslated(result[i])
                 continue
-            result[i] = _filled(result[i], outputs[at:at + len(parts)], full(result[i]))
+            result[i] = _filled(result[i], outputs[at:at + len(parts)], full(result[i]), whole(lang))
             at += len(parts)
     return result, engines
 
 
-def _sources(record: Article | Story, full: bool) -> list[str]:
+def _sources(record: Article | Story, full: bool, whole: Mapping[str, str]) -> list[str]:
     """What to translate of `record`: its title (unless translated already), then summary and figures, then
     (a story's) the names `_named_in_english`."""
     parts = [] if record.title_en else [record.title]
-    return [*parts, record.summary, *record.figure_sentences, *_names(record)] if full else parts
+    return [*parts, record.summary, *record.figure_sentences, *_names(record, whole)] if full else parts
 
 
-def _named_in_english(entity: Entity) -> bool:
-    """Whether a name is shown in English: a place ("Japon", "Asie du Sud-Est": English has its own names), or
-    an organisation whose name has a word in lower case, so it describes what it is ("ministère des Sciences",
-    "Banque mondiale"). People keep their names, and so do organisations named like brands ("Le Monde",
-    "Société Générale", "JICA"), whose words would be translated as words."""
-    if entity.type == PLACE:
+def _named_in_english(entity: Entity, whole: Mapping[str, str]) -> bool:
+    """Whether a story's name is offered for translation (`_english_names` then checks what comes back): a
+    name the glossary gives whole (`whole`), a place, or an organisation whose first word says what it is
+    (ENGLISH_NAME_HEADS). People keep their names, and so do brand-like ones ("Le Monde", "JICA")."""
+    if _glossary_key(entity.name) in whole or entity.type == PLACE:
         return True
-    return entity.type == ORGANISATION and any(word[:1].islower() for word in entity.name.split())
+    words = entity.name.split()
+    return entity.type == ORGANISATION and len(words) > 1 and words[0].casefold() in ENGLISH_NAME_HEADS
 
 
-def _names(record: Article | Story) -> list[str]:
-    return [e.name for e in record.entities if _named_in_english(e)] if isinstance(record, Story) else []
+def _glossary_key(name: str) -> str:
+    return " ".join(name.replace("'", "’").split()).casefold()
+
+
+def _names(record: Article | Story, whole: Mapping[str, str]) -> list[str]:
+    if not isinstance(record, Story):
+        return []
+    return [e.name for e in record.entities if _named_in_english(e, whole)]
 
 
 def _name(record: Article | Story) -> str:
     return (record.path or record.id) if isinstance(record, Article) else record.id
 
 
-def _filled(record: Record, outputs: Sequence[Translated], full: bool) -> Record:
+def _filled(record: Record, outputs: Sequence[Translated], full: bool, whole: Mapping[str, str]) -> Record:
     """`record` with the English of its title (unless it had one), summary and figure sentences."""
     outputs = list(outputs)
     title = outputs.pop(0) if not record.title_en else Translated(record.title_en)
@@ -164,24 +181,36 @@ def _filled(record: Record, outputs: Sequence[Translated], full: bool) -> Record
         changes["figure_sentences_en"] = tuple(f.text for f in figures if not f.suspect)
         suspect = suspect or summary.suspect
         if isinstance(record, Story):
-            changes["entities"] = _english_names(record.entities, names)
+            changes["entities"] = _english_names(record.entities, names, whole)
     filled = dataclasses.replace(record, **changes)  # type: ignore[arg-type]
     return _with_flag(filled, SUSPECT) if suspect else filled
 
 
-def _english_names(entities: Sequence[Entity], names: Sequence[Translated]) -> tuple[Entity, ...]:
-    """The entities with the English of those `_named_in_english` (`names`, in their order); a name a guard
-    caught, or that came back empty, is shown as it is."""
+def _english_names(entities: Sequence[Entity], names: Sequence[Translated],
+                   whole: Mapping[str, str]) -> tuple[Entity, ...]:
+    """The entities with the English of those `_named_in_english` (`names`, in their order) where it can be
+    trusted (`_trusted`); any other name, one a guard caught or one that came back empty, shows as written."""
     english = iter(names)
     result = []
     for entity in entities:
-        if _named_in_english(entity):
+        if _named_in_english(entity, whole):
             name = next(english)
             text = " ".join(name.text.split())
-            if text and not name.suspect and text != entity.name:
+            if text and not name.suspect and text != entity.name and _trusted(entity, text, whole):
                 entity = dataclasses.replace(entity, name_en=text)
         result.append(entity)
     return tuple(result)
+
+
+def _trusted(entity: Entity, english: str, whole: Mapping[str, str]) -> bool:
+    """Whether the English of a name alone can be shown (ENGLISH_NAME_HEADS says why each test): the
+    glossary's own; a place English news writes; an organisation that kept its other capitalised words."""
+    if _glossary_key(entity.name) in whole:
+        return True
+    if entity.type == PLACE:
+        return known_place(english)
+    kept = {word.casefold() for word in english.split()}
+    return all(word.casefold() in kept for word in entity.name.split()[1:] if word[:1].isupper())
 
 
 def translate_articles(articles: Sequence[Article], *, target: str = "en", engine: str = "auto",
