@@ -499,22 +499,22 @@ def _language_code(ctx: click.Context, param: click.Parameter, value: str) -> st
 
 
 def _pair_code(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    """translate --source / --target: a language code in any spelling briefing knows ("FR", "fr-FR", "fra") as
-    its normal code ("fr"), or the code of an installed Argos model that is none (Argos's "pb", "zt"); anything
-    else is refused before any engine is looked for."""
+    """translate --source / --target: the code of an installed engine as given (Apertium's "eng_US", Argos's
+    "pb"), else a language code in any spelling briefing knows ("FR", "fr-FR", "fra") as its normal code ("fr");
+    anything else is refused before any engine is looked for."""
     from briefing.text.language import UNKNOWN, language_key
-
-    key = language_key(value)
-    if key != UNKNOWN:
-        return key
-    from briefing.translate import argos
+    from briefing.translate import apertium, argos
 
     try:
         argos_codes = {code for info in argos.installed_models() for code in (info.source, info.target)}
     except BriefingError:
         argos_codes = set()
-    if value in argos_codes:
+    apertium_codes = {code for mode in apertium.installed_modes() for code in mode.split("-")}
+    if value in argos_codes or value in apertium_codes:
         return value
+    key = language_key(value)
+    if key != UNKNOWN:
+        return key
     raise click.BadParameter(f"{quoted(value)} is not a language code briefing knows "
                              "(give an ISO 639-1 code such as fr)")
 

@@ -123,7 +123,8 @@ def _data(client: smtplib.SMTP, raw: bytes, where: str) -> None:
     except (smtplib.SMTPServerDisconnected, OSError) as exc:  # smtplib reports a timeout as a disconnection
         raise DeliveryUncertain(f"{where} received the whole message, then gave no answer ({_reply(str(exc))}): "
                                 "whether it was delivered is uncertain") from None
-    if code == -1:  # smtplib's code for a reply it could not read: the server may well have taken the message
+    if code != 250 and not 400 <= code < 600:  # smtplib's -1 for a reply it could not read, or a code SMTP has
+        # not: the server may well have taken the message
         raise DeliveryUncertain(f"{where} received the whole message, then answered something that is no SMTP "
                                 f"reply ({_reply(reply)}): whether it was delivered is "
                                 "uncertain")

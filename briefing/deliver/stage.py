@@ -58,7 +58,8 @@ def mailed_before(mail: MailOptions, out_dir: Path) -> frozenset[str]:
     key = recipients_key(parse_recipients(mail.recipients))
     resolve_sender(mail)
     check_security(mail)
-    check_server(mail)
+    if not mail.dry_run:  # a dry run writes the .eml and talks to no server
+        check_server(mail)
     return frozenset() if mail.force else sent_article_ids(read_ledger(out_dir / LEDGER_FILE), key)
 
 

@@ -92,11 +92,13 @@ def _read_html(text: str, name: str, today: dt.date, warnings: list[str]) -> lis
 
     page = _crowded_tags_emptied(text)
     try:
-        doc = _extracted(trafilatura.load_html(page), today)  # parsed once, here; trafilatura works on the tree
+        tree = trafilatura.load_html(page)  # parsed once, here; trafilatura works on the tree
+        cut = _cut_by_depth()
+        doc = _extracted(tree, today)
     except Exception as exc:  # trafilatura/lxml raise many kinds on broken markup; the file is skipped
         raise IngestError(f"could not parse the HTML ({type(exc).__name__})") from None
-    if not doc or not doc.get("text"):
-        doc = _deep_page(page, today)
+    if not doc or not doc.get("text") or cut:
+        doc = _deep_page(page, today) or doc
     if not doc or not doc.get("text"):
         raise IngestError("no article text found in the page")
     return [RawArticle(
@@ -119,12 +121,21 @@ def _extracted(tree: Any, today: dt.date) -> dict[str, Any] | None:
     return doc if doc is None or isinstance(doc, dict) else doc.as_dict()
 
 
+def _cut_by_depth() -> bool:
+    """Whether trafilatura's last parse stopped at libxml2's depth limit (its parser logs a resource-limit
+    error): the article may lie below it, under a header that alone gave some text."""
+    import trafilatura.utils
+
+    parser = getattr(trafilatura.utils, "HTML_PARSER", None)
+    return parser is not None and any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+
+
 def _deep_page(page: str, today: dt.date) -> dict[str, Any] | None:
     """The article of a page whose text lies deeper than libxml2's default 256 levels (where its parser stops
     and drops the rest), read again with its 2,048-level limit (`huge_tree`); None when still none is found.
 
-    Only a page that gave no text is parsed twice, so every other page reads as before. Deeper than 2,048
-    levels nothing is read (the page is skipped, saying no text was found)."""
+    Only a page that gave no text, or whose parse stopped at the limit (`_cut_by_depth`), is parsed twice, so
+    every other page reads as before. Deeper than 2,048 levels nothing is read."""
     import lxml.html
 
     parser = lxml.html.HTMLParser(huge_tree=True, collect_ids=False, default_doctype=False, encoding="utf-8",

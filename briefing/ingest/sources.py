@@ -42,6 +42,9 @@ def expand_sources(sources: Sequence[str], *, output_dir: Path | None = None,
         except OSError as exc:  # a name longer than the system allows, a folder on the way that is a file...
             yield source, None, f"cannot be read ({exc.strerror or type(exc).__name__})"
             continue
+        except ValueError:  # a NUL character: no file can have that name
+            yield json.dumps(source), None, "no such file or folder"
+            continue
         if path.is_dir():
             root = path
             files = sorted(_walk(path))

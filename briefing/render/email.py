@@ -37,15 +37,23 @@ def inline_email(html: str) -> str:
 _STYLE_BLOCK = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.IGNORECASE | re.DOTALL)
 _STYLE_ATTRIBUTE = re.compile(r'(\sstyle=")([^"]*)(")', re.IGNORECASE)
 _IMPORT = re.compile(r"@import\b[^;]*;?", re.IGNORECASE)
-_URL = re.compile(r"url\(\s*(?:&quot;|[\"'])?\s*(?!data:|#)[^)]*\)", re.IGNORECASE)
+_URL = re.compile(r"(?:url|(?:-webkit-)?image-set)\(\s*(?:&quot;|[\"'])?\s*(?!data:|#)[^)]*\)", re.IGNORECASE)
+_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})\s?|(.))", re.DOTALL)
 
 
 def _local_css(match: re.Match[str]) -> str:
-    """A style block or attribute without @import rules and with every url() but data: and #fragment ones
-    made `none`: a user's email.css with `@import url(http://...)` or a remote background image made the
-    email load it (a tracking pixel, or a leak that the mail was read). The shipped CSS has none."""
+    """A style block or attribute without @import rules and with every url() and image-set() but data: and
+    #fragment ones made `none`: a user's email.css with `@import url(http://...)` or a remote background image
+    made the email load it (a tracking pixel, or a leak that the mail was read). CSS escapes could spell them
+    (`\\75 rl(`, `@\\69mport`): CSS that still loads something once its escapes are read is dropped whole.
+    The shipped CSS has none of these."""
     opening, css, closing = match.groups()
-    return opening + _URL.sub("none", _IMPORT.sub("", css)) + closing
+    local = _URL.sub("none", _IMPORT.sub("", css))
+    if "\\" in local:
+        decoded = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else m.group(2), local)
+        if _URL.search(decoded) or _IMPORT.search(decoded):
+            return opening + closing
+    return opening + local + closing
 
 
 def email_html(env: jinja2.Environment, context: dict[str, Any], dirs: Sequence[Path], briefing: Briefing,

@@ -32,7 +32,8 @@ log = get_logger(__name__)
 
 CLUSTER_CONNECT_TIMEOUT_S = 10  # a scheduler on the network answers within a second; a wrong address fails fast
 CLUSTER_WORKERS_TIMEOUT_S = 60  # a scheduler with no worker yet: workers that are starting get this long to join
-LOCAL_CLUSTER = re.compile(r"local:(\d+)")  # "local:2": two worker processes on this machine
+LOCAL_CLUSTER = re.compile(r"local:(\d{1,9})")  # "local:2": two worker processes on this machine
+LOCAL_CLUSTER_LIKE = re.compile(r"local:\d+")  # ...and any count, however many digits, refused as too many
 INSTALL_HINT = "pip install 'dask[distributed]'"
 
 
@@ -54,6 +55,8 @@ def connect(address: str) -> Iterator[Pool]:
     except ImportError:
         raise ClusterError(f"--cluster needs Dask's distributed scheduler; install it with: {INSTALL_HINT}") from None
     local = LOCAL_CLUSTER.fullmatch(address.strip())
+    if local is None and LOCAL_CLUSTER_LIKE.fullmatch(address.strip()):
+        raise ClusterError(f"--cluster {quoted(address)}: a local cluster has 1 to {LOCAL_WORKERS_MAX} workers")
     with contextlib.ExitStack() as stack:
         stack.enter_context(_quiet_dask())
         if local:

@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Executor
@@ -309,14 +310,19 @@ def _group_of(line: Line, group_by: str) -> str:
     return name
 
 
+_RECORD_DAY = re.compile(r"(\d{4}-\d\d-\d\d)(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(?:Z|UTC|GMT|[+-]\d\d:?\d\d)?)?",
+                         re.IGNORECASE)
+
+
 def _record_day(raw: str, where: str) -> dt.date:
-    """The day a record's "date" writes: YYYY-MM-DD, or an ISO date and time (the day as written, in its own
-    time zone, as ingest reads it); anything else, trailing text included, is a BadInput naming the line."""
-    text = raw.strip()
+    """The day a record's "date" writes: YYYY-MM-DD, alone or with a time and a zone (`2025-10-02T23:30-08:00`,
+    `2025-10-06 12:00:00 UTC`): the day as written, in its own time zone, as ingest reads it. Anything else,
+    trailing text included, is a BadInput naming the line."""
+    match = _RECORD_DAY.fullmatch(raw.strip())
     try:
-        return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text).date()
+        return dt.date.fromisoformat(match.group(1)) if match else dt.date.fromisoformat("")
     except ValueError:
-        raise BadInput(f"{where}: date {quoted(raw)} is not YYYY-MM-DD") from None
+        raise BadInput(f"{where}: date {quoted(raw)} is not YYYY-MM-DD (with a time after it, or none)") from None
 
 
 def _record_article(line: Line, *, field: str, title_field: str | None, lang: str) -> Article:

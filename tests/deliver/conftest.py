@@ -45,7 +45,7 @@ class Recorder:
         self.data_reply: str | None = None  # e.g. "554 ...": refuse the message after its body
         self.store_then_drop = False  # keep the message, then drop the connection without answering
         self.answer_after_s = 0.0  # keep the message, then answer this late
-        self.garbled_reply = False  # keep the message, then answer something that is no SMTP reply
+        self.garbled_reply: str | None = None  # keep the message, then answer this (no SMTP reply)
         self.logins: list[str] = []
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str,
@@ -69,7 +69,7 @@ class Recorder:
             return "421 gone"
         self.envelopes.append(envelope)
         await asyncio.sleep(self.answer_after_s)
-        return "2x0 queued" if self.garbled_reply else "250 2.0.0 queued"
+        return self.garbled_reply or "250 2.0.0 queued"
 
     def messages(self) -> list[EmailMessage]:
         """Every accepted message, parsed as a receiving client would."""

@@ -214,6 +214,14 @@ def test_server_mistakes_stop_before_the_build(cli: Any, runner: CliRunner, seed
     assert not list(tmp_path.glob("briefing-*"))  # nothing was built
 
 
+def test_a_dry_run_needs_no_smtp_server(cli: Any, runner: CliRunner, seeds_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["email", str(seeds_dir), "--out", str(tmp_path), "--no-translate", "--to", TEAM,
+                                 "--from", SENDER, "--smtp-host", "", "--dry-run"],
+                           env={"BRIEFING_SMTP_USER": USER, "BRIEFING_SMTP_PASSWORD": "pässwort"})
+    assert result.exit_code == 0, result.output
+    assert "dry run: wrote" in result.output and "pässwort" not in result.output
+
+
 def test_no_recipient_is_a_usage_mistake(cli: Any, runner: CliRunner, seeds_dir: Path, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["email", str(seeds_dir), "--out", str(tmp_path), "--from", SENDER])
     assert result.exit_code == 1

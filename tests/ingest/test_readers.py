@@ -253,6 +253,17 @@ def test_a_page_nested_deeper_than_libxml2_s_default_limit_is_read(depth: int) -
     assert article.text == expected.text and article.title == "Piscine"
 
 
+def test_a_deep_article_under_a_shallow_header_is_read_not_the_header() -> None:
+    """Only a page that gave no text at all was read again: a header's blurb above the limit was the article."""
+    story = "".join(f"<p>{paragraph}</p>" for paragraph in STORY.split("\n\n")) * 3
+    blurb = "Abonnez-vous à notre lettre d’information quotidienne, chaque matin. " * 4
+    header = f"<header><p>{blurb}</p></header>"
+    page = (f"<html><head><title>Piscine</title></head><body>{header}{'<div>' * 300}<article>{story}</article>"
+            f"{'</div>' * 300}</body></html>").encode()
+    [article] = read_bytes(page, "a.html", today=TODAY)
+    assert STORY.split("\n\n")[0][:60] in article.text and "Abonnez-vous" not in article.text
+
+
 def test_a_page_nested_past_every_limit_is_skipped_saying_so() -> None:
     deep = f"<html><body>{'<div>' * 3_000}<p>{STORY}</p>{'</div>' * 3_000}</body></html>".encode()
     with pytest.raises(IngestError, match="no article text found"):

@@ -145,3 +145,10 @@ def test_an_empty_source_name_is_skipped_not_read_as_the_working_folder(runner: 
     code, records, stderr = _ingest_cli(runner, "", "  ")
     assert records == [] and code != 0
     assert 'skipped "": an empty source name (it would read the working folder)' in stderr.splitlines()
+
+
+def test_a_source_name_holding_a_nul_character_is_skipped(runner: CliRunner, tmp_path: Path) -> None:
+    """(A ValueError traceback from stat(), which the first check of too-long names let through.)"""
+    code, records, stderr = _ingest_cli(runner, str(tmp_path) + "\x00x")
+    assert code != 0 and records == [] and "Traceback" not in stderr
+    assert f'skipped "{tmp_path}\\u0000x": no such file or folder' in stderr.splitlines()

@@ -113,7 +113,10 @@ def test_a_user_s_email_css_can_make_the_email_load_nothing(sample: Briefing, tm
         + "\nbody { background-image: url(http://tracker.example/pixel.png); }\n"
         + ".h3 { background: #fff url('https://tracker.example/h3.png') no-repeat; }\n"
         + "@media (prefers-color-scheme: dark) { body { background: url(//tracker.example/dark.png) } }\n"
-        + "@font-face { font-family: Tracked; src: url(https://tracker.example/f.woff2); }\n",
+        + "@font-face { font-family: Tracked; src: url(https://tracker.example/f.woff2); }\n"
+        # CSS escapes and image-set() spelled the same loads past the first version of the check
+        + ".h2 { background-image: image-set(\"https://tracker.example/set.png\" 1x); }\n"
+        + ".p1 { background: \\75 rl(https://tracker.example/escaped.png); }\n",
         encoding="utf-8")
     outputs = render(sample, tmp_path / "out", templates_dir=folder)
     html = outputs.html.read_text(encoding="utf-8")

@@ -147,10 +147,10 @@ def test_a_cluster_that_cannot_be_reached_is_one_line_naming_the_address(
     assert line.startswith(f"Error: cannot reach the Dask cluster at {address} (")
 
 
-@pytest.mark.parametrize("count", ["0", "129", "100000"])
+@pytest.mark.parametrize("count", ["0", "129", "100000", pytest.param("1" * 5_000, id="5000-digits")])
 def test_a_local_cluster_of_no_worker_or_too_many_is_one_line(runner: Any, seeds_dir: Path, tmp_path: Path,
                                                               count: str) -> None:
     """(local:100000 was taken for a host name: "cannot reach tcp://local:100000 after 10 s".)"""
     result = runner.invoke(main, ["build", str(seeds_dir), "--out", str(tmp_path), "--cluster", f"local:{count}"])
     assert result.exit_code == 1
-    assert result.stderr == f"Error: --cluster 'local:{count}': a local cluster has 1 to 128 workers\n"
+    assert result.stderr.endswith(": a local cluster has 1 to 128 workers\n") and "Traceback" not in result.output

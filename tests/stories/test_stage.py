@@ -215,12 +215,13 @@ def test_stories_command_takes_the_grouping_from_a_field(runner: CliRunner) -> N
         (['{"id": "a", "text": "Un texte."}', '{"text": "Sans identifiant."}'],
          "<stdin>, line 2: field 'id' is missing"),
         (['{"id": "a", "body": "x"}'], "<stdin>, line 1: field 'text' is missing (name the text field with --field)"),
-        (['{"id": "a", "text": "x", "date": "mardi"}'], "<stdin>, line 1: date 'mardi' is not YYYY-MM-DD"),
+        (['{"id": "a", "text": "x", "date": "mardi"}'],
+         "<stdin>, line 1: date 'mardi' is not YYYY-MM-DD (with a time after it, or none)"),
         # only the first ten characters were read: both were 2 October
         (['{"id": "a", "text": "x", "date": "2025-10-0299junk"}'],
-         "<stdin>, line 1: date '2025-10-0299junk' is not YYYY-MM-DD"),
+         "<stdin>, line 1: date '2025-10-0299junk' is not YYYY-MM-DD (with a time after it, or none)"),
         (['{"id": "a", "text": "x", "date": "2025-10-02 and more"}'],
-         "<stdin>, line 1: date '2025-10-02 and more' is not YYYY-MM-DD"),
+         "<stdin>, line 1: date '2025-10-02 and more' is not YYYY-MM-DD (with a time after it, or none)"),
         (['', '[1, 2]'], "<stdin>, line 2: expected a JSON object, got list"),
     ],
 )
@@ -232,11 +233,13 @@ def test_stories_command_names_the_line_of_bad_input(runner: CliRunner, lines: l
 
 def test_stories_command_reads_a_record_s_date_and_time_as_the_day_written(runner: CliRunner) -> None:
     records = [{"id": "a", "text": "Un texte sur le port de Hai Phong.", "date": "2025-10-02T23:30-08:00"},
-               {"id": "b", "text": "Un texte sur la pluie à Hanoï.", "date": "2025-10-03"}]
+               {"id": "b", "text": "Un texte sur la pluie à Hanoï.", "date": "2025-10-03"},
+               {"id": "c", "text": "Un texte sur le riz du delta du Mékong.", "date": "2025-10-04 12:00:00 UTC"}]
     result = runner.invoke(main, ["stories", "--no-translate"], input="\n".join(map(json.dumps, records)) + "\n")
     assert result.exit_code == 0, result.output
     days = sorted((s["first_date"], s["last_date"]) for s in map(json.loads, result.stdout.splitlines()))
-    assert days == [("2025-10-02", "2025-10-02"), ("2025-10-03", "2025-10-03")]  # not 3 October in UTC
+    assert days == [("2025-10-02", "2025-10-02"), ("2025-10-03", "2025-10-03"),  # not 3 October in UTC
+                    ("2025-10-04", "2025-10-04")]
 
 
 def test_stories_command_group_by_needs_the_field_on_every_line(runner: CliRunner) -> None:

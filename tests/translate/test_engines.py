@@ -36,6 +36,15 @@ def test_translate_reads_a_language_code_in_any_spelling(runner: CliRunner, spel
     assert "president" in plain.stdout
 
 
+@needs_apertium
+def test_translate_keeps_the_code_of_an_installed_variant(runner: CliRunner) -> None:
+    """eng_US names apertium's American English; normalised to "en" it gave British spelling without a word."""
+    line = "La couleur du centre est organisée par le programme.\n"
+    american = runner.invoke(main, ["translate", "--source", "fr", "--target", "eng_US", "--no-cache"], input=line)
+    assert american.exit_code == 0, american.output
+    assert "color" in american.stdout and "center" in american.stdout
+
+
 @pytest.mark.parametrize("code", ["zz", "../../etc/passwd", pytest.param("a" * 5_000, id="5000-chars"), "", "fr/../en"])
 def test_translate_refuses_a_code_that_names_no_language(argos_home: Path, runner: CliRunner, code: str) -> None:
     for option in ("--source", "--target"):
