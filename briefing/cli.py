@@ -499,12 +499,16 @@ def _language_code(ctx: click.Context, param: click.Parameter, value: str) -> st
 
 
 def _pair_code(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    """translate --source / --target: the code of an installed engine as given (Apertium's "eng_US", Argos's
-    "pb"), else a language code in any spelling briefing knows ("FR", "fr-FR", "fra") as its normal code ("fr");
-    anything else is refused before any engine is looked for."""
+    """translate --source / --target: a language code briefing knows as its normal code ("FR", "fra" -> "fr"),
+    unless it names a variant an installed engine has (Apertium's "eng_US": American spelling) or is an
+    installed engine's own code (Argos's "pb"), kept as given; a variant no engine has reads as its language
+    ("fr-FR", "fr_CA" -> "fr"). Anything else is refused before any engine is looked for."""
     from briefing.text.language import UNKNOWN, language_key
     from briefing.translate import apertium, argos
 
+    key = language_key(value)
+    if key != UNKNOWN and not any(mark in value.strip() for mark in "-_"):
+        return key
     try:
         argos_codes = {code for info in argos.installed_models() for code in (info.source, info.target)}
     except BriefingError:
@@ -512,7 +516,6 @@ def _pair_code(ctx: click.Context, param: click.Parameter, value: str) -> str:
     apertium_codes = {code for mode in apertium.installed_modes() for code in mode.split("-")}
     if value in argos_codes or value in apertium_codes:
         return value
-    key = language_key(value)
     if key != UNKNOWN:
         return key
     raise click.BadParameter(f"{quoted(value)} is not a language code briefing knows "
