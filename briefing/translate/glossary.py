@@ -39,6 +39,10 @@ class Glossary:
         alternatives = "|".join(_term_regex(source) for source, _ in ordered)
         return cls(ordered, re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])"))
 
+    def gives_whole(self, text: str) -> bool:
+        """Whether `text` is one of the terms, whole, as the translator would match it ("Banque mondiale")."""
+        return self.pattern is not None and self.pattern.fullmatch(text.strip()) is not None
+
     def target_for(self, matched: str) -> str:
         """The translation of a matched term, capitalised like the match when the term was lower case."""
         normalised = re.sub(r"\s+", " ", matched).replace("'", "’")

@@ -18,7 +18,7 @@ from briefing.errors import ModelMissing, TranslationError
 from briefing.log import get_logger
 from briefing.records import Article, Entity, Story
 from briefing.text.entities import ORGANISATION, PLACE, known_place
-from briefing.translate.glossary import load_glossary
+from briefing.translate.glossary import Glossary, load_glossary
 from briefing.translate.settings import ENGLISH_NAME_HEADS
 from briefing.translate.translator import Translated, Translator, open_translator
 
@@ -107,13 +107,12 @@ def translate_records(records: Sequence[Record], *, full: Callable[[Record], boo
             log.warning("%s: language unknown; left untranslated", _name(unknown))
             result[i] = _untranslated(unknown)
     wanted: dict[str, list[tuple[int, list[str]]]] = {}
-    glossaries: dict[str, dict[str, str]] = {}
+    glossaries: dict[str, Glossary] = {}
 
-    def whole(lang: str) -> dict[str, str]:
-        """The names the glossary gives whole for lang->target, by `_glossary_key`."""
+    def whole(lang: str) -> Glossary:
+        """The glossary for lang->target: the names it gives whole are shown as it says."""
         if lang not in glossaries:
-            terms = load_glossary(glossary, lang, target).terms
-            glossaries[lang] = {_glossary_key(source): english for source, english in terms}
+            glossaries[lang] = load_glossary(glossary, lang, target)
         return glossaries[lang]
 
     for i, record in enumerate(result):
@@ -136,28 +135,24 @@ def translate_records(records: Sequence[Record], *, full: Callable[[Record], boo
     return result, engines
 
 
-def _sources(record: Article | Story, full: bool, whole: Mapping[str, str]) -> list[str]:
+def _sources(record: Article | Story, full: bool, whole: Glossary) -> list[str]:
     """What to translate of `record`: its title (unless translated already), then summary and figures, then
     (a story's) the names `_named_in_english`."""
     parts = [] if record.title_en else [record.title]
     return [*parts, record.summary, *record.figure_sentences, *_names(record, whole)] if full else parts
 
 
-def _named_in_english(entity: Entity, whole: Mapping[str, str]) -> bool:
+def _named_in_english(entity: Entity, whole: Glossary) -> bool:
     """Whether a story's name is offered for translation (`_english_names` then checks what comes back): a
     name the glossary gives whole (`whole`), a place, or an organisation whose first word says what it is
     (ENGLISH_NAME_HEADS). People keep their names, and so do brand-like ones ("Le Monde", "JICA")."""
-    if _glossary_key(entity.name) in whole or entity.type == PLACE:
+    if whole.gives_whole(entity.name) or entity.type == PLACE:
         return True
     words = entity.name.split()
     return entity.type == ORGANISATION and len(words) > 1 and words[0].casefold() in ENGLISH_NAME_HEADS
 
 
-def _glossary_key(name: str) -> str:
-    return " ".join(name.replace("'", "’").split()).casefold()
-
-
-def _names(record: Article | Story, whole: Mapping[str, str]) -> list[str]:
+def _names(record: Article | Story, whole: Glossary) -> list[str]:
     if not isinstance(record, Story):
         return []
     return [e.name for e in record.entities if _named_in_english(e, whole)]
@@ -167,7 +162,7 @@ def _name(record: Article | Story) -> str:
     return (record.path or record.id) if isinstance(record, Article) else record.id
 
 
-def _filled(record: Record, outputs: Sequence[Translated], full: bool, whole: Mapping[str, str]) -> Record:
+def _filled(record: Record, outputs: Sequence[Translated], full: bool, whole: Glossary) -> Record:
     """`record` with the English of its title (unless it had one), summary and figure sentences."""
     outputs = list(outputs)
     title = outputs.pop(0) if not record.title_en else Translated(record.title_en)
@@ -187,7 +182,7 @@ def _filled(record: Record, outputs: Sequence[Translated], full: bool, whole: Ma
 
 
 def _english_names(entities: Sequence[Entity], names: Sequence[Translated],
-                   whole: Mapping[str, str]) -> tuple[Entity, ...]:
+                   whole: Glossary) -> tuple[Entity, ...]:
     """The entities with the English of those `_named_in_english` (`names`, in their order) where it can be
     trusted (`_trusted`); any other name, one a guard caught or one that came back empty, shows as written."""
     english = iter(names)
@@ -202,10 +197,10 @@ def _english_names(entities: Sequence[Entity], names: Sequence[Translated],
     return tuple(result)
 
 
-def _trusted(entity: Entity, english: str, whole: Mapping[str, str]) -> bool:
+def _trusted(entity: Entity, english: str, whole: Glossary) -> bool:
     """Whether the English of a name alone can be shown (ENGLISH_NAME_HEADS says why each test): the
     glossary's own; a place English news writes; an organisation that kept its other capitalised words."""
-    if _glossary_key(entity.name) in whole:
+    if whole.gives_whole(entity.name):
         return True
     if entity.type == PLACE:
         return known_place(english)
