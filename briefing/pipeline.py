@@ -183,11 +183,10 @@ def build_or_reuse(options: BuildOptions) -> BuildReport:
         return reused
     report = build(options)
     if fingerprint and report.outputs is not None:
-        kinds = [f.name for f in dataclasses.fields(Outputs)]
         cached.pop(fingerprint, None)  # a rebuilt entry moves to the end, so trimming keeps it
         cached[fingerprint] = {
-            "files": {kind: getattr(report.outputs, kind).name for kind in kinds},
-            "sha256": {kind: _file_hash(getattr(report.outputs, kind)) for kind in kinds},
+            "files": {kind: getattr(report.outputs, kind).name for kind in _OUTPUT_KINDS},
+            "sha256": {kind: _file_hash(getattr(report.outputs, kind)) for kind in _OUTPUT_KINDS},
             "read": report.read, "kept": report.kept, "translated": report.translated,
             "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
@@ -199,13 +198,16 @@ def build_or_reuse(options: BuildOptions) -> BuildReport:
     return report
 
 
+_OUTPUT_KINDS = tuple(f.name for f in dataclasses.fields(Outputs))  # pdf, html, txt, json: a build's files
+
+
 def _reused(entry: Any, out_dir: Path) -> BuildReport | None:
     """The report of the earlier build `entry` records, when its four files are still the ones it wrote; None
     otherwise (a rebuild). The cache is a file in the output folder like any other: each name must be the
     plain name of a briefing file of its kind in `out_dir` (never a path elsewhere: it is mailed and
     attached), not a link, and hash as recorded; a damaged entry costs a rebuild, never a traceback."""
+    kinds = _OUTPUT_KINDS
     try:
-        kinds = [f.name for f in dataclasses.fields(Outputs)]
         names, hashes = entry["files"], entry["sha256"]
         counts = {key: entry[key] for key in ("read", "kept", "translated")}
         if not all(_own_file_name(names[kind], kind) and isinstance(hashes[kind], str) for kind in kinds):

@@ -126,8 +126,7 @@ def _data(client: smtplib.SMTP, raw: bytes, where: str) -> None:
     if code != 250 and not 400 <= code < 600:  # smtplib's -1 for a reply it could not read, or a code SMTP has
         # not: the server may well have taken the message
         raise DeliveryUncertain(f"{where} received the whole message, then answered something that is no SMTP "
-                                f"reply ({_reply(reply)}): whether it was delivered is "
-                                "uncertain")
+                                f"reply ({_reply(reply)}): whether it was delivered is uncertain")
     if code != 250:
         raise smtplib.SMTPDataError(code, reply)
 

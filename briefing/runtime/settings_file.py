@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from briefing.runtime.jsonl import MESSAGE_VALUE_CHARS, quoted
+from briefing.runtime.jsonl import listed, quoted
 
 # The largest config, themes file or glossary read: 1 MB holds thousands of themes or glossary terms (the
 # shipped ones are 2-4 KB); a theme's description is embedded, so a bigger file is also a slow one.
@@ -50,9 +50,8 @@ def read_toml(path: Path, max_bytes: int = SETTINGS_FILE_MAX_BYTES) -> dict[str,
 
 
 def shown(value: Any) -> str:
-    """A value from the command line or a settings file as a message shows it, at most about
-    MESSAGE_VALUE_CHARS long: text quoted, a TOML date or number as written (2025-10-06, 12, true), a key
-    as it is."""
+    """A value from the command line or a settings file as a message shows it, cut as `quoted` and `listed`
+    cut (runtime/jsonl.py): text quoted, a TOML date, number or list as written (2025-10-06, 12, true)."""
     if isinstance(value, str):
         return quoted(value)
     if isinstance(value, bool):
@@ -60,5 +59,4 @@ def shown(value: Any) -> str:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     written = json.dumps(value, default=str, ensure_ascii=False) if isinstance(value, list | dict) else repr(value)
-    return written if len(written) <= MESSAGE_VALUE_CHARS else f"{written[:MESSAGE_VALUE_CHARS]}…"
-
+    return listed([written])  # cut as a listed value is

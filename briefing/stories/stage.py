@@ -319,10 +319,12 @@ def _record_day(raw: str, where: str) -> dt.date:
     `2025-10-06 12:00:00 UTC`): the day as written, in its own time zone, as ingest reads it. Anything else,
     trailing text included, is a BadInput naming the line."""
     match = _RECORD_DAY.fullmatch(raw.strip())
-    try:
-        return dt.date.fromisoformat(match.group(1)) if match else dt.date.fromisoformat("")
-    except ValueError:
-        raise BadInput(f"{where}: date {quoted(raw)} is not YYYY-MM-DD (with a time after it, or none)") from None
+    if match:
+        try:
+            return dt.date.fromisoformat(match.group(1))
+        except ValueError:  # 2025-02-31
+            pass
+    raise BadInput(f"{where}: date {quoted(raw)} is not YYYY-MM-DD (with a time after it, or none)")
 
 
 def _record_article(line: Line, *, field: str, title_field: str | None, lang: str) -> Article:
