@@ -75,14 +75,19 @@ GROUP_CROSS_MIN_SIZE = 5
 GROUP_CROSS_MINORITY = 0.25
 # One-event weeks (group.py `_one_event`): each of the 45 one-event dev weeks (a DUC 2003 story, a MultiLing
 # event in English, French or the mix, alone) kept 8-27 % of its articles in its largest story when centred
-# (the mean is the event); detected and grouped plain, 36 of the 45 keep 80 % or more. The mean plain MiniLM
-# cosine of a one-event English week is 0.34-0.76 (DUC 2003 as a whole 0.09, a day of AG News World 0.11); in
-# French, unrelated articles already average 0.28 and one event 0.43-0.55. The names test keeps the seeds
-# (five events; 0.66 once translated) apart: no person or organisation is named by three of them.
+# (the mean is the event); detected and grouped plain, 36 of the 45 kept 80 % or more (38 now, below). The
+# mean plain MiniLM cosine of a one-event English week is 0.34-0.76 (DUC 2003 as a whole 0.09, a day of AG
+# News World 0.11); in French, unrelated articles already average 0.28 and one event 0.43-0.55. The names
+# test keeps the seeds (five events; 0.66 once translated) apart: no person or organisation is named by three
+# of them.
 GROUP_ONE_EVENT_COSINE = 0.2
 GROUP_ONE_EVENT_COSINE_OTHER = 0.4
 GROUP_ONE_EVENT_SHARE = 0.5  # the plain grouping's largest story holds half the week or more
-GROUP_ONE_EVENT_NAME_SHARE = 0.25  # 0.25-0.3 alike on the dev weeks; 0.4 loses 7 of the 36
+# The share of the largest story naming its first name: 0.25-0.3 alike on the dev weeks (0.4 loses 7 of the
+# 36 then kept); 0.25 -> 0.15 keeps DUC d107c (the death penalty: "DNA" and "Americans" in 3 of 14, 0.21),
+# 37 -> 38 of 45, and takes no same-subject week more (0.10-0.20 alike; GROUP_ONE_EVENT_NAME_MIN, three
+# articles, is then what a small week must reach; every other set of benchmarks/stories_grouping.py unchanged).
+GROUP_ONE_EVENT_NAME_SHARE = 0.15
 GROUP_ONE_EVENT_NAME_MIN = 3
 # ...and a second such name shared by two of them. French weeks of many events about one subject (the first 10
 # OrangeSum dev articles whose title names Lyon, Macron, Covid, ...; stories_grouping.py) passed the names test
