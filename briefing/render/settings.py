@@ -38,7 +38,10 @@ PDF_VARIANT = "pdf/ua-1"  # tagged, titled, language-marked PDF screen readers c
 # 20,000-article week 44 pages, 200 makes it 37 (and 2,000 articles 30). Listing every story made it 158 pages
 # nobody reads to the end.
 PDF_LISTED_MAX = 200
-STORY_SOURCES_EMAIL = 4  # sources listed under a story in the email before "+N more" (the PDF lists all)
+STORY_SOURCES_EMAIL = 4  # sources listed under a story in the email before "+N more"
+# ...and in the PDF, two to a line: a story of 300 outlets listed whole took 10 pages; past this many, the PDF
+# lists the first article of each publisher up to it, then "+N more" (every article is in the JSON file).
+STORY_SOURCES_PDF = 12
 STORY_NAMES_SHOWN = 5  # a story's names line: its main people, organisations and places...
 STORY_NAMES_CHARS = 100  # ...as many as fit in one line of the PDF (and about two of the email on a phone)
 NAMED_KINDS = frozenset(("person", "organisation", "place"))  # the rule's untyped names ("other"): the JSON only

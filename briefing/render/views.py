@@ -41,6 +41,7 @@ from briefing.render.settings import (
     STORY_NAMES_CHARS,
     STORY_NAMES_SHOWN,
     STORY_SOURCES_EMAIL,
+    STORY_SOURCES_PDF,
     SUMMARY_DISPLAY_MAX_CHARS,
     SUMMARY_FALLBACK_CHARS,
     TEXT_WIDTH,
@@ -407,6 +408,7 @@ def template_context(briefing: Briefing, *, paper: str = "A4", bilingual: bool =
         "bilingual": bilingual,
         "email_width": EMAIL_WIDTH_PX,
         "email_sources": STORY_SOURCES_EMAIL,
+        "pdf_sources": STORY_SOURCES_PDF,
         "text_width": TEXT_WIDTH,
         "version": __version__,
         "counted": counted,  # counted(2, "story") → "2 stories": counts read as English in every template

@@ -21,7 +21,7 @@ from briefing import __version__
 from briefing.options import DEFAULT_MAX_STORIES
 from briefing.records import Briefing, Outputs
 from briefing.render import render
-from briefing.render.settings import PDF_LISTED_MAX
+from briefing.render.settings import PDF_LISTED_MAX, STORY_SOURCES_PDF
 from briefing.render.templates import PDF_TEMPLATE
 from briefing.runtime.shipped import TEMPLATES_DIR
 from tests.helpers import story_of, translated
@@ -346,3 +346,24 @@ def test_a_week_of_thousands_of_stories_lists_the_next_ones_then_counts_the_rest
                          "sources cover them. Summaries are extracted from the articles and machine-translated; "
                          f"check the source before quoting. Made by briefing {__version__}.")
     assert len(json.loads(outputs.json.read_text(encoding="utf-8"))["stories"]) == 3_000
+
+
+def test_a_story_of_three_hundred_outlets_lists_one_article_each_of_the_first_publishers_then_counts_the_rest(
+        tmp_path: Path) -> None:
+    """One event that 300 outlets ran (450 articles): the PDF lists STORY_SOURCES_PDF of them, the first article
+    of each publisher, then how many more and the JSON file that has them all; listed whole it took 10 pages.
+    A story of as many articles as the cap still lists every one."""
+    outlets = [translated(n, publisher=f"Outlet {n % 300}") for n in range(1, 451)]
+    small = [translated(n, publisher=f"Paper {n}") for n in range(1_001, 1_001 + STORY_SOURCES_PDF)]
+    briefing = briefing_of({"Economy": [story_of(outlets[0], 1, "", *outlets[1:])],
+                            "Technology": [story_of(small[0], 2, "", *small[1:])]})
+    outputs = render(briefing, tmp_path)
+    texts = [flat(t) for t in page_texts(pypdf.PdfReader(outputs.pdf))]
+    whole = " ".join(texts).replace("briefing-2025- W40", "briefing-2025-W40")  # the file name may wrap
+    assert len(texts) <= 8, len(texts)
+    more = 450 - STORY_SOURCES_PDF
+    assert f"+{more} more articles: every one in briefing-2025-W40.json" in whole
+    listed = re.findall(r"Outlet (\d+) ·", whole)
+    assert len(listed) == STORY_SOURCES_PDF and len(set(listed)) == STORY_SOURCES_PDF, listed
+    assert all(f"Paper {n} ·" in whole for n in range(1_001, 1_001 + STORY_SOURCES_PDF))
+    assert whole.count("more articles: every one in") == 1
