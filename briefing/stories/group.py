@@ -10,8 +10,9 @@ translated and one original article counts a little more. Items of different spa
 could translate) are never compared.
 
 Scale: no n x n matrix is ever held. Similarities are computed a block of rows at a time (a fixed number
-of cells) and each article keeps only its GROUP_NEIGHBOURS most similar others (`_neighbour_graph`): a
-sparse graph with at most n x k edges.
+of cells) and each article keeps only its GROUP_NEIGHBOURS most similar others, and up to
+GROUP_STRONG_LINKS_MAX more that are close (`_neighbour_graph`; one event many outlets ran needs them): a
+sparse graph with at most n x GROUP_STRONG_LINKS_MAX edges.
 Stories are then built by average-linkage agglomeration on that graph: the two groups with the highest
 mean pairwise similarity merge, pairs outside the graph counting as 0, while they reach their bar
 (`linkage.Bars`): two groups GROUP_THRESHOLD; two single articles the stricter GROUP_PAIR_THRESHOLD (two articles
@@ -76,6 +77,8 @@ from briefing.stories.settings import (
     GROUP_ONE_EVENT_SHARE,
     GROUP_PAIR_THRESHOLD,
     GROUP_PLAIN_THRESHOLD,
+    GROUP_STRONG_LINK,
+    GROUP_STRONG_LINKS_MAX,
     GROUP_THRESHOLD,
     GROUP_TRANSLATED_FACTOR,
     GROUP_UNTRANSLATED_EMBED_TOKENS,
@@ -330,8 +333,11 @@ def _kind_means(items: Sequence[GroupInput], unit: np.ndarray) -> tuple[np.ndarr
 
 
 def _neighbour_graph(n: int, similarities: Similarities, k: int) -> sparse.csr_matrix:
-    """Each item's k most similar others (positive similarity only), as a symmetric sparse matrix."""
+    """Each item's k most similar others (positive similarity only), and up to GROUP_STRONG_LINKS_MAX more
+    that reach GROUP_STRONG_LINK (one event that many outlets tell: without them, each of its articles sees
+    only k of the others, and its halves seem apart), as a symmetric sparse matrix."""
     k = min(k, n - 1)
+    wide = min(max(k, GROUP_STRONG_LINKS_MAX), n - 1)
     step = max(1, GROUP_BLOCK_CELLS // n)
     rows: list[np.ndarray] = []
     columns: list[np.ndarray] = []
@@ -341,9 +347,10 @@ def _neighbour_graph(n: int, similarities: Similarities, k: int) -> sparse.csr_m
         block = similarities(lo, hi)
         own = np.arange(hi - lo)
         block[own, own + lo] = -np.inf  # an item is not its own neighbour
-        nearest = np.argpartition(block, n - k, axis=1)[:, n - k :]
+        nearest = np.argpartition(block, n - wide, axis=1)[:, n - wide :]
         best = np.take_along_axis(block, nearest, axis=1)
-        keep = best > 0
+        kth = np.partition(best, wide - k, axis=1)[:, wide - k, None]  # each row's k-th most similar
+        keep = (best > 0) & ((best >= kth) | (best >= GROUP_STRONG_LINK))
         rows.append(np.broadcast_to((own + lo)[:, None], nearest.shape)[keep])
         columns.append(nearest[keep])
         values.append(best[keep])

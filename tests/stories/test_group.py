@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -15,6 +16,7 @@ import pytest
 from briefing.embed import embed
 from briefing.stories.group import (
     GroupInput,
+    embedding_text,
     group,
     group_with_vectors,
     lead_text,
@@ -26,6 +28,7 @@ from briefing.stories.settings import (
 )
 from briefing.text.entities import entities
 from briefing.translate import open_translator
+from tests.helpers import agnews
 
 DAY = dt.date(2026, 3, 10)
 # Dev-set floors a little under the measured BCubed F1 (benchmarks/stories_grouping.py); they only go down for
@@ -245,6 +248,25 @@ def test_a_week_that_is_one_event_stays_one_story(shared_dir: Path) -> None:
         stories = group_with_vectors([items[p] for p in positions], vectors[positions])
         kept += max(len(s) for s in stories) >= 0.8 * len(positions)
     assert kept >= ONE_EVENT_FLOOR
+
+
+def test_one_wire_story_that_a_hundred_and_twenty_outlets_ran_is_one_story(shared_dir: Path) -> None:
+    """120 outlets run one wire story (its headline and lead, then a paragraph of their own) in a week of 30
+    other articles: one story of nearly all the 120 and nothing else, the others apart. Each article kept its 20
+    nearest only, and a missing link counts as 0, so the story fell into pieces of at most 17."""
+    rows = agnews(shared_dir, 150)
+    title = "Ukraine and Russia agree a ceasefire around the Zaporizhzhia nuclear plant"
+    wire = ("Ukraine and Russia agreed on Tuesday to a ceasefire around the Zaporizhzhia nuclear power plant, the "
+            "International Atomic Energy Agency said. Inspectors will return to the site next week.")
+    items = [GroupInput(f"w{n}", title, f"{wire} {row['text']}", DAY, "en", f"Outlet {n}", "en")
+             for n, row in enumerate(rows[:120])]
+    items += [GroupInput(f"o{n}", "", row["text"], DAY, "en", f"Paper {n}", "en") for n, row in enumerate(rows[120:])]
+    names = entities([embedding_text(item) for item in items], ["en"] * len(items))
+    items = [dataclasses.replace(item, entities=tuple(found)) for item, found in zip(items, names, strict=True)]
+    stories = group(items)
+    largest = max(stories, key=len)
+    assert len(largest) >= 114 and max(largest) < 120, sorted(len(s) for s in stories)[-5:]  # 116 measured
+    assert all(len(story) <= 3 for story in stories if story is not largest)
 
 
 @pytest.mark.slow
