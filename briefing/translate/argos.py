@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -63,16 +65,49 @@ def _info(pkg: Any) -> ModelInfo:
 
 
 def _version_key(info: ModelInfo) -> tuple[int, ...]:
-    return tuple(int(part) if part.isdigit() else 0 for part in info.version.split("."))
+    return tuple(int(part) if part.isdigit() and len(part) <= _VERSION_PART_DIGITS else 0
+                 for part in info.version.split("."))
+
+
+_VERSION_PART_DIGITS = 18  # a version part past this is no version (and int() of 5,000 digits raises)
+_warned_folders: set[Path] = set()  # package folders already reported as unreadable in this process
 
 
 def installed_models() -> list[ModelInfo]:
-    """Installed Argos translation packages, sorted by pair."""
-    try:
-        packages = _package_module().get_installed_packages()
-    except (OSError, ValueError) as exc:
-        raise TranslationError(f"cannot read the installed Argos packages: {exc}") from None
-    infos = [_info(p) for p in packages if getattr(p, "type", "translate") == "translate"]
+    """Installed Argos translation packages, sorted by pair.
+
+    Each package folder is read on its own: one that argostranslate cannot load (no metadata.json, a field of
+    the wrong type, a damaged tokenizer) is left out with one warning naming it, instead of hiding every other
+    package (and failing every run) behind one traceback.
+    """
+    package = _package_module()
+    import argostranslate.settings
+
+    infos = []
+    for directory in argostranslate.settings.package_dirs:
+        try:
+            folders = sorted(entry for entry in Path(directory).iterdir() if entry.is_dir())
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise TranslationError(f"cannot read the installed Argos packages in {directory}: "
+                                   f"{exc.strerror or exc}") from None
+        for folder in folders:
+            try:
+                pkg = package.Package(folder)
+            except Exception as exc:  # argostranslate raises whatever the folder's files make it raise
+                pkg, reason = None, " ".join(str(exc).split())[:200] or type(exc).__name__
+            else:
+                reason = "its metadata.json does not name a translation pair and version"
+            if pkg is not None and getattr(pkg, "type", "translate") != "translate":
+                continue  # a sentence-boundary package, say: not a translation model
+            if pkg is None or _metadata_problem(vars(pkg)) is not None:
+                if folder not in _warned_folders:
+                    _warned_folders.add(folder)
+                    log.warning("ignoring the Argos package folder %s (%s); remove it, or install the package "
+                                "again", quoted(str(folder)), reason)
+                continue
+            infos.append(_info(pkg))
     return sorted(infos, key=lambda i: (i.source, i.target, _version_key(i)))
 
 
@@ -137,15 +172,42 @@ def install_model_file(path: Path) -> ModelInfo:
     """
     metadata = _check_model_file(Path(path))
     _check_model_loads(Path(path))
-    _package_module().install_from_path(Path(path))
-    installed = [i for i in installed_models() if (i.source, i.target) == (metadata["from_code"], metadata["to_code"])]
-    version = str(metadata.get("package_version", ""))
-    for info in installed:
-        if info.version == version:
+    folder = _unpack_into_packages(Path(path), metadata)
+    for info in installed_models():
+        if info.path == folder:
             return info
-    if installed:
-        return installed[-1]
-    raise BadModelFile(f"{path}: installed, but argostranslate does not list it; is its metadata.json complete?")
+    shutil.rmtree(folder, ignore_errors=True)
+    raise BadModelFile(f"{path}: argostranslate cannot read it once installed; not installed")
+
+
+def _unpack_into_packages(path: Path, metadata: dict[str, Any]) -> Path:
+    """Unpack a checked package into Argos's packages folder, all at once: into a temporary folder beside it,
+    then renamed to `translate-<from>_<to>-<version>` (from the checked metadata, never from the archive's own
+    folder name), replacing the same pair and version; the packages folder never holds half a package."""
+    import argostranslate.settings
+
+    packages = Path(argostranslate.settings.package_data_dir)
+    version = str(metadata.get("package_version") or "0").replace(".", "_")  # checked: [0-9A-Za-z.+-]
+    final = packages / f"translate-{metadata['from_code']}_{metadata['to_code']}-{version}"
+    try:
+        packages.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".briefing-install-", dir=packages.parent))
+    except OSError as exc:
+        raise TranslationError(f"cannot install into {packages}: {exc.strerror or exc}; check that the folder "
+                               "is writable (or set ARGOS_PACKAGES_DIR to another one)") from None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            archive.extractall(staging / "new")
+        (unpacked,) = (staging / "new").iterdir()
+        if final.exists():
+            os.replace(final, staging / "old")
+        os.replace(unpacked, final)
+    except OSError as exc:
+        raise TranslationError(f"cannot install into {packages}: {exc.strerror or exc}; check that the folder "
+                               "is writable and has room (nothing was installed)") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return final
 
 
 def _check_model_file(path: Path) -> dict[str, Any]:
@@ -165,6 +227,11 @@ def _check_model_file(path: Path) -> dict[str, Any]:
             raise BadModelFile(f"{path}: expected one folder with metadata.json inside the archive")
         if len(names) > ARGOS_MAX_MEMBERS:
             raise BadModelFile(f"{path}: the archive holds {len(names):,} files, far more than a model; not installed")
+        odd = next((m for m in archive.infolist()
+                    if m.compress_type not in _PLAIN_COMPRESSION or m.flag_bits & _ENCRYPTED), None)
+        if odd is not None:
+            raise BadModelFile(f"{path}: {quoted(odd.filename)} is encrypted or packed in a way Argos packages never "
+                               "are (they use deflate); not installed")
         unpacked = sum(member.file_size for member in archive.infolist())
         if unpacked > min(ARGOS_MAX_UNPACKED_BYTES, ARGOS_MAX_UNPACK_RATIO * max(path.stat().st_size, 1)):
             raise BadModelFile(f"{path}: the archive would unpack to {unpacked / 2**20:,.0f} MB, far more than a "
@@ -173,14 +240,13 @@ def _check_model_file(path: Path) -> dict[str, Any]:
         if archive.getinfo(f"{top}/metadata.json").file_size > ARGOS_MAX_METADATA_BYTES:
             raise BadModelFile(f"{path}: metadata.json is larger than 1 MB; not an Argos package")
         try:
-            metadata = json.loads(archive.read(f"{top}/metadata.json"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise BadModelFile(f"{path}: metadata.json is not valid JSON ({exc})") from None
-        if not isinstance(metadata, dict) or not all(
-                isinstance(metadata.get(k), str) and _LANG_CODE.match(metadata[k]) for k in ("from_code", "to_code")):
-            raise BadModelFile(f"{path}: metadata.json must name from_code and to_code as language codes")
-        if not isinstance(metadata.get("package_version", ""), str | int | float):
-            raise BadModelFile(f"{path}: metadata.json's package_version must be a version string")
+            metadata = json.loads(archive.read(f"{top}/metadata.json").decode("utf-8"))
+        except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+            reason = "nested too deep" if isinstance(exc, RecursionError) else " ".join(str(exc).split())[:200]
+            raise BadModelFile(f"{path}: metadata.json is not valid UTF-8 JSON ({reason})") from None
+        problem = _metadata_problem(metadata)
+        if problem is not None:
+            raise BadModelFile(f"{path}: metadata.json {problem}; not installed")
         if f"{top}/model/model.bin" not in names:
             raise BadModelFile(f"{path}: no CTranslate2 model (model/model.bin) inside")
         if f"{top}/sentencepiece.model" not in names:
@@ -188,7 +254,38 @@ def _check_model_file(path: Path) -> dict[str, Any]:
     return metadata
 
 
-_LANG_CODE = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?$")  # fr, en, zh_Hant, pt-BR
+_LANG_CODE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z]{2,4})?")  # fr, en, zh_Hant, pt-BR (whole value)
+_VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+-]{0,31}")  # 1.9, 1.0.2, 2.0-beta
+_PLAIN_COMPRESSION = frozenset((zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED))  # bzip2/LZMA ignore the sizes declared
+_ENCRYPTED = 0x1  # general-purpose flag bit 0
+# metadata fields argostranslate reads as lists or as text (Package.load_metadata_from_json): another type
+# makes every later listing of the packages fail
+_LIST_FIELDS = ("from_codes", "to_codes", "links", "languages", "dependencies", "source_languages",
+                "target_languages")
+_TEXT_FIELDS = ("code", "from_name", "to_name", "argos_version", "target_prefix")
+
+
+def _metadata_problem(metadata: Any) -> str | None:
+    """What is wrong with a package's metadata for briefing and for argostranslate, or None: a translation
+    package naming its pair as language codes and its version as a version; every field argostranslate reads of
+    the type it expects."""
+    if not isinstance(metadata, dict):
+        return "must be a JSON object"
+    codes = (metadata.get("from_code"), metadata.get("to_code"))
+    if not all(isinstance(code, str) and _LANG_CODE.fullmatch(code) for code in codes):
+        return "must name from_code and to_code as language codes"
+    version = metadata.get("package_version", "")
+    if isinstance(version, int) and not isinstance(version, bool) and 0 <= version < 10**_VERSION_PART_DIGITS:
+        version = str(version)
+    if not isinstance(version, str) or (version and not _VERSION.fullmatch(version)):
+        return "must give package_version as a version string (such as \"1.9\")"
+    if metadata.get("type", "translate") != "translate":
+        return "must be a translation package (type \"translate\")"
+    wrong = next((k for k in _LIST_FIELDS if not isinstance(metadata.get(k, []), list)), None)
+    wrong = wrong or next((k for k in _TEXT_FIELDS if not isinstance(metadata.get(k, ""), str | None)), None)
+    if wrong is not None:
+        return f"has {wrong} of the wrong type"
+    return None
 
 
 def _safe_member(name: str) -> bool:

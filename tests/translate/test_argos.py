@@ -46,17 +46,23 @@ def test_a_file_that_is_not_a_package_is_refused(argos_home: Path, tmp_path: Pat
     assert argos.installed_models() == []
 
 
+def _metadata(**fields: Any) -> bytes:
+    """A package's metadata.json: the tiny package's pair and version, with `fields` on top."""
+    return json.dumps({"from_code": "fr", "to_code": "en", "package_version": "0.1", **fields}).encode()
+
+
 def _repacked(original: Path, out: Path, *, rename: Any = None, replace: dict[str, bytes] | None = None,
-              extra: int = 0) -> Path:
-    """A copy of a real package (deflated) with member names passed through `rename`, some contents replaced
-    and `extra` empty files added."""
+              extra: int = 0, bzip2: str = "") -> Path:
+    """A copy of a real package (deflated) with member names passed through `rename`, some contents replaced,
+    `extra` empty files added, and the member `bzip2` (its path in the package) packed with bzip2."""
     import zipfile
 
     with zipfile.ZipFile(original) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name in source.namelist():
             top, tail = name.split("/", 1)
             data = (replace or {}).get(tail, source.read(name))
-            target.writestr(rename(name) if rename else name, data)
+            packing = zipfile.ZIP_BZIP2 if tail == bzip2 else zipfile.ZIP_DEFLATED
+            target.writestr(rename(name) if rename else name, data, compress_type=packing)
         for number in range(extra):
             target.writestr(f"{top}/empty/{number}", b"")
     return out
@@ -76,6 +82,19 @@ def _repacked(original: Path, out: Path, *, rename: Any = None, replace: dict[st
         ({"replace": {"metadata.json": b'{"from_code": "fr", "to_code": "en", "x": "' + b" " * (1 << 20) + b'"}'}},
          "metadata.json is larger than 1 MB"),
         ({"extra": 1_001}, "files, far more than a model"),  # each would be made on disk before the load failed
+        # bzip2 and LZMA members are unpacked whole before their declared size is checked: 1.5 KB took 4 GB
+        ({"bzip2": "model/model.bin"}, "is encrypted or packed in a way Argos packages never are"),
+        # fields argostranslate reads as lists or text: installed, they made every later listing a traceback
+        ({"replace": {"metadata.json": _metadata(source_languages=7)}}, "has source_languages of the wrong type"),
+        ({"replace": {"metadata.json": _metadata(target_prefix=["x"])}}, "has target_prefix of the wrong type"),
+        ({"replace": {"metadata.json": _metadata(package_version="9" * 100_000)}}, "package_version as a version"),
+        ({"replace": {"metadata.json": _metadata(package_version="1\x1b[31m\r\nfake")}}, "package_version"),
+        ({"replace": {"metadata.json": _metadata(package_version=True)}}, "package_version as a version"),
+        ({"replace": {"metadata.json": _metadata(from_code="fr\n")}}, "must name from_code and to_code"),
+        ({"replace": {"metadata.json": _metadata(type="sbd")}}, "must be a translation package"),
+        ({"replace": {"metadata.json": b"[" * 100_000 + b"]" * 100_000}}, "not valid UTF-8 JSON (nested too deep)"),
+        ({"replace": {"metadata.json": json.dumps({"from_code": "fr", "to_code": "en"}).encode("utf-16")}},
+         "metadata.json is not valid UTF-8 JSON"),
     ],
 )
 def test_a_hostile_or_broken_package_is_refused_before_installing(
@@ -90,6 +109,55 @@ def test_a_hostile_or_broken_package_is_refused_before_installing(
     assert listed.exit_code == 0 and "no Argos model installed" in listed.stdout
     # the real package still installs afterwards
     assert runner.invoke(main, ["models", "install", "--file", str(packages["fr-en"])]).exit_code == 0
+
+
+def test_an_unreadable_package_folder_is_skipped_with_one_warning_and_the_others_still_work(
+        argos_home: Path, packages: dict[str, Path], runner: CliRunner) -> None:
+    """A folder argostranslate cannot load (no metadata.json; a field of the wrong type; a 5,000-digit version)
+    made `models list`, `translate` and `build` end in a traceback, every run, until found by hand."""
+    argos.install_model_file(packages["fr-en"])
+    (argos_home / "empty").mkdir()
+    for name, metadata in (("typed", _metadata(from_code="de", source_languages=7)),
+                           ("version", _metadata(from_code="de", package_version="9" * 5_000))):
+        (argos_home / name).mkdir()
+        (argos_home / name / "metadata.json").write_bytes(metadata)
+    listed = runner.invoke(main, ["models", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert listed.stdout.startswith("fr->en  0.1  installed  translate-fr_en")
+    warnings = [line for line in listed.stderr.splitlines() if "ignoring the Argos package folder" in line]
+    assert len(warnings) == 3 and all("remove it, or install the package again" in line for line in warnings)
+    assert max(len(line) for line in warnings) < 400
+    out = runner.invoke(main, ["translate", "--source", "fr", "--engine", "argos", "--no-cache"], input="Bonjour.\n")
+    assert out.exit_code == 0 and out.stdout.strip() and "Traceback" not in out.output
+
+
+def test_a_package_installs_under_its_own_pair_and_version_never_over_another(
+        argos_home: Path, packages: dict[str, Path], tmp_path: Path) -> None:
+    """The folder name came from the archive: a de->en package whose folder says translate-fr_en-0_1 replaced
+    the fr->en one, files merged. It is now named from the checked metadata; installing again replaces."""
+    import zipfile
+
+    fr_top = zipfile.ZipFile(packages["fr-en"]).namelist()[0].split("/", 1)[0]
+    disguised = _repacked(packages["de-en"], tmp_path / "de.argosmodel",
+                          rename=lambda name: f"{fr_top}/{name.split('/', 1)[1]}")
+    argos.install_model_file(packages["fr-en"])
+    argos.install_model_file(disguised)
+    argos.install_model_file(packages["fr-en"])  # again: the same pair and version is replaced, not doubled
+    assert [(m.source, m.target, m.version) for m in argos.installed_models()] == [("de", "en", "0.1"),
+                                                                                  ("fr", "en", "0.1")]
+    assert sorted(p.name for p in argos_home.iterdir()) == ["translate-de_en-0_1", "translate-fr_en-0_1"]
+    assert not list(argos_home.parent.glob(".briefing-install-*"))
+
+
+def test_a_packages_folder_that_cannot_be_written_is_one_line(
+        argos_home: Path, packages: dict[str, Path], runner: CliRunner) -> None:
+    argos_home.rmdir()
+    argos_home.write_text("not a folder")
+    result = runner.invoke(main, ["models", "install", "--file", str(packages["fr-en"])])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"cannot install into {argos_home}" in result.stderr
+    listed = runner.invoke(main, ["models", "list"])
+    assert listed.exit_code == 1 and "cannot read the installed Argos packages" in listed.stderr
 
 
 def test_argos_batches_every_sentence_in_one_call(argos_home: Path, packages: dict[str, Path],
