@@ -57,12 +57,23 @@ _APOSTROPHE = re.compile(r"(?<=\w)['\u2018\u02bc\u00b4`](?=\w)")
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\xad\u200b\u2060\ufeff\ud800-\udfff\ue000-\uf8ff]")
 
 
+# line and paragraph separators of every kind: vertical tab, form feed, file/group/record separators, NEL, U+2028/9
+_LINE_BREAK = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Combining marks past MAX_STACKED_MARKS on one letter ("Zalgo" text: 500 accents drew a column across a PDF
+# page). Real writing stacks two or three (Vietnamese, once NFC has composed what it can, keeps at most one).
+MAX_STACKED_MARKS = 4
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_MARK_PILE = re.compile(f"([{_MARKS}]{{{MAX_STACKED_MARKS}}})[{_MARKS}]+")
+
+
 def normalize_text(text: str) -> str:
-    """NFC text without control characters, with one apostrophe (’) and plain spaces, lines right-trimmed."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    """NFC text without control characters or piles of combining marks, with one apostrophe (’) and plain
+    spaces, every kind of line break a line feed, lines right-trimmed."""
+    text = _LINE_BREAK.sub("\n", text)
     text = text.replace("\t", " ")
     text = _CONTROL.sub("", text)
     text = unicodedata.normalize("NFC", text)
+    text = _MARK_PILE.sub(r"\1", text)
     text = _APOSTROPHE.sub("\u2019", text)
     text = _SPACES.sub(" ", text)
     return "\n".join(line.strip() for line in text.split("\n"))

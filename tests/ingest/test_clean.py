@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from briefing.cli import main
 from briefing.ingest.clean import (
+    MAX_STACKED_MARKS,
     clean_text,
     looks_like_heading,
     normalize_text,
@@ -259,3 +264,23 @@ def test_blank_runs_collapse_and_quotes_stay() -> None:
 ])
 def test_site_names_leave_page_titles(title: str, names: tuple[str, ...], expected: str) -> None:
     assert site_free_title(title, *names) == expected
+
+
+def test_piles_of_combining_marks_are_cut_and_every_line_break_separates_words(
+        runner: CliRunner, tmp_path: Path) -> None:
+    """A title of one letter under 500 accents ("Zalgo") drew a column across the PDF page; a form feed or a
+    vertical tab between words was deleted, gluing them ("Formfeeddansletitre"). Real accents stay."""
+    pile = "".join(chr(0x300 + n % 0x6F) for n in range(500))
+    records = [{"title": f"Zalgo e{pile} titre", "text": BODY, "date": "2025-10-02", "publisher": f"Z{pile}"},
+               {"title": "Formfeed\fdans\vle\x1ctitre\x85de Nguyễn", "date": "2025-10-02",
+                "text": "Le port de Hai Phong agrandira son terminal de conteneurs, a annoncé vendredi l’autorité "
+                        "portuaire. Les travaux commenceront l’an prochain et dureront trois ans. " * 3}]
+    source = tmp_path / "week.json"
+    source.write_text(json.dumps(records), encoding="utf-8")
+    result = runner.invoke(main, ["ingest", str(source), "--jsonl", "--today", "2025-10-05"])
+    assert result.exit_code == 0, result.output
+    zalgo, feed = [json.loads(line) for line in result.stdout.splitlines()]
+    assert zalgo["title"].startswith("Zalgo ") and zalgo["title"].endswith(" titre")
+    assert len(zalgo["title"]) <= len("Zalgo e titre") + MAX_STACKED_MARKS  # NFC may fold the first into è
+    assert zalgo["publisher"].startswith("Z") and len(zalgo["publisher"]) <= 1 + MAX_STACKED_MARKS
+    assert feed["title"] == "Formfeed dans le titre de Nguyễn"
