@@ -622,6 +622,12 @@ def translate(source_lang: str, target_lang: str, engine: str, glossary: Path | 
     text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
     # Split on newlines only: str.splitlines() would also split on \x0b, \x1c or U+2028 inside a line.
     lines = [line.removesuffix("\r") for line in text.removesuffix("\n").split("\n")] if text else []
+    if source_lang == target_lang:  # an engine would go there and back (fr -> ca -> fr) and change the text
+        click.echo(f"warning: the source and target are both {source_lang}: the lines are copied unchanged",
+                   err=True)
+        for line in lines:
+            click.echo(line)
+        return
     try:
         with translate_mod.open_translator(
             source_lang, target_lang, engine=engine, glossary=glossary, use_cache=not no_cache,

@@ -113,3 +113,16 @@ def test_cached_translations_follow_the_bytes_of_the_apertium_data(tmp_path: Pat
     data.write_bytes(b"dictionary v2")
     os.utime(data, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert apertium._chain_version(("fr-es",)) != before
+
+
+@needs_apertium
+def test_translating_a_language_into_itself_copies_the_lines(runner: CliRunner, cache_file: Path) -> None:
+    """fr -> fr went through Apertium's Catalan chain and back: "Bonjour le monde." came out "Bonjour
+    l'épluche."."""
+    lines = "Bonjour le monde.\n\nLe programme soutient les start-up.\n"
+    for target in ("fr", "fra", "FR"):
+        result = runner.invoke(main, ["translate", "--source", "fr", "--target", target, "--cache", str(cache_file)],
+                               input=lines)
+        assert result.exit_code == 0, result.output
+        assert result.stdout == lines
+        assert "the source and target are both fr: the lines are copied unchanged" in result.stderr
