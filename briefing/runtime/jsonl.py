@@ -14,6 +14,7 @@ that one line.
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -115,17 +116,26 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def _finite(text: str) -> float:
+    """A JSON number as a float, refused when it overflows (1e999 read as infinity, written back as the
+    Infinity that JSON, and this reader, refuse)."""
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text[:20]} is too large a number")
+    return number
+
+
 def parse_line(text: str, where: str) -> dict[str, Any]:
     """The JSON object on one line; BadInput naming `where` when it is too deep, not JSON or not an object."""
     if _depth(text) > JSONL_MAX_DEPTH:
         raise BadInput(f"{where}: JSON nested deeper than {JSONL_MAX_DEPTH} levels; a record is a flat object")
     try:
-        obj = json.loads(text, parse_constant=_no_constant, object_pairs_hook=unique_keys)
+        obj = json.loads(text, parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=unique_keys)
     except DuplicateKey as exc:
         raise BadInput(f"{where}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise BadInput(f"{where}: not valid JSON ({exc.msg})") from None
-    except ValueError as exc:  # NaN, Infinity, or an integer longer than Python converts
+    except ValueError as exc:  # NaN, Infinity, 1e999, or an integer longer than Python converts
         digits = sys.get_int_max_str_digits()
         reason = f"a number of more than {digits} digits" if "digits" in str(exc) else str(exc)
         raise BadInput(f"{where}: not valid JSON ({reason})") from None
