@@ -7,10 +7,12 @@ MAX_PROTECTED_QUOTE_CHARS = 300  # a quotation this short is one sentence of the
 HARD_WRAP_MIN_LINE = 40  # lines of 40-100 characters in a row are prose wrapped by an editor, not headings
 HARD_WRAP_MAX_LINE = 100
 HARD_WRAP_SHARE = 0.8  # ...when this share of a block's lines (all but the last) have that width
-# A "sentence" longer than this is a run without an end (a 200 KB line, a list without stops): it is cut at
-# spaces into pieces this long, so no summary, lead or figure sentence drags it whole through translation and
-# layout. News sentences stay under 600 characters.
-SENTENCE_MAX_CHARS = 2_000
+# A "sentence" longer than this is a run without an end (a 200 KB line, a list without stops, a transcript that
+# lost its punctuation): it is cut at spaces into pieces this long, so no summary, lead or figure sentence drags
+# it whole through translation and layout. News sentences stay under 600 characters. At 2,000, 45 unpunctuated
+# articles made 6,000-character summaries and a 59-page PDF; 2,000 -> 600 changes no dev figure (OrangeSum
+# ROUGE-1 30.14 -> 30.13, benchmarks/summarize.py; story summaries identical, stories_summaries.py).
+SENTENCE_MAX_CHARS = 600
 
 # --- language identification (language.py) ----------------------------------------------
 LANGID_SAMPLE_CHARS = 2000  # py3langid is sure of a language well before 2,000 characters

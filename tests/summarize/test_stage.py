@@ -181,3 +181,21 @@ def test_a_summary_never_repeats_a_headline_made_from_its_lead() -> None:
     summary = summarize_article(article, 2).summary
     assert not summary.startswith("Cédric Herrou a été entendu")
     assert summary.startswith("Le tribunal de Nice a examiné")  # the lead is kept whole, after the headline
+
+
+def test_text_without_sentence_ends_gives_a_summary_of_news_sentence_pieces(runner: CliRunner) -> None:
+    """A transcript or a scrape that lost its punctuation is one run: cut into 2,000-character pieces, a
+    three-sentence summary was 6,000 characters (a 59-page PDF for 45 such articles). Pieces are now as long
+    as a long news sentence."""
+    from briefing.options import DEFAULT_SENTENCES
+    from briefing.text.settings import SENTENCE_MAX_CHARS
+
+    phrase = ("le gouvernement a présenté mardi un programme de soutien aux jeunes entreprises du numérique "
+              "et les syndicats ont demandé une réunion avec le ministre avant la fin du mois")
+    words = phrase.split(" ")
+    run = " ".join(words[n % len(words)] + ("s" if n % 7 == 0 else "") for n in range(5_000))
+    result = runner.invoke(main, ["summarize", "--lang", "fr"], input=json.dumps({"id": "1", "text": run}) + "\n")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)["summary"]
+    assert 0 < len(summary) <= DEFAULT_SENTENCES * (SENTENCE_MAX_CHARS + 1) <= 2_000
+    assert set(summary.split()) <= set(run.split())
