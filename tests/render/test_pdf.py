@@ -169,6 +169,26 @@ def test_fonts_are_embedded_and_cover_vietnamese(sample_pdf: Any) -> None:
     assert any("Noto" in name for name in fonts)
 
 
+def _embedded_fonts(reader: pypdf.PdfReader) -> list[str]:
+    return [ref.get_object()["/BaseFont"] for page in reader.pages
+            for ref in page["/Resources"].get("/Font", {}).values()]
+
+
+def test_untranslated_chinese_and_japanese_are_drawn_with_a_cjk_font(tmp_path: Path) -> None:
+    """A story left in Chinese or Japanese (no engine for it) showed rows of empty boxes: the set-up installed
+    no font with those glyphs. It installs Noto CJK now, and the page draws them with it."""
+    untranslated: dict[str, Any] = {"title_en": "", "summary_en": "", "flags": ("untranslated",)}
+    chinese = translated(1, lang="zh", title="越南发布人工智能国家战略", **untranslated,
+                         summary="越南政府周二发布了人工智能国家战略，计划到二〇三〇年培养五万名工程师。")
+    japanese = translated(2, lang="ja", title="ベトナムがAI戦略を発表", **untranslated,
+                          summary="ベトナム政府は火曜日、人工知能の国家戦略を発表した。")
+    outputs = render(briefing_of({"Technology": [chinese, japanese]}), tmp_path, top=2)
+    reader = pypdf.PdfReader(outputs.pdf)
+    whole = " ".join(flat(t) for t in page_texts(reader))
+    assert "越南发布人工智能国家战略" in whole and "ベトナムがAI戦略を発表" in whole
+    assert any("CJK" in name for name in _embedded_fonts(reader)), _embedded_fonts(reader)
+
+
 def test_key_figures_and_chart_on_the_glance_page(sample_pdf: Any) -> None:
     _, _, reader = sample_pdf
     glance = flat(page_texts(reader)[2])
