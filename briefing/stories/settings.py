@@ -15,10 +15,10 @@ GROUP_NEIGHBOURS = 20  # above the largest dev story (14); 10 splits the French/
 # is one story of 300. 120 outlets adding a paragraph of their own to the wire's lead (tests/stories/test_group.py)
 # sit at 0.27-0.53 of each other: largest story 17 -> 113 of them at 0.3, 116 at 0.25, 119 at 0.2. Every dev
 # set of benchmarks/stories_grouping.py comes out the same at 0.2-0.5 (dev stories are at most 14 articles);
-# at 0.15 the week with 200 distractors has 8 pure top stories, not 9. The one-event weeks and the 800-article
-# week (stories_week.py, at 0.3) are unchanged. Grouping 5,000 items costs 1.29x the TF-IDF baseline with them,
-# 1.07x without (medians of two runs each on a busy machine: little, and noisy). Weeks above
-# GROUP_EXACT_MAX_ITEMS do not get them.
+# at 0.15 the week with 200 distractors has 8 pure top stories, not 9. The one-event weeks are unchanged, and
+# the 800-article week (stories_week.py) comes out the same at 0.25 and 0.3. Grouping 5,000 items costs 1.29x
+# the TF-IDF baseline with them, 1.07x without (medians of two runs each on a busy machine: little, and noisy).
+# Weeks above GROUP_EXACT_MAX_ITEMS do not get them.
 GROUP_STRONG_LINK = 0.25
 GROUP_STRONG_LINKS_MAX = 200
 GROUP_BLOCK_CELLS = 500_000  # similarities held at once (2 MB; ~16 MB with temporaries), whatever the week's size

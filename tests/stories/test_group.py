@@ -26,6 +26,7 @@ from briefing.stories.settings import (
     GROUP_CENTRE_MIN_ITEMS,
     GROUP_LEAD_SENTENCES,
 )
+from briefing.text import split_sentences
 from briefing.text.entities import entities
 from briefing.translate import open_translator
 from tests.helpers import agnews
@@ -267,6 +268,25 @@ def test_one_wire_story_that_a_hundred_and_twenty_outlets_ran_is_one_story(share
     largest = max(stories, key=len)
     assert len(largest) >= 114 and max(largest) < 120, sorted(len(s) for s in stories)[-5:]  # 116 measured
     assert all(len(story) <= 3 for story in stories if story is not largest)
+
+
+def test_the_other_articles_of_a_week_mostly_one_wire_story_stay_apart(shared_dir: Path) -> None:
+    """250 French outlets run one story (its headline and three lead sentences, then text of their own) among
+    15 other articles: the week's mean is that story, and centred on it the 15 shared the one direction it took
+    away and became one story. They are now grouped among themselves."""
+    rows = [json.loads(line) for line in
+            (shared_dir / "eval" / "orangesum_valid.jsonl").read_text(encoding="utf-8").splitlines()]
+    wire = " ".join(split_sentences(rows[754]["article"], "fr")[:3])
+    items = [GroupInput(f"w{n}", rows[754]["title"], lead_text(f"{wire} {rows[800 + n]['article']}", "fr"), DAY,
+                        "fr", f"Outlet {n}", "fr") for n in range(250)]
+    items += [GroupInput(f"o{n}", row["title"], lead_text(row["article"], "fr"), DAY, "fr", f"Paper {n}", "fr")
+              for n, row in enumerate(rows[1200:1215])]
+    names = entities([embedding_text(item) for item in items], ["fr"] * len(items))
+    items = [dataclasses.replace(item, entities=tuple(found)) for item, found in zip(items, names, strict=True)]
+    stories = group(items)
+    largest = max(stories, key=len)
+    assert len(largest) >= 245, sorted(len(s) for s in stories)[-5:]
+    assert max(len(story) for story in stories if story is not largest) <= 3, sorted(len(s) for s in stories)[-5:]
 
 
 @pytest.mark.slow
