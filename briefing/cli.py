@@ -41,11 +41,22 @@ EXIT_OK, EXIT_SOME_SKIPPED, EXIT_NOTHING = 0, 1, 2
 
 
 class _ClickHandler(logging.Handler):
-    """Sends library log records to stderr, one line each (above the progress bars while they are drawn)."""
+    """Sends library log records to stderr, one line each (above the progress bars while they are drawn); a
+    warning already shown in this command is not shown again (stage 3 and stage 4 each found no engine for a
+    language, and said so twice in one build)."""
 
     bars: Any = None
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._warned: set[str] = set()
+
     def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno == logging.WARNING:
+            text = record.getMessage()
+            if text in self._warned:
+                return
+            self._warned.add(text)
         prefix = {"WARNING": "warning: ", "ERROR": "error: "}.get(record.levelname, "")
         if self.bars is not None:
             self.bars.echo(prefix + record.getMessage())

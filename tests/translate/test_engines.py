@@ -68,3 +68,21 @@ def test_auto_prefers_an_installed_argos_model(argos_home: Path, packages: dict[
     argos.install_model_file(packages["fr-en"])
     with translate.open_translator("fr", "en", use_cache=False) as translator:
         assert translator.name == "argos"
+
+
+@needs_apertium
+def test_a_language_no_engine_has_is_reported_once_per_build(argos_home: Path, runner: CliRunner,
+                                                             seeds_dir: Path, tmp_path: Path) -> None:
+    """Grouping (stage 3) and translation (stage 4) each found no engine for Russian and each said so: the
+    same warning twice in one build (20 lines for 10 languages)."""
+    import json
+
+    week = tmp_path / "week.json"
+    text = "Правительство Вьетнама во вторник объявило национальную стратегию искусственного интеллекта. " * 4
+    week.write_text(json.dumps([{"title": "Вьетнам объявил стратегию ИИ", "text": text, "date": "2025-10-02",
+                                 "lang": "ru", "publisher": "Tass"}], ensure_ascii=False), encoding="utf-8")
+    seed = next(seeds_dir.glob("000_*"))
+    result = runner.invoke(main, ["build", str(week), str(seed), "--out", str(tmp_path / "out"),
+                                  "--cache", str(tmp_path / "cache.sqlite")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("no translation engine for ru->en") == 1, result.stderr
