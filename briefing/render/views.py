@@ -96,6 +96,7 @@ class StoryView:
     outlets: tuple[SourceView, ...]  # the first article of each publisher: the email's short sources line
     notes: tuple[str, ...]
     names: str = ""  # its main people, organisations and places: "Vo Xuan Hoai · NIC · JICA · Hanoi"
+    in_original: bool = False  # shown in its own language (no engine for it): marked with its lang and dir="auto"
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +231,7 @@ def story_view(story: Story, anchor: str, *, bilingual: bool,
         outlets=_first_per_publisher(sources),
         notes=tuple(FLAG_NOTES[flag] for flag in story.flags if flag in FLAG_NOTES),
         names=names_line(story),
+        in_original="untranslated" in story.flags,
     )
 
 

@@ -189,6 +189,22 @@ def test_untranslated_chinese_and_japanese_are_drawn_with_a_cjk_font(tmp_path: P
     assert any("CJK" in name for name in _embedded_fonts(reader)), _embedded_fonts(reader)
 
 
+def test_a_story_left_in_its_own_language_is_marked_with_it_in_the_email(tmp_path: Path) -> None:
+    """An Arabic story no engine could translate sat in an English document: laid out left to right, its
+    punctuation at the wrong ends of its lines, and read by screen readers as English."""
+    arabic = translated(1, lang="ar", title="فيتنام تعلن استراتيجية للذكاء الاصطناعي", title_en="", summary_en="",
+                        summary="أعلنت الحكومة الفيتنامية يوم الثلاثاء استراتيجية وطنية للذكاء الاصطناعي.",
+                        flags=("untranslated",))
+    outputs = render(briefing_of({"Technology": [arabic, translated(2)]}), tmp_path, top=2)
+    html = outputs.html.read_text(encoding="utf-8")
+    marked = re.findall(r'<div class="article" ([^>]*)>', html)
+    assert len(marked) == 2, marked
+    assert 'dir="auto"' in marked[0] and 'lang="ar"' in marked[0]  # the Arabic story leads (rank 1)
+    assert "lang=" not in marked[1] and "dir=" not in marked[1]
+    texts = " ".join(flat(t) for t in page_texts(pypdf.PdfReader(outputs.pdf)))
+    assert "Vietnam launches programme number 2" in texts and "not translated" in texts
+
+
 def test_key_figures_and_chart_on_the_glance_page(sample_pdf: Any) -> None:
     _, _, reader = sample_pdf
     glance = flat(page_texts(reader)[2])
