@@ -201,6 +201,8 @@ def test_a_story_left_in_its_own_language_is_marked_with_it_in_the_email(tmp_pat
     assert len(marked) == 2, marked
     assert 'dir="auto"' in marked[0] and 'lang="ar"' in marked[0]  # the Arabic story leads (rank 1)
     assert "lang=" not in marked[1] and "dir=" not in marked[1]
+    # ...and its English lines (sources, dates, names) stay left to right: "1 source" read "source … 1"
+    assert len(re.findall(r'<p class="meta" [^>]*dir="ltr"', html)) == 1
     texts = " ".join(flat(t) for t in page_texts(pypdf.PdfReader(outputs.pdf)))
     assert "Vietnam launches programme number 2" in texts and "not translated" in texts
 
