@@ -353,7 +353,7 @@ def _neighbour_graph(n: int, similarities: Similarities, k: int) -> sparse.csr_m
     that reach GROUP_STRONG_LINK (one event that many outlets tell: without them, each of its articles sees
     only k of the others, and its halves seem apart), as a symmetric sparse matrix."""
     k = min(k, n - 1)
-    wide = min(max(k, GROUP_STRONG_LINKS_MAX), n - 1)
+    more = min(GROUP_STRONG_LINKS_MAX, n - 1) - k  # strong links past the k nearest, at most
     step = max(1, GROUP_BLOCK_CELLS // n)
     rows: list[np.ndarray] = []
     columns: list[np.ndarray] = []
@@ -363,13 +363,26 @@ def _neighbour_graph(n: int, similarities: Similarities, k: int) -> sparse.csr_m
         block = similarities(lo, hi)
         own = np.arange(hi - lo)
         block[own, own + lo] = -np.inf  # an item is not its own neighbour
-        nearest = np.argpartition(block, n - wide, axis=1)[:, n - wide :]
+        nearest = np.argpartition(block, n - k, axis=1)[:, n - k :]
         best = np.take_along_axis(block, nearest, axis=1)
-        kth = np.partition(best, wide - k, axis=1)[:, wide - k, None]  # each row's k-th most similar
-        keep = (best > 0) & ((best >= kth) | (best >= GROUP_STRONG_LINK))
+        keep = best > 0
         rows.append(np.broadcast_to((own + lo)[:, None], nearest.shape)[keep])
         columns.append(nearest[keep])
         values.append(best[keep])
+        # only a row whose k nearest all reach GROUP_STRONG_LINK can have more that do (most rows have none)
+        dense = np.flatnonzero(best.min(axis=1) >= GROUP_STRONG_LINK) if more > 0 else own[:0]
+        if dense.size:
+            strong = block[dense] >= GROUP_STRONG_LINK
+            strong[np.arange(dense.size)[:, None], nearest[dense]] = False  # kept already
+            over = np.flatnonzero(strong.sum(axis=1) > more)
+            if over.size:  # keep each such row's `more` strongest
+                ranked = np.where(strong[over], block[dense[over]], -np.inf)
+                floor = np.partition(ranked, n - more, axis=1)[:, n - more, None]
+                strong[over] &= block[dense[over]] >= floor
+            row, column = np.nonzero(strong)
+            rows.append(dense[row] + lo)
+            columns.append(column)
+            values.append(block[dense[row], column])
     graph = sparse.csr_matrix(
         (np.concatenate(values), (np.concatenate(rows), np.concatenate(columns))), shape=(n, n), dtype=np.float32,
     )
