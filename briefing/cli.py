@@ -7,12 +7,14 @@ Nothing else in the package imports click.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
 import logging
 import math
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,7 +33,7 @@ from briefing.options import (
     DEFAULT_TOP_STORIES,
     PAPER_SIZES,
 )
-from briefing.runtime.jsonl import quoted
+from briefing.runtime.jsonl import one_line, quoted
 from briefing.runtime.parallel import LOCAL_WORKERS_MAX
 from briefing.runtime.settings_file import shown
 from briefing.summarize import SUMMARIZERS
@@ -59,9 +61,9 @@ class _ClickHandler(logging.Handler):
             self._warned.add(text)
         prefix = {"WARNING": "warning: ", "ERROR": "error: "}.get(record.levelname, "")
         if self.bars is not None:
-            self.bars.echo(prefix + record.getMessage())
+            self.bars.echo(one_line(prefix + record.getMessage()))
         else:
-            click.echo(prefix + record.getMessage(), err=True)
+            _say(prefix + record.getMessage())
 
 
 def _setup_logging(ctx: click.Context, verbose: int, quiet: bool) -> None:
@@ -107,9 +109,14 @@ def _end_progress() -> None:
         _ClickHandler.bars = None
 
 
+def _say(text: str) -> None:
+    """One line on stderr: what comes from input in it (a path, a record's id) cannot break or colour it."""
+    click.echo(one_line(text), err=True)
+
+
 def _fail(exc: BriefingError) -> click.ClickException:
     _end_progress()
-    return click.ClickException(str(exc))
+    return click.ClickException(one_line(str(exc)))
 
 
 def _read_jsonl(stream: IO[str], *, id_required: bool = False) -> Any:
@@ -130,7 +137,29 @@ def _write_jsonl(objs: Any) -> None:
         out.flush()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@contextlib.contextmanager
+def _usage_errors_on_one_line() -> Iterator[None]:
+    """Click's own usage errors, one line each: it quotes a --file or --input path as typed, newline and all."""
+    try:
+        yield
+    except click.ClickException as exc:
+        exc.message = one_line(exc.message)  # type: ignore[misc]  # typed Final; only show() reads it after
+        raise
+
+
+class _OneLineErrors(click.Group):
+    """The command group whose usage errors, its own and its subcommands', stay one line each."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _usage_errors_on_one_line():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _usage_errors_on_one_line():
+            return super().invoke(ctx)
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefing")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors on stderr.")
@@ -436,9 +465,9 @@ def build(**kwargs: Any) -> None:
         raise _fail(exc) from None
     _end_progress()
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _say(f"warning: {warning}")
     if report.message:
-        click.echo(report.message, err=True)
+        _say(report.message)
     click.echo(_report_line(report))
 
 
@@ -488,13 +517,13 @@ def ingest(sources: tuple[str, ...], jsonl: bool, today: Any, max_mb: float, fet
             date = article.date.isoformat() if article.date else "no date"
             click.echo(f"{article.id}  {date}  {article.lang}  {article.title}")
     for skipped in result.skipped:
-        click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
+        _say(f"skipped {skipped.source}: {skipped.reason}")
     for merged in result.merged:
-        click.echo(f"merged {merged.dropped} into {merged.kept_id}: {merged.reason}", err=True)
+        _say(f"merged {merged.dropped} into {merged.kept_id}: {merged.reason}")
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _say(f"warning: {warning}")
     if not result.articles:
-        click.echo("error: no usable article found", err=True)
+        _say("error: no usable article found")
         sys.exit(EXIT_NOTHING)
     sys.exit(EXIT_SOME_SKIPPED if result.skipped else EXIT_OK)
 
@@ -634,8 +663,7 @@ def translate(source_lang: str, target_lang: str, engine: str, glossary: Path | 
     # Split on newlines only: str.splitlines() would also split on \x0b, \x1c or U+2028 inside a line.
     lines = [line.removesuffix("\r") for line in text.removesuffix("\n").split("\n")] if text else []
     if source_lang == target_lang:  # an engine would go there and back (fr -> ca -> fr) and change the text
-        click.echo(f"warning: the source and target are both {source_lang}: the lines are copied unchanged",
-                   err=True)
+        _say(f"warning: the source and target are both {source_lang}: the lines are copied unchanged")
         for line in lines:
             click.echo(line)
         return

@@ -30,6 +30,9 @@ JSONL_MAX_LINE_CHARS = DEFAULT_MAX_FILE_BYTES
 # parser and on everything that walks the record after it.
 JSONL_MAX_DEPTH = 64
 MESSAGE_VALUE_CHARS = 60  # an error quotes this much of a value: enough to find it, never a 20 MB line
+# C0 and C1 controls and the direction marks and overrides: in a message they start lines, move the cursor or
+# reorder what the terminal shows ("gpj.exe" with U+202E before it reads "exe.jpg")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 # A JSON string, escapes included, or the rest of the line when it is never closed: possessive and with an
 # optional closing quote, the match never fails and backtracks, so the scan stays linear ('\\"' * 40,000 took
@@ -71,6 +74,12 @@ def json_kind(value: Any) -> str:
 def quoted(text: str) -> str:
     """A value from input as a message shows it: quoted, on one line, at most MESSAGE_VALUE_CHARS long."""
     return repr(text) if len(text) <= MESSAGE_VALUE_CHARS else f"{text[:MESSAGE_VALUE_CHARS]!r}…"
+
+
+def one_line(text: str) -> str:
+    """A message as one line on a terminal: control and text-direction characters from input (a file name
+    holding a newline, an escape sequence or a right-to-left override) shown as escapes (`\\n`, `\\x1b`)."""
+    return _UNPRINTABLE.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def listed(texts: Sequence[str], most: int = 3, chars: int = MESSAGE_VALUE_CHARS) -> str:
