@@ -167,25 +167,16 @@ def install_model(source: str, target: str) -> ModelInfo:
 def install_model_file(path: Path) -> ModelInfo:
     """Install a local .argosmodel file (offline); raises BadModelFile when it is not a valid package.
 
-    Nothing is installed unless the archive's paths stay in its one folder, its metadata names the
-    pair, and its model and tokenizer load.
+    Nothing is installed unless the archive's paths stay in its one folder, its metadata names the pair, and
+    its model and tokenizer load. The package is unpacked once, into a temporary folder beside Argos's packages
+    folder, loaded there, then moved in whole as `translate-<from>_<to>-<version>` (named from the checked
+    metadata, never from the archive's own folder), replacing the same pair and version. The packages folder
+    never holds half a package, and a package it held is back in place when the new one cannot go in.
     """
-    metadata = _check_model_file(Path(path))
-    _check_model_loads(Path(path))
-    folder = _unpack_into_packages(Path(path), metadata)
-    for info in installed_models():
-        if info.path == folder:
-            return info
-    shutil.rmtree(folder, ignore_errors=True)
-    raise BadModelFile(f"{path}: argostranslate cannot read it once installed; not installed")
-
-
-def _unpack_into_packages(path: Path, metadata: dict[str, Any]) -> Path:
-    """Unpack a checked package into Argos's packages folder, all at once: into a temporary folder beside it,
-    then renamed to `translate-<from>_<to>-<version>` (from the checked metadata, never from the archive's own
-    folder name), replacing the same pair and version; the packages folder never holds half a package."""
     import argostranslate.settings
 
+    path = Path(path)
+    metadata = _check_model_file(path)
     packages = Path(argostranslate.settings.package_data_dir)
     version = str(metadata.get("package_version") or "0").replace(".", "_")  # checked: [0-9A-Za-z.+-]
     final = packages / f"translate-{metadata['from_code']}_{metadata['to_code']}-{version}"
@@ -196,18 +187,50 @@ def _unpack_into_packages(path: Path, metadata: dict[str, Any]) -> Path:
         raise TranslationError(f"cannot install into {packages}: {exc.strerror or exc}; check that the folder "
                                "is writable (or set ARGOS_PACKAGES_DIR to another one)") from None
     try:
+        package = _unpack(path, staging / "new", packages)
+        _check_model_loads(path, package)
+        _move_in(package, final, staging / "old", packages)
+        info = next((i for i in installed_models() if i.path == final), None)
+        if info is None:
+            shutil.rmtree(final, ignore_errors=True)
+            if (staging / "old").exists():
+                os.replace(staging / "old", final)
+            raise BadModelFile(f"{path}: argostranslate cannot read it once installed; not installed")
+        return info
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _unpack(path: Path, folder: Path, packages: Path) -> Path:
+    """The (already checked) package unpacked into `folder`: the path of its one top folder."""
+    try:
         with zipfile.ZipFile(path) as archive:
-            archive.extractall(staging / "new")
-        (unpacked,) = (staging / "new").iterdir()
-        if final.exists():
-            os.replace(final, staging / "old")
-        os.replace(unpacked, final)
+            archive.extractall(folder)
+    except zipfile.BadZipFile as exc:  # a member's data does not match its checksum
+        raise BadModelFile(f"{path}: the archive is damaged ({' '.join(str(exc).split())[:200]}); "
+                           "not installed") from None
     except OSError as exc:
         raise TranslationError(f"cannot install into {packages}: {exc.strerror or exc}; check that the folder "
                                "is writable and has room (nothing was installed)") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return final
+    (package,) = folder.iterdir()
+    return package
+
+
+def _move_in(package: Path, final: Path, old: Path, packages: Path) -> None:
+    """`package` renamed to `final`; a package already there moves to `old` first, and back when the rename
+    fails."""
+    try:
+        if final.exists():
+            os.replace(final, old)
+        try:
+            os.replace(package, final)
+        except OSError:
+            if old.exists():
+                os.replace(old, final)
+            raise
+    except OSError as exc:
+        raise TranslationError(f"cannot install into {packages}: {exc.strerror or exc}; check that the folder "
+                               "is writable (nothing was changed)") from None
 
 
 def _check_model_file(path: Path) -> dict[str, Any]:
@@ -294,21 +317,17 @@ def _safe_member(name: str) -> bool:
     return bool(parts[0]) and ":" not in parts[0] and not any(p in (".", "..") for p in parts)
 
 
-def _check_model_loads(path: Path) -> None:
-    """Unpack the (already checked) package to a temporary folder and load its model and tokenizer."""
+def _check_model_loads(path: Path, package: Path) -> None:
+    """Load the model and tokenizer of `package`, the unpacked folder of the package file `path`."""
     import ctranslate2
     import sentencepiece
 
-    with tempfile.TemporaryDirectory(prefix="briefing-model-") as folder:
-        try:
-            with zipfile.ZipFile(path) as archive:
-                archive.extractall(folder)
-            (package,) = Path(folder).iterdir()
-            sentencepiece.SentencePieceProcessor(model_file=str(package / "sentencepiece.model"))
-            ctranslate2.Translator(str(package / "model"), device="cpu", inter_threads=1, intra_threads=1)
-        except (OSError, RuntimeError, ValueError, zipfile.BadZipFile) as exc:
-            reason = " ".join(str(exc).split())[:200]
-            raise BadModelFile(f"{path}: its model cannot be loaded ({reason}); not installed") from None
+    try:
+        sentencepiece.SentencePieceProcessor(model_file=str(package / "sentencepiece.model"))
+        ctranslate2.Translator(str(package / "model"), device="cpu", inter_threads=1, intra_threads=1)
+    except (OSError, RuntimeError, ValueError) as exc:
+        reason = " ".join(str(exc).split())[:200]
+        raise BadModelFile(f"{path}: its model cannot be loaded ({reason}); not installed") from None
 
 
 class ArgosEngine:

@@ -105,6 +105,7 @@ def test_a_hostile_or_broken_package_is_refused_before_installing(
     assert result.exit_code == 1
     assert message in result.stderr and "Traceback" not in result.output
     assert list(argos_home.iterdir()) == [] and not (argos_home.parent / "metadata.json").exists()
+    assert not list(argos_home.parent.glob(".briefing-install-*"))
     listed = runner.invoke(main, ["models", "list"])
     assert listed.exit_code == 0 and "no Argos model installed" in listed.stdout
     # the real package still installs afterwards
@@ -147,6 +148,21 @@ def test_a_package_installs_under_its_own_pair_and_version_never_over_another(
                                                                                   ("fr", "en", "0.1")]
     assert sorted(p.name for p in argos_home.iterdir()) == ["translate-de_en-0_1", "translate-fr_en-0_1"]
     assert not list(argos_home.parent.glob(".briefing-install-*"))
+
+
+def test_a_broken_package_for_an_installed_pair_leaves_the_installed_one_working(
+        argos_home: Path, packages: dict[str, Path], tmp_path: Path, runner: CliRunner) -> None:
+    """The same pair and version again, with a model that does not load: refused, and the package installed
+    before is still there, whole, and translates."""
+    argos.install_model_file(packages["fr-en"])
+    before = sorted(p.relative_to(argos_home) for p in argos_home.rglob("*"))
+    broken = _repacked(packages["fr-en"], tmp_path / "broken.argosmodel", replace={"model/model.bin": b"x" * 4096})
+    result = runner.invoke(main, ["models", "install", "--file", str(broken)])
+    assert result.exit_code == 1 and "its model cannot be loaded" in result.stderr
+    assert sorted(p.relative_to(argos_home) for p in argos_home.rglob("*")) == before
+    assert not list(argos_home.parent.glob(".briefing-install-*"))
+    out = runner.invoke(main, ["translate", "--source", "fr", "--engine", "argos", "--no-cache"], input="Bonjour.\n")
+    assert out.exit_code == 0 and out.stdout.strip(), out.output
 
 
 def test_a_packages_folder_that_cannot_be_written_is_one_line(
