@@ -39,6 +39,8 @@ def article_id(text: str) -> str:
 def _find_date(cleaned: clean.Cleaned, raw: RawArticle, url: str | None, today: dt.date, label: str,
                warnings: list[str]) -> dt.date | None:
     """Header, then metadata, then dates written in the lead, then a date code in the URL."""
+    if raw.date_problem and not cleaned.header_date:
+        warnings.append(f"{label}: {raw.date_problem}; ignored (a date in its text or link is used, if any)")
     for found, what in ((cleaned.header_date, "date header"), (raw.date, "metadata date")):
         if found and found > today:
             warnings.append(f"{label}: {what} {found.isoformat()} is after the run date; ignored")

@@ -22,7 +22,7 @@ from briefing.errors import IngestError
 from briefing.ingest import dates
 from briefing.ingest.settings import MAX_TAG_ATTRIBUTES
 from briefing.ingest.sources import URL_PATTERN
-from briefing.runtime.jsonl import DuplicateKey, unique_keys
+from briefing.runtime.jsonl import DuplicateKey, json_kind, quoted, unique_keys
 
 EXTENSIONS = {
     ".txt": "text", ".md": "text", ".markdown": "text", ".text": "text",
@@ -44,6 +44,7 @@ class RawArticle:
     publisher: str | None = None
     lang: str | None = None
     markup: bool = False  # text came from markup or fields: its first line is not a headline candidate
+    date_problem: str | None = None  # why a date the record gives was not taken ("'2024-13-45' is not a date")
 
 
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.{0,4000}?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -180,11 +181,20 @@ def _from_record(record: Any, where: str, today: dt.date) -> RawArticle:
     if "<" in body and re.search(r"<(?:p|br|div)\b", body, re.IGNORECASE):
         body = _fragment_text(body)
     raw_date = next((record[k] for k in _DATE_FIELDS if record.get(k)), None)
+    date = dates.parse_date(raw_date, today)
+    problem = None
+    if raw_date is not None and date is None:
+        if not isinstance(raw_date, str):
+            problem = f"its date is {json_kind(raw_date)}, not a date"
+        elif dates.parse_date(raw_date, dt.date.max) is not None:
+            problem = f"its date {quoted(raw_date)} is after the run date"
+        else:
+            problem = f"its date {quoted(raw_date)} is not a date briefing reads"
     return RawArticle(
         text=body, where=where, title=_first_str(record, ("title", "headline")),
-        date=dates.parse_date(raw_date, today), url=_first_str(record, _URL_FIELDS, url=True),
+        date=date, url=_first_str(record, _URL_FIELDS, url=True),
         publisher=_first_str(record, _PUBLISHER_FIELDS, url=False), lang=_first_str(record, ("lang", "language")),
-        markup=True,
+        markup=True, date_problem=problem,
     )
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from briefing.cli import main
 from briefing.ingest import ingest
 
 
@@ -20,8 +24,6 @@ def test_no_date_after_the_run_date(seeds_dir: Path) -> None:
 
 
 def test_an_article_language_is_always_a_code_briefing_knows(tmp_path: Path) -> None:
-    import json
-
     from briefing.text.language import known_language
 
     text = "Le ministère annonce un programme pour les start-up. " * 6
@@ -34,3 +36,29 @@ def test_an_article_language_is_always_a_code_briefing_knows(tmp_path: Path) -> 
     result = ingest([str(tmp_path)], today=dt.date(2025, 10, 6))
     assert len(result.articles) == 3 and {a.lang for a in result.articles} == {"fr"}
     assert all(known_language(a.lang) for a in result.articles)
+
+
+def test_a_record_whose_date_cannot_be_used_says_so_and_falls_back_to_its_text(
+        tmp_path: Path, runner: CliRunner) -> None:
+    """A JSON record's date that is no date (13th month, text, a list) or lies after the run date was dropped
+    without a word, and the article took a date from its text or none."""
+    events = ("un plan pour les transports publics", "une réforme des retraites", "un budget pour les écoles",
+              "une loi sur le logement social")
+    records = [{"title": f"Annonce {n}", "lang": "fr", "date": date,
+                "text": f"Le gouvernement a présenté mardi {event} de la capitale, après des mois de débats. "
+                        "Les syndicats ont salué une première étape et demandent des moyens supplémentaires. " * 3}
+               for n, (date, event) in enumerate(zip(("2024-13-45", "2099-01-01", [1, 2], "2025-10-02"), events,
+                                                     strict=True))]
+    records.append({**records[0], "date": "bogus", "title": "Annonce datée",
+                    "text": "Publié le 3 mars 2025. Les agriculteurs de la région ont bloqué trois autoroutes jeudi pour "
+                            "protester contre la baisse des prix du lait. " * 3})
+    (tmp_path / "week.json").write_text(json.dumps(records), encoding="utf-8")
+    result = runner.invoke(main, ["ingest", str(tmp_path / "week.json"), "--today", "2025-10-06", "--jsonl"])
+    assert result.exit_code == 0, result.output
+    dates = {a["title"]: a["date"] for a in map(json.loads, result.stdout.splitlines())}
+    assert dates == {"Annonce 0": None, "Annonce 1": None, "Annonce 2": None, "Annonce 3": "2025-10-02",
+                     "Annonce datée": "2025-03-03"}
+    warned = [line for line in result.stderr.splitlines() if "ignored (a date in its text or link is used" in line]
+    assert [line.split(": ", 2)[2].split(";")[0] for line in warned] == [
+        "its date '2024-13-45' is not a date briefing reads", "its date '2099-01-01' is after the run date",
+        "its date is a list, not a date", "its date 'bogus' is not a date briefing reads"]
