@@ -270,6 +270,24 @@ def test_one_wire_story_that_a_hundred_and_twenty_outlets_ran_is_one_story(share
     assert all(len(story) <= 3 for story in stories if story is not largest)
 
 
+def test_copies_of_one_article_are_one_story_and_leave_the_rest_as_it_was(shared_dir: Path) -> None:
+    """2,000 outlets paste one wire story word for word among 40 other articles: the copies are one story of
+    exactly them (grouped once, as one item), and the other articles group as they do without the copies."""
+    rows = agnews(shared_dir, 40)
+    others = [GroupInput(f"o{n}", "", row["text"], DAY, "en", f"Paper {n}", "en")
+              for n, row in enumerate(rows)]
+    wire = GroupInput("w", "Ukraine and Russia agree a ceasefire around the Zaporizhzhia nuclear plant",
+                      "Ukraine and Russia agreed on Tuesday to a ceasefire around the Zaporizhzhia nuclear power "
+                      "plant, the International Atomic Energy Agency said.", DAY, "en", "Wire", "en")
+    copies = [dataclasses.replace(wire, id=f"w{n}", publisher=f"Outlet {n}") for n in range(2000)]
+    items = [*copies[:400], *others, *copies[400:]]
+    stories = group(items)
+    assert sorted(p for p in range(len(items)) if items[p].id.startswith("w")) in stories
+    alone = group([*others, wire])
+    assert sorted(story for story in alone if story != [40]) == sorted(
+        [[p - 400 for p in story] for story in stories if story[0] >= 400 and story[-1] < 440])
+
+
 def test_the_other_articles_of_a_week_mostly_one_wire_story_stay_apart(shared_dir: Path) -> None:
     """250 French outlets run one story (its headline and three lead sentences, then text of their own) among
     15 other articles: the week's mean is that story, and centred on it the 15 shared the one direction it took
