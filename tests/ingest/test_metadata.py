@@ -50,8 +50,8 @@ def test_a_record_whose_date_cannot_be_used_says_so_and_falls_back_to_its_text(
                for n, (date, event) in enumerate(zip(("2024-13-45", "2099-01-01", [1, 2], "2025-10-02"), events,
                                                      strict=True))]
     records.append({**records[0], "date": "bogus", "title": "Annonce datée",
-                    "text": "Publié le 3 mars 2025. Les agriculteurs de la région ont bloqué trois autoroutes jeudi pour "
-                            "protester contre la baisse des prix du lait. " * 3})
+                    "text": "Publié le 3 mars 2025. Les agriculteurs de la région ont bloqué trois autoroutes "
+                            "jeudi pour protester contre la baisse des prix du lait. " * 3})
     (tmp_path / "week.json").write_text(json.dumps(records), encoding="utf-8")
     result = runner.invoke(main, ["ingest", str(tmp_path / "week.json"), "--today", "2025-10-06", "--jsonl"])
     assert result.exit_code == 0, result.output
