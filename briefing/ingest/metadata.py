@@ -6,12 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import urllib.parse
 
 from briefing.errors import IngestError
 from briefing.ingest import clean, dates
 from briefing.ingest.readers import RawArticle
-from briefing.ingest.settings import DATE_LEAD_PARAGRAPHS, MIN_TEXT_CHARS
+from briefing.ingest.settings import (
+    DATE_LEAD_PARAGRAPHS,
+    HAN_CHAR_WEIGHT,
+    KANA_HANGUL_CHAR_WEIGHT,
+    MIN_TEXT_CHARS,
+)
 from briefing.records import Article
 from briefing.text.headline import derived_title
 from briefing.text.language import detect_language
@@ -61,13 +67,25 @@ def _without_title(text: str, title: str | None) -> str:
     return text
 
 
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KANA_HANGUL = re.compile("[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\uac00-\ud7af]")
+
+
+def _text_size(text: str) -> int:
+    """How much text there is, in letters of an alphabet: a Han character counts HAN_CHAR_WEIGHT, a kana or
+    Hangul one KANA_HANGUL_CHAR_WEIGHT (only a text under MIN_TEXT_CHARS needs counting)."""
+    head = text[:MIN_TEXT_CHARS]
+    return (len(text) + (HAN_CHAR_WEIGHT - 1) * len(_HAN.findall(head))
+            + (KANA_HANGUL_CHAR_WEIGHT - 1) * len(_KANA_HANGUL.findall(head)))
+
+
 def finish(raw: RawArticle, name: str, today: dt.date, warnings: list[str],
             source_url: str | None) -> Article:
     label = f"{name} {raw.where}".strip()
     cleaned = clean.clean_text(raw.text, find_title=not raw.markup)
-    if len(cleaned.text) < MIN_TEXT_CHARS:
-        raise IngestError(f"too little text after cleaning ({len(cleaned.text)} characters; "
-                          f"an article needs at least {MIN_TEXT_CHARS})")
+    if _text_size(cleaned.text) < MIN_TEXT_CHARS:
+        raise IngestError(f"too little text after cleaning ({len(cleaned.text)} characters; an article needs at "
+                          f"least {MIN_TEXT_CHARS}, or about a third as many in Chinese, Japanese or Korean)")
     url = raw.url or cleaned.url or source_url
     title = _one_line(raw.title)
     title = clean.site_free_title(title, raw.publisher, _host(url)) if title else cleaned.title

@@ -62,3 +62,24 @@ def test_a_record_whose_date_cannot_be_used_says_so_and_falls_back_to_its_text(
     assert [line.split(": ", 2)[2].split(";")[0] for line in warned] == [
         "its date '2024-13-45' is not a date briefing reads", "its date '2099-01-01' is after the run date",
         "its date is a list, not a date", "its date 'bogus' is not a date briefing reads"]
+
+
+def test_a_short_chinese_or_korean_brief_is_an_article_and_a_stub_in_any_script_is_not(
+        tmp_path: Path, runner: CliRunner) -> None:
+    """Three sentences of news take 64 characters in Chinese and 100 in Korean, against about 250 in English:
+    the 200-character minimum skipped them as stubs."""
+    texts = {
+        "ko.txt": "서울시는 화요일 대중교통 요금을 내년 1월부터 150원 인상한다고 발표했다. 시민단체는 서민 부담이 "
+                  "커진다며 반대 입장을 밝혔다. 시의회는 다음 달 요금 인상안을 표결할 예정이다.",
+        "zh.txt": "北京市政府周二宣布，明年一月起地铁票价上调一元。市民团体表示反对，认为这将加重低收入家庭的负担。"
+                  "市人大常委会将于下月审议该方案。",
+        "zh-stub.txt": "北京市政府周二宣布地铁票价上调。",
+        "en-stub.txt": "The city raised bus fares on Tuesday. Riders protested.",
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = runner.invoke(main, ["ingest", str(tmp_path), "--jsonl"])
+    assert result.exit_code == 1, result.output
+    assert sorted(Path(a["path"]).name for a in map(json.loads, result.stdout.splitlines())) == ["ko.txt", "zh.txt"]
+    skipped = sorted(line.split(":")[0] for line in result.stderr.splitlines() if line.startswith("skipped"))
+    assert skipped == [f"skipped {tmp_path / 'en-stub.txt'}", f"skipped {tmp_path / 'zh-stub.txt'}"]
