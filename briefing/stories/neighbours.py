@@ -12,7 +12,10 @@ from two cheap searches, and keeps the best of those by the exact blend:
 2. rare terms: an inverted index over the terms at most GROUP_ANN_RARE_TERM_MAX_ITEMS items share (names,
    places, numbers) gives each item the GROUP_ANN_SPARSE_CANDIDATES others with the largest TF-IDF product
    over those terms: the pairs the words tie together that MiniLM ranks lower;
-3. every candidate pair is scored with the exact blend; each item keeps its k best.
+3. every candidate pair is scored with the exact blend; each item keeps its k best;
+4. strong links, as the exact graph has them: an item whose k best all reach GROUP_ANN_STRONG_FROM (one of a
+   story hundreds of outlets ran) is scored against its GROUP_STRONG_LINKS_MAX nearest in the HNSW index
+   (its neighbours' neighbours without vectors), and keeps those that reach GROUP_STRONG_LINK.
 
 What it gives up: an item whose true neighbour neither search proposes misses that edge (recall, measured
 in stories/settings.py, is what the README reports). Determinism holds: the index is built and searched on
@@ -22,9 +25,11 @@ a fixed order, ties go to the lower position; the same input gives the same grap
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -41,12 +46,20 @@ from briefing.stories.settings import (
     GROUP_ANN_SEARCH_BREADTH,
     GROUP_ANN_SPARSE_CANDIDATES,
     GROUP_ANN_SPARSE_ROWS,
+    GROUP_ANN_STRONG_FROM,
+    GROUP_ANN_STRONG_ROWS,
     GROUP_ANN_TERM_ROWS,
     GROUP_EMBED_WEIGHT,
+    GROUP_STRONG_LINK,
+    GROUP_STRONG_LINKS_MAX,
     GROUP_TRANSLATED_FACTOR,
 )
 
 __all__ = ["approximate_graph", "tfidf"]
+
+
+Search = Callable[[np.ndarray | None, int], np.ndarray]
+"""(rows or None for all, count) -> each row's `count` + 1 nearest positions in the dense index (`_dense_search`)."""
 
 
 class NeighbourIndexMissing(BriefingError):
@@ -99,45 +112,95 @@ def approximate_graph(terms: sparse.csr_matrix, dense: np.ndarray | None, *, tra
     with threadpool_limits(limits=1):  # the same sums in the same order, whatever the machine's cores
         wanted = GROUP_ANN_SPARSE_CANDIDATES + (0 if dense is not None else GROUP_ANN_DENSE_CANDIDATES)
         found = [_rare_term_candidates(terms, df, wanted)]
-        if dense is not None:
-            found.append(_dense_candidates(dense, GROUP_ANN_DENSE_CANDIDATES))
-        candidates = _merged(found, n)
-        scores = _scores(_shared_terms(terms, df), dense, candidates, translated, mute)
-    order = np.argsort(-scores, axis=1, kind="stable")[:, :k]  # candidates ascend: ties go to the lower position
-    best = np.take_along_axis(scores, order, axis=1)
-    nearest = np.take_along_axis(candidates, order, axis=1)
-    keep = best > 0
-    rows = np.broadcast_to(np.arange(n)[:, None], nearest.shape)[keep]
-    graph = sparse.csr_matrix((best[keep], (rows, nearest[keep])), shape=(n, n), dtype=np.float32)
+        search = _dense_search(dense) if dense is not None else None
+        if search is not None:
+            found.append(search(None, GROUP_ANN_DENSE_CANDIDATES))
+        candidates = _merged(found, np.arange(n))
+        shared = _shared_terms(terms, df)
+        scores = _scores(shared, dense, candidates, translated, mute)
+        order = np.argsort(-scores, axis=1, kind="stable")[:, :k]  # candidates ascend: ties go to the lower one
+        best = np.take_along_axis(scores, order, axis=1)
+        nearest = np.take_along_axis(candidates, order, axis=1)
+        keep = best > 0
+        rows = np.broadcast_to(np.arange(n)[:, None], nearest.shape)[keep]
+        graph = sparse.csr_matrix((best[keep], (rows, nearest[keep])), shape=(n, n), dtype=np.float32)
+        graph = graph.maximum(_strong_links(shared, dense, search, nearest, best, translated, mute))
     return graph.maximum(graph.T).tocsr()
 
 
-def _dense_candidates(vectors: np.ndarray, count: int) -> np.ndarray:
-    """(n, count + 1) positions of each row's nearest others by inner product (an HNSW index over the
-    GROUP_ANN_DIMENSIONS main directions of the vectors, approximate; the row itself may be among them); -1 pads."""
+def _strong_links(shared: sparse.csr_matrix, dense: np.ndarray | None,
+                  search: Search | None, nearest: np.ndarray, best: np.ndarray,
+                  translated: np.ndarray, mute: np.ndarray) -> sparse.csr_matrix:
+    """The exact graph's strong links (group.py `_neighbour_graph`), from the neighbours found: each row whose k
+    nearest all reach GROUP_ANN_STRONG_FROM (the exact graph takes GROUP_STRONG_LINK; in a big week that was
+    half the rows, at a cost over the bar) is scored against its GROUP_STRONG_LINKS_MAX nearest by the dense
+    `search` (its nearest ones' nearest without one), and keeps the GROUP_STRONG_LINKS_MAX strongest that reach
+    GROUP_STRONG_LINK. A story that hundreds of outlets ran is such a set of rows. `shared`: the
+    `_shared_terms` of the TF-IDF rows."""
+    n = len(nearest)
+    wide = np.flatnonzero(best.min(axis=1) >= GROUP_ANN_STRONG_FROM) if best.shape[1] else np.zeros(0, dtype=np.int64)
+    rows: list[np.ndarray] = []
+    columns: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    for lo in range(0, len(wide), GROUP_ANN_STRONG_ROWS):
+        own = wide[lo:lo + GROUP_ANN_STRONG_ROWS]
+        found = [nearest[own]]
+        if search is not None:
+            found.append(search(own, GROUP_STRONG_LINKS_MAX))
+        else:
+            found.append(nearest[nearest[own]].reshape(len(own), -1))
+        candidates = _merged(found, own)
+        scores = _scores(shared, dense, candidates, translated, mute, own)
+        keep = np.argsort(-scores, axis=1, kind="stable")[:, :GROUP_STRONG_LINKS_MAX]
+        strongest = np.take_along_axis(scores, keep, axis=1)
+        chosen = strongest >= GROUP_STRONG_LINK
+        rows.append(np.broadcast_to(own[:, None], keep.shape)[chosen])
+        columns.append(np.take_along_axis(candidates, keep, axis=1)[chosen])
+        values.append(strongest[chosen])
+    if not rows:
+        return sparse.csr_matrix((n, n), dtype=np.float32)
+    return sparse.csr_matrix((np.concatenate(values), (np.concatenate(rows), np.concatenate(columns))),
+                             shape=(n, n), dtype=np.float32)
+
+
+def _dense_search(vectors: np.ndarray) -> Search:
+    """A search of the rows' nearest others by inner product: an HNSW index over the GROUP_ANN_DIMENSIONS main
+    directions of the vectors, approximate. The search gives (rows, count + 1) positions for the rows asked
+    (None: every row; the row itself may be among them); -1 pads."""
     try:
         import faiss
     except ImportError:
         raise NeighbourIndexMissing("grouping a week this big needs faiss; install it with: pip install faiss-cpu") \
             from None
     n, dim = vectors.shape
-    count = min(count, n - 1)
     # the main directions (principal components) of an evenly spaced sample keep most of each cosine
     sample = vectors[:: max(1, n // GROUP_ANN_PCA_SAMPLE)].astype(np.float64)
     _, directions = np.linalg.eigh(sample.T @ sample)
     reduced = vectors @ directions[:, ::-1][:, :min(dim, GROUP_ANN_DIMENSIONS)].astype(np.float32)
     reduced /= np.maximum(np.linalg.norm(reduced, axis=1, keepdims=True), np.float32(1e-12))
-    threads = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(1)  # one thread: the graph depends on the order of insertion
-    try:
-        index = faiss.IndexHNSWFlat(reduced.shape[1], GROUP_ANN_LINKS, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = GROUP_ANN_BUILD_BREADTH
+    index = faiss.IndexHNSWFlat(reduced.shape[1], GROUP_ANN_LINKS, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = GROUP_ANN_BUILD_BREADTH
+    with _one_faiss_thread(faiss):  # one thread: the graph depends on the order of insertion
         index.add(np.ascontiguousarray(reduced))
+
+    def search(rows: np.ndarray | None, count: int) -> np.ndarray:
+        count = min(count, n - 1)
         index.hnsw.efSearch = max(GROUP_ANN_SEARCH_BREADTH, count + 1)
-        _, keys = index.search(reduced, count + 1)
+        with _one_faiss_thread(faiss):
+            _, keys = index.search(reduced if rows is None else np.ascontiguousarray(reduced[rows]), count + 1)
+        return np.asarray(keys, dtype=np.int64)
+
+    return search
+
+
+@contextlib.contextmanager
+def _one_faiss_thread(faiss: Any) -> Iterator[None]:
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
     finally:
         faiss.omp_set_num_threads(threads)
-    return np.asarray(keys, dtype=np.int64)
 
 
 def _rare_term_candidates(terms: sparse.csr_matrix, df: np.ndarray, count: int) -> np.ndarray:
@@ -176,11 +239,12 @@ def _top_per_row(product: sparse.csr_matrix, count: int, first: int) -> np.ndarr
     return top
 
 
-def _merged(found: list[np.ndarray], n: int) -> np.ndarray:
-    """Each row's candidates from every search, ascending, each once, the row itself left out; -1 pads at the
-    end."""
+def _merged(found: list[np.ndarray], own: np.ndarray) -> np.ndarray:
+    """Each row's candidates from every search, ascending, each once, the row's own item (`own`) left out; -1
+    pads at the end."""
     joined = np.concatenate(found, axis=1)
-    joined[(joined < 0) | (joined == np.arange(n)[:, None])] = n
+    n = int(max(joined.max(initial=0), own.max(initial=0))) + 1  # past every position
+    joined[(joined < 0) | (joined == own[:, None])] = n
     joined.sort(axis=1)
     repeated = np.zeros(joined.shape, dtype=bool)
     repeated[:, 1:] = joined[:, 1:] == joined[:, :-1]
@@ -203,29 +267,31 @@ def _shared_terms(terms: sparse.csr_matrix, df: np.ndarray) -> sparse.csr_matrix
 
 
 def _scores(terms: sparse.csr_matrix, dense: np.ndarray | None, candidates: np.ndarray, translated: np.ndarray,
-            mute: np.ndarray) -> np.ndarray:
-    """The exact blended similarity of each row to each of its candidates; -inf where there is none."""
+            mute: np.ndarray, own: np.ndarray | None = None) -> np.ndarray:
+    """The exact blended similarity of each row's item (`own`; row r is item r without it) to each of its
+    candidates; -inf where there is none."""
     n = len(candidates)
+    own = np.arange(n) if own is None else own
     valid = candidates >= 0
     safe = np.where(valid, candidates, 0)
-    scores = _term_products(terms, candidates)
+    scores = _term_products(terms, candidates, own)
     if dense is not None:
         weight = np.float32(GROUP_EMBED_WEIGHT)
         scores *= 1 - weight
         for lo in range(0, n, GROUP_ANN_SCORE_ROWS):
             hi = min(n, lo + GROUP_ANN_SCORE_ROWS)
-            cosines = np.einsum("ijk,ik->ij", dense[safe[lo:hi]], dense[lo:hi])
+            cosines = np.einsum("ijk,ik->ij", dense[safe[lo:hi]], dense[own[lo:hi]])
             scores[lo:hi] += weight * cosines
         if translated.any() and not translated.all():
             np.multiply(scores, np.float32(GROUP_TRANSLATED_FACTOR), out=scores,
-                        where=translated[:, None] != translated[safe])
-    scores[mute] = 0
+                        where=translated[own][:, None] != translated[safe])
+    scores[mute[own]] = 0
     scores[mute[safe]] = 0
     scores[~valid] = -np.inf
     return scores
 
 
-def _term_products(terms: sparse.csr_matrix, candidates: np.ndarray) -> np.ndarray:
+def _term_products(terms: sparse.csr_matrix, candidates: np.ndarray, own: np.ndarray) -> np.ndarray:
     """(n, width) float32 TF-IDF products of each row with each of its candidates (0 where there is none): the
     rows of a block of pairs gathered on both sides and multiplied term by term (scipy's sorted merge, in C++),
     work in proportion to the pairs' stored terms, never to a block's n columns."""
@@ -235,7 +301,7 @@ def _term_products(terms: sparse.csr_matrix, candidates: np.ndarray) -> np.ndarr
         hi = min(n, lo + GROUP_ANN_TERM_ROWS)
         block = candidates[lo:hi]
         valid = block >= 0
-        rows = np.broadcast_to(np.arange(lo, hi)[:, None], block.shape)[valid]
+        rows = np.broadcast_to(own[lo:hi, None], block.shape)[valid]
         pairs = terms[rows].multiply(terms[block[valid]])
         products[lo:hi][valid] = np.asarray(pairs.sum(axis=1)).ravel()
     return products

@@ -18,7 +18,8 @@ GROUP_NEIGHBOURS = 20  # above the largest dev story (14); 10 splits the French/
 # at 0.15 the week with 200 distractors has 8 pure top stories, not 9. The one-event weeks are unchanged, and
 # the 800-article week (stories_week.py) comes out the same at 0.25 and 0.3. Grouping 5,000 items costs 1.29x
 # the TF-IDF baseline with them, 1.07x without (medians of two runs each on a busy machine: little, and noisy).
-# Weeks above GROUP_EXACT_MAX_ITEMS do not get them.
+# Weeks of GROUP_EXACT_MAX_ITEMS or more get them from the approximate search (neighbours.py `_strong_links`,
+# GROUP_ANN_STRONG_FROM): the 120 outlets, that search forced on them, made a largest story of 17 without them.
 GROUP_STRONG_LINK = 0.25
 GROUP_STRONG_LINKS_MAX = 200
 GROUP_BLOCK_CELLS = 500_000  # similarities held at once (2 MB; ~16 MB with temporaries), whatever the week's size
@@ -136,6 +137,13 @@ GROUP_ANN_SEARCH_BREADTH = 48  # HNSW efSearch (at least the candidates wanted +
 GROUP_ANN_RARE_TERM_MAX_ITEMS = 50  # a term of more items is no evidence of one event; and costs df² products
 GROUP_ANN_SPARSE_ROWS = 2_000  # rows of the rare-term product held at once
 GROUP_ANN_SCORE_ROWS = 64  # rows whose candidates' MiniLM cosines are taken at once (~3 MB of gathered vectors)
+# ...the approximate search of a big week looks for strong links only from rows whose k nearest all reach 0.4,
+# not 0.25: in the real 20,000-article French week half the rows' 20 nearest reach 0.25, and scoring 200 more
+# candidates for each made 100,000 items cost 63.7 CPU s, over the bar of 60 (46.7 without strong links; 55.0
+# from 0.4; benchmarks/grouping_scale.py). 300 outlets running one wire story among 1,000 other articles, the
+# approximate search forced: largest story 56 without strong links, 279 from 0.35, 244 from 0.4 (282 exact).
+GROUP_ANN_STRONG_FROM = 0.4
+GROUP_ANN_STRONG_ROWS = 32  # rows scored at once for strong links (up to 221 candidates each: ~11 MB of vectors)
 GROUP_ANN_TERM_ROWS = 1_024  # rows whose candidates' TF-IDF products are taken at once (~60 MB of gathered rows)
 
 # --- summaries (summary.py) --------------------------------------------------------------

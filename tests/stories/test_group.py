@@ -24,6 +24,7 @@ from briefing.stories.group import (
 )
 from briefing.stories.settings import (
     GROUP_CENTRE_MIN_ITEMS,
+    GROUP_EXACT_MAX_ITEMS,
     GROUP_LEAD_SENTENCES,
 )
 from briefing.text import split_sentences
@@ -251,10 +252,12 @@ def test_a_week_that_is_one_event_stays_one_story(shared_dir: Path) -> None:
     assert kept >= ONE_EVENT_FLOOR
 
 
-def test_one_wire_story_that_a_hundred_and_twenty_outlets_ran_is_one_story(shared_dir: Path) -> None:
+@pytest.mark.parametrize("search", ["exact", "approximate"])
+def test_one_wire_story_that_a_hundred_and_twenty_outlets_ran_is_one_story(shared_dir: Path, search: str) -> None:
     """120 outlets run one wire story (its headline and lead, then a paragraph of their own) in a week of 30
     other articles: one story of nearly all the 120 and nothing else, the others apart. Each article kept its 20
-    nearest only, and a missing link counts as 0, so the story fell into pieces of at most 17."""
+    nearest only, and a missing link counts as 0, so the story fell into pieces of at most 17. The same with
+    the approximate neighbour search of a week of 10,000 articles or more (forced here): at most 17."""
     rows = agnews(shared_dir, 150)
     title = "Ukraine and Russia agree a ceasefire around the Zaporizhzhia nuclear plant"
     wire = ("Ukraine and Russia agreed on Tuesday to a ceasefire around the Zaporizhzhia nuclear power plant, the "
@@ -264,7 +267,8 @@ def test_one_wire_story_that_a_hundred_and_twenty_outlets_ran_is_one_story(share
     items += [GroupInput(f"o{n}", "", row["text"], DAY, "en", f"Paper {n}", "en") for n, row in enumerate(rows[120:])]
     names = entities([embedding_text(item) for item in items], ["en"] * len(items))
     items = [dataclasses.replace(item, entities=tuple(found)) for item, found in zip(items, names, strict=True)]
-    stories = group(items)
+    vectors = embed([model_text(item) for item in items])
+    stories = group_with_vectors(items, vectors, exact_max_items=GROUP_EXACT_MAX_ITEMS if search == "exact" else 50)
     largest = max(stories, key=len)
     assert len(largest) >= 114 and max(largest) < 120, sorted(len(s) for s in stories)[-5:]  # 116 measured
     assert all(len(story) <= 3 for story in stories if story is not largest)
