@@ -215,16 +215,16 @@ def test_a_path_with_a_newline_or_an_escape_sequence_stays_one_line_in_every_mes
         runner: CliRunner, tmp_path: Path) -> None:
     """A file name may hold a newline, an ANSI escape or a right-to-left override: printed as typed, one error
     became two lines (the second looked like a message of its own) or recoloured the terminal."""
-    odd = tmp_path / "week\nerror: all fine\x1b[32m\u202egpj.argosmodel"
+    odd = tmp_path / "week\nerror: all fine\x1b[32m\u2028\u202egpj.argosmodel"
     odd.write_bytes(b"PK not a zip")
-    shown = "week\\nerror: all fine\\x1b[32m\\u202egpj.argosmodel"
+    shown = "week\\nerror: all fine\\x1b[32m\\u2028\\u202egpj.argosmodel"
     for args in (["models", "install", "--file", str(odd)], ["stories", "--input", str(odd) + "-missing"],
                  ["build", str(odd), "--no-translate", "--out", str(tmp_path / "out")]):
         result = runner.invoke(main, args)
         assert result.exit_code != 0
         errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
         assert len(errors) == 1 and shown in errors[0], result.stderr
-        assert "\x1b" not in result.stderr and "\u202e" not in result.stderr and "error: all fine" not in [
+        assert not {"\x1b", "\u202e", "\u2028"} & set(result.stderr) and "error: all fine" not in [
             line.strip() for line in result.stderr.splitlines()]
 
 

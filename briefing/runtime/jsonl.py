@@ -30,9 +30,10 @@ JSONL_MAX_LINE_CHARS = DEFAULT_MAX_FILE_BYTES
 # parser and on everything that walks the record after it.
 JSONL_MAX_DEPTH = 64
 MESSAGE_VALUE_CHARS = 60  # an error quotes this much of a value: enough to find it, never a 20 MB line
-# C0 and C1 controls and the direction marks and overrides: in a message they start lines, move the cursor or
-# reorder what the terminal shows ("gpj.exe" with U+202E before it reads "exe.jpg")
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls, the line and paragraph separators, and the direction marks and overrides: in a
+# message they start lines, move the cursor or reorder what the terminal shows ("gpj.exe" with U+202E before
+# it reads "exe.jpg")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 # A JSON string, escapes included, or the rest of the line when it is never closed: possessive and with an
 # optional closing quote, the match never fails and backtracks, so the scan stays linear ('\\"' * 40,000 took

@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,7 +207,7 @@ def _unpack(path: Path, folder: Path, packages: Path) -> Path:
     try:
         with zipfile.ZipFile(path) as archive:
             archive.extractall(folder)
-    except zipfile.BadZipFile as exc:  # a member's data does not match its checksum
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a member's data is cut short, corrupt, or fails its CRC
         raise BadModelFile(f"{path}: the archive is damaged ({' '.join(str(exc).split())[:200]}); "
                            "not installed") from None
     except OSError as exc:

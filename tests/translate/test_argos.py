@@ -165,6 +165,25 @@ def test_a_broken_package_for_an_installed_pair_leaves_the_installed_one_working
     assert out.exit_code == 0 and out.stdout.strip(), out.output
 
 
+def test_a_package_whose_compressed_data_is_corrupt_is_one_line_and_installs_nothing(
+        argos_home: Path, packages: dict[str, Path], tmp_path: Path, runner: CliRunner) -> None:
+    """Bytes flipped inside model.bin's deflated data: the archive's directory reads fine, and unpacking raised
+    zlib.error, a traceback."""
+    import zipfile
+
+    bad = _repacked(packages["fr-en"], tmp_path / "corrupt.argosmodel", replace={"model/model.bin": b"ab" * 50_000})
+    with zipfile.ZipFile(bad) as archive:
+        member = next(m for m in archive.infolist() if m.filename.endswith("model/model.bin"))
+    data = bytearray(bad.read_bytes())
+    start = member.header_offset + 30 + len(member.filename.encode()) + len(member.extra)
+    data[start:start + 3] = bytes(b ^ 0x5A for b in data[start:start + 3])
+    bad.write_bytes(bytes(data))
+    result = runner.invoke(main, ["models", "install", "--file", str(bad)])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert "corrupt.argosmodel: the archive is damaged" in result.stderr
+    assert list(argos_home.iterdir()) == [] and not list(argos_home.parent.glob(".briefing-install-*"))
+
+
 def test_a_packages_folder_that_cannot_be_written_is_one_line(
         argos_home: Path, packages: dict[str, Path], runner: CliRunner) -> None:
     argos_home.rmdir()
