@@ -42,7 +42,7 @@ Such a week is grouped on plain cosines. When the centred grouping itself makes 
 (one wire story many outlets ran), the other articles are grouped again among themselves (`_rest_apart`).
 
 Copies: more than GROUP_NEIGHBOURS items with the same title and lead in one space (a wire story hundreds of
-outlets pasted word for word) are one story, grouped once as their first copy (`_first_copies`): the graph
+outlets pasted word for word) are one story, grouped once as their first copy (`_copy_sets`): the graph
 could not link them all, and 1,000 copies took 13 times as long as 1,000 different articles.
 
 Determinism: the same input gives the same stories (fixed order of work, ties broken by position).
@@ -152,15 +152,18 @@ def group_with_vectors(items: Sequence[GroupInput], vectors: np.ndarray | None, 
     """`group` with the MiniLM vectors of `embedding_text` of the items given (rows in item order), or None
     for TF-IDF alone; `threshold` is the least mean similarity of two groups that merge; a space of
     `exact_max_items` items or more has its neighbours searched approximately (`_graph`)."""
-    copies = _first_copies(items)
-    unique = sorted(set(copies))
-    if len(unique) < len(items):
-        found = group_with_vectors([items[p] for p in unique], None if vectors is None else np.asarray(vectors)[unique],
-                                   threshold=threshold, exact_max_items=exact_max_items)
-        held: dict[int, list[int]] = {}
-        for position, first in enumerate(copies):
-            held.setdefault(first, []).append(position)
-        return sorted(sorted(p for u in story for p in held[unique[u]]) for story in found)
+    sets = _copy_sets(items)
+    if sets is None:
+        return _group_spaces(items, vectors, threshold, exact_max_items)
+    firsts = [copies[0] for copies in sets]
+    found = _group_spaces([items[p] for p in firsts], None if vectors is None else np.asarray(vectors)[firsts],
+                          threshold, exact_max_items)
+    return sorted(sorted(p for u in story for p in sets[u]) for story in found)
+
+
+def _group_spaces(items: Sequence[GroupInput], vectors: np.ndarray | None, threshold: float,
+                  exact_max_items: int) -> list[list[int]]:
+    """Stories within each space (`_group_space`), as positions into `items`, ordered."""
     spaces: dict[str, list[int]] = {}
     for position, item in enumerate(items):
         spaces.setdefault(item.space, []).append(position)
@@ -176,20 +179,21 @@ def group_with_vectors(items: Sequence[GroupInput], vectors: np.ndarray | None, 
     return sorted(stories)
 
 
-def _first_copies(items: Sequence[GroupInput]) -> list[int]:
-    """For each item, the position of the first item of its space with the same `embedding_text`, when that
-    text comes more than GROUP_NEIGHBOURS times and has content words; else its own position. Fewer copies
-    are each other's nearest neighbours and group as any close articles do; more cannot all be linked in the
-    graph, and a text of stop words alone says nothing."""
+def _copy_sets(items: Sequence[GroupInput]) -> list[list[int]] | None:
+    """The items as sets of copies, ordered by first position: the positions of the items of one space with the
+    same `embedding_text`, when that text comes more than GROUP_NEIGHBOURS times and has content words; every
+    other item alone. None when there are no such copies (nothing is then held while the week is grouped).
+    Fewer copies are each other's nearest neighbours and group as any close articles do; more cannot all be
+    linked in the graph, and a text of stop words alone says nothing."""
     holders: dict[tuple[str, str], list[int]] = {}
     for position, item in enumerate(items):
         holders.setdefault((item.space, embedding_text(item)), []).append(position)
-    copies = list(range(len(items)))
-    for (space, text), positions in holders.items():
-        if len(positions) > GROUP_NEIGHBOURS and content_terms(text, space):
-            for position in positions:
-                copies[position] = positions[0]
-    return copies
+    copied = [positions for (space, text), positions in holders.items()
+              if len(positions) > GROUP_NEIGHBOURS and content_terms(text, space)]
+    if not copied:
+        return None
+    inside = {position for positions in copied for position in positions}
+    return sorted([*copied, *([position] for position in range(len(items)) if position not in inside)])
 
 
 def _group_space(items: Sequence[GroupInput], vectors: np.ndarray | None, threshold: float,
