@@ -185,8 +185,7 @@ def install_model_file(path: Path) -> ModelInfo:
         packages.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".briefing-install-", dir=packages.parent))
     except OSError as exc:
-        raise TranslationError(f"cannot install into {packages}: {exc.strerror or exc}; check that the folder "
-                               "is writable (or set ARGOS_PACKAGES_DIR to another one)") from None
+        raise _cannot_install(packages, exc, "is writable (or set ARGOS_PACKAGES_DIR to another one)") from None
     try:
         package = _unpack(path, staging / "new", packages)
         _check_model_loads(path, package)
@@ -194,8 +193,7 @@ def install_model_file(path: Path) -> ModelInfo:
         info = next((i for i in installed_models() if i.path == final), None)
         if info is None:
             shutil.rmtree(final, ignore_errors=True)
-            if (staging / "old").exists():
-                os.replace(staging / "old", final)
+            _put_back(staging / "old", final)
             raise BadModelFile(f"{path}: argostranslate cannot read it once installed; not installed")
         return info
     finally:
@@ -211,8 +209,7 @@ def _unpack(path: Path, folder: Path, packages: Path) -> Path:
         raise BadModelFile(f"{path}: the archive is damaged ({' '.join(str(exc).split())[:200]}); "
                            "not installed") from None
     except OSError as exc:
-        raise TranslationError(f"cannot install into {packages}: {exc.strerror or exc}; check that the folder "
-                               "is writable and has room (nothing was installed)") from None
+        raise _cannot_install(packages, exc, "is writable and has room (nothing was installed)") from None
     (package,) = folder.iterdir()
     return package
 
@@ -226,12 +223,20 @@ def _move_in(package: Path, final: Path, old: Path, packages: Path) -> None:
         try:
             os.replace(package, final)
         except OSError:
-            if old.exists():
-                os.replace(old, final)
+            _put_back(old, final)
             raise
     except OSError as exc:
-        raise TranslationError(f"cannot install into {packages}: {exc.strerror or exc}; check that the folder "
-                               "is writable (nothing was changed)") from None
+        raise _cannot_install(packages, exc, "is writable (nothing was changed)") from None
+
+
+def _put_back(old: Path, final: Path) -> None:
+    """The package that was installed, moved aside to `old`, back in its place (when there was one)."""
+    if old.exists():
+        os.replace(old, final)
+
+
+def _cannot_install(packages: Path, exc: OSError, check: str) -> TranslationError:
+    return TranslationError(f"cannot install into {packages}: {exc.strerror or exc}; check that the folder {check}")
 
 
 def _check_model_file(path: Path) -> dict[str, Any]:
