@@ -54,16 +54,16 @@ class _ClickHandler(logging.Handler):
         self._warned: set[str] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
         if record.levelno == logging.WARNING:
-            text = record.getMessage()
             if text in self._warned:
                 return
             self._warned.add(text)
         prefix = {"WARNING": "warning: ", "ERROR": "error: "}.get(record.levelname, "")
         if self.bars is not None:
-            self.bars.echo(one_line(prefix + record.getMessage()))
+            self.bars.echo(one_line(prefix + text))
         else:
-            _say(prefix + record.getMessage())
+            _say(prefix + text)
 
 
 def _setup_logging(ctx: click.Context, verbose: int, quiet: bool) -> None:
